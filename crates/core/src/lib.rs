@@ -1,0 +1,20 @@
+//! Doorstep's business rules, shared by the courier app (wasm) and the server.
+//!
+//! Pure Rust with no I/O: everything here is deterministic and unit-tested on the host, so a rule
+//! is written once and both sides enforce the same thing.
+
+pub mod api;
+pub mod i18n;
+pub mod masking;
+pub mod money;
+pub mod phone;
+pub mod record;
+pub mod sync;
+pub mod waybill;
+
+pub use i18n::Lang;
+pub use record::{
+    Address, Consent, ConsentChannel, ConsentDecision, DeliveryMethod, DeliveryRecord, Disclosure,
+    Outcome, ParcelFlags, ParcelKind, Recipient, Violation,
+};
+pub use waybill::{Carrier, Waybill, WaybillError};

@@ -1,0 +1,547 @@
+//! The delivery record a courier captures at the doorstep, and the rules it must satisfy
+//! (《快递市场管理办法》 Art. 28; 《智能快件箱寄递服务管理办法》 Art. 22; Shanghai action plan task 3).
+
+use crate::{Carrier, Lang, Waybill};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Milliseconds since the Unix epoch, as read from the clock of whoever wrote the field.
+pub type Millis = i64;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ParcelKind {
+    /// A parcel brought to the recipient.
+    #[default]
+    Delivery,
+    /// A parcel collected from a sender.
+    Pickup,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Address {
+    /// Compound or street, e.g. "长宁区愚园路 1088 弄".
+    pub compound: String,
+    pub building: String,
+    pub unit: String,
+    pub room: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Recipient {
+    pub name: Option<String>,
+    /// Normalised 11-digit mobile number; only ever shown masked.
+    pub phone: String,
+    pub address: Address,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ParcelFlags {
+    pub bulky: bool,
+    pub fresh: bool,
+    pub fragile: bool,
+    pub cash_on_delivery: bool,
+}
+
+impl ParcelFlags {
+    /// Bulky, heavy and fresh parcels go to the door after a call (Shanghai plan task 3).
+    pub fn needs_call_first(self) -> bool {
+        self.bulky || self.fresh
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum DeliveryMethod {
+    Door,
+    Locker { bank: String, compartment: String },
+    Station { station: String },
+}
+
+impl DeliveryMethod {
+    /// Locker and station drops need the recipient's consent (Art. 28).
+    pub fn needs_consent(&self) -> bool {
+        !matches!(self, DeliveryMethod::Door)
+    }
+
+    /// Stable code used in storage, filters and exports.
+    pub fn code(&self) -> &'static str {
+        match self {
+            DeliveryMethod::Door => "door",
+            DeliveryMethod::Locker { .. } => "locker",
+            DeliveryMethod::Station { .. } => "station",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentChannel {
+    InPerson,
+    PhoneCall,
+    RecipientLink,
+    StandingPreference,
+}
+
+impl ConsentChannel {
+    /// Consent that the recipient gave for this very parcel, as opposed to one taken from the
+    /// preference book.
+    pub fn is_explicit(self) -> bool {
+        !matches!(self, ConsentChannel::StandingPreference)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentDecision {
+    Accepted,
+    Refused,
+}
+
+/// What the courier told the recipient before asking (locker rules, local practice).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Disclosure {
+    pub location: String,
+    pub free_storage_hours: u32,
+    pub overtime_fee_fen: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Consent {
+    pub channel: ConsentChannel,
+    pub decision: ConsentDecision,
+    /// Which delivery method the consent is about: `locker` or `station`.
+    pub method: String,
+    pub given_at: Millis,
+    pub disclosed: Disclosure,
+    /// The standing preference the consent was taken from, when `channel` says so.
+    pub preference_id: Option<Uuid>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Outcome {
+    DeliveredToRecipient,
+    /// Handed to a proxy the recipient named.
+    DeliveredToProxy {
+        proxy: String,
+    },
+    PlacedInLocker,
+    LeftAtStation,
+    FailedAttempt {
+        reason: String,
+    },
+    Refused {
+        reason: String,
+    },
+}
+
+impl Outcome {
+    /// Stable code used in storage, filters and exports.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Outcome::DeliveredToRecipient => "delivered_to_recipient",
+            Outcome::DeliveredToProxy { .. } => "delivered_to_proxy",
+            Outcome::PlacedInLocker => "placed_in_locker",
+            Outcome::LeftAtStation => "left_at_station",
+            Outcome::FailedAttempt { .. } => "failed_attempt",
+            Outcome::Refused { .. } => "refused",
+        }
+    }
+}
+
+/// One parcel at one doorstep, as the courier's device recorded it. Each edit is a new revision
+/// of the same `id`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeliveryRecord {
+    pub id: Uuid,
+    pub revision: u32,
+    pub kind: ParcelKind,
+    pub waybill: Waybill,
+    pub carrier: Carrier,
+    pub recipient: Option<Recipient>,
+    pub flags: ParcelFlags,
+    pub method: DeliveryMethod,
+    pub consent: Option<Consent>,
+    /// When the courier called the recipient first (bulky, heavy or fresh parcels).
+    pub called_at: Option<Millis>,
+    pub outcome: Option<Outcome>,
+    pub outcome_at: Option<Millis>,
+    /// Device clock when the record was first captured.
+    pub captured_at: Millis,
+    /// Device clock when this revision was saved.
+    pub revised_at: Millis,
+}
+
+/// A rule a record breaks. The server rejects such a record for that record only; the app shows
+/// the message beside the field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Violation {
+    #[error("a locker or station delivery needs the recipient's consent")]
+    NoConsent,
+    #[error("the recipient refused the locker or station: deliver to the door")]
+    ConsentRefused,
+    #[error("the consent is about a different delivery method")]
+    ConsentForOtherMethod,
+    #[error("a consent from the preference book must name the preference")]
+    PreferenceNotNamed,
+    #[error("bulky, heavy or fresh parcels: call the recipient before using a locker or station")]
+    NoCallBeforeLocker,
+    #[error("bulky, heavy or fresh parcels need the recipient's explicit consent for a locker or station")]
+    NeedsExplicitConsent,
+    #[error("the locker bank and compartment are required")]
+    LockerIncomplete,
+    #[error("the station is required")]
+    StationMissing,
+    #[error("the outcome does not match the delivery method")]
+    OutcomeMismatch,
+    #[error("a reason is required for this outcome")]
+    ReasonMissing,
+    #[error("consent was recorded after the delivery")]
+    ConsentAfterDelivery,
+    #[error("the revision must be 1 or more")]
+    BadRevision,
+}
+
+impl Violation {
+    pub fn message(&self, lang: Lang) -> &'static str {
+        use Lang::*;
+        use Violation::*;
+        match (self, lang) {
+            (NoConsent, Zh) => "投递到智能快件箱或驿站须先征得收件人同意",
+            (NoConsent, En) => "A locker or station delivery needs the recipient's consent",
+            (ConsentRefused, Zh) => "收件人已拒绝快件箱/驿站，请投递上门",
+            (ConsentRefused, En) => {
+                "The recipient refused the locker or station: deliver to the door"
+            }
+            (ConsentForOtherMethod, Zh) => "收件人同意的不是当前的投递方式",
+            (ConsentForOtherMethod, En) => "The consent is about a different delivery method",
+            (PreferenceNotNamed, Zh) => "依据长期偏好的同意须注明该偏好",
+            (PreferenceNotNamed, En) => {
+                "A consent from the preference book must name the preference"
+            }
+            (NoCallBeforeLocker, Zh) => "大件、重件或生鲜须先电话联系收件人",
+            (NoCallBeforeLocker, En) => "Bulky, heavy or fresh parcel: call the recipient first",
+            (NeedsExplicitConsent, Zh) => "大件、重件或生鲜投递快件箱/驿站须收件人本次明确同意",
+            (NeedsExplicitConsent, En) => {
+                "Bulky, heavy or fresh parcel: the recipient must agree explicitly this time"
+            }
+            (LockerIncomplete, Zh) => "请填写快件箱柜号和格口号",
+            (LockerIncomplete, En) => "Enter the locker bank and compartment",
+            (StationMissing, Zh) => "请选择驿站",
+            (StationMissing, En) => "Choose the station",
+            (OutcomeMismatch, Zh) => "投递结果与投递方式不符",
+            (OutcomeMismatch, En) => "The outcome does not match the delivery method",
+            (ReasonMissing, Zh) => "请填写原因",
+            (ReasonMissing, En) => "Enter the reason",
+            (ConsentAfterDelivery, Zh) => "同意记录晚于投递时间",
+            (ConsentAfterDelivery, En) => "The consent was recorded after the delivery",
+            (BadRevision, Zh) => "记录版本号无效",
+            (BadRevision, En) => "The record revision is invalid",
+        }
+    }
+}
+
+impl DeliveryRecord {
+    /// Every rule the record breaks, in the order a courier would fix them. Empty means lawful.
+    pub fn violations(&self) -> Vec<Violation> {
+        let mut found = Vec::new();
+        if self.revision == 0 {
+            found.push(Violation::BadRevision);
+        }
+        match &self.method {
+            DeliveryMethod::Door => {}
+            DeliveryMethod::Locker { bank, compartment } => {
+                if bank.trim().is_empty() || compartment.trim().is_empty() {
+                    found.push(Violation::LockerIncomplete);
+                }
+            }
+            DeliveryMethod::Station { station } => {
+                if station.trim().is_empty() {
+                    found.push(Violation::StationMissing);
+                }
+            }
+        }
+        if self.method.needs_consent() {
+            self.check_consent(&mut found);
+        }
+        self.check_outcome(&mut found);
+        found
+    }
+
+    fn check_consent(&self, found: &mut Vec<Violation>) {
+        let Some(consent) = &self.consent else {
+            found.push(Violation::NoConsent);
+            return;
+        };
+        if consent.decision == ConsentDecision::Refused {
+            found.push(Violation::ConsentRefused);
+            return;
+        }
+        if consent.method != self.method.code() {
+            found.push(Violation::ConsentForOtherMethod);
+        }
+        if consent.channel == ConsentChannel::StandingPreference && consent.preference_id.is_none()
+        {
+            found.push(Violation::PreferenceNotNamed);
+        }
+        if self.flags.needs_call_first() {
+            if self.called_at.is_none() && consent.channel != ConsentChannel::PhoneCall {
+                found.push(Violation::NoCallBeforeLocker);
+            }
+            if !consent.channel.is_explicit() {
+                found.push(Violation::NeedsExplicitConsent);
+            }
+        }
+        if let Some(done) = self.outcome_at {
+            if consent.given_at > done {
+                found.push(Violation::ConsentAfterDelivery);
+            }
+        }
+    }
+
+    fn check_outcome(&self, found: &mut Vec<Violation>) {
+        let Some(outcome) = &self.outcome else {
+            return;
+        };
+        let fits = match outcome {
+            Outcome::PlacedInLocker => matches!(self.method, DeliveryMethod::Locker { .. }),
+            Outcome::LeftAtStation => matches!(self.method, DeliveryMethod::Station { .. }),
+            Outcome::DeliveredToRecipient | Outcome::DeliveredToProxy { .. } => {
+                self.method == DeliveryMethod::Door
+            }
+            Outcome::FailedAttempt { .. } | Outcome::Refused { .. } => true,
+        };
+        if !fits {
+            found.push(Violation::OutcomeMismatch);
+        }
+        let reason = match outcome {
+            Outcome::DeliveredToProxy { proxy } => Some(proxy),
+            Outcome::FailedAttempt { reason } | Outcome::Refused { reason } => Some(reason),
+            _ => None,
+        };
+        if reason.is_some_and(|r| r.trim().is_empty()) {
+            found.push(Violation::ReasonMissing);
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub fn door_record() -> DeliveryRecord {
+        DeliveryRecord {
+            id: Uuid::from_u128(1),
+            revision: 1,
+            kind: ParcelKind::Delivery,
+            waybill: Waybill::parse("SF1234567890123").unwrap(),
+            carrier: Carrier::Sf,
+            recipient: None,
+            flags: ParcelFlags::default(),
+            method: DeliveryMethod::Door,
+            consent: None,
+            called_at: None,
+            outcome: None,
+            outcome_at: None,
+            captured_at: 1_700_000_000_000,
+            revised_at: 1_700_000_000_000,
+        }
+    }
+
+    fn locker() -> DeliveryMethod {
+        DeliveryMethod::Locker {
+            bank: "3".into(),
+            compartment: "12".into(),
+        }
+    }
+
+    fn consent(channel: ConsentChannel, decision: ConsentDecision) -> Consent {
+        Consent {
+            channel,
+            decision,
+            method: "locker".into(),
+            given_at: 1_700_000_000_500,
+            disclosed: Disclosure {
+                location: "3号柜".into(),
+                free_storage_hours: 24,
+                overtime_fee_fen: 50,
+            },
+            preference_id: None,
+        }
+    }
+
+    #[test]
+    fn door_delivery_needs_nothing_more() {
+        assert!(door_record().violations().is_empty());
+    }
+
+    #[test]
+    fn locker_without_consent_is_forbidden() {
+        let record = DeliveryRecord {
+            method: locker(),
+            ..door_record()
+        };
+        assert_eq!(record.violations(), vec![Violation::NoConsent]);
+    }
+
+    #[test]
+    fn locker_with_consent_in_person_is_allowed() {
+        let record = DeliveryRecord {
+            method: locker(),
+            consent: Some(consent(ConsentChannel::InPerson, ConsentDecision::Accepted)),
+            ..door_record()
+        };
+        assert!(record.violations().is_empty());
+    }
+
+    #[test]
+    fn refusal_sends_the_parcel_to_the_door() {
+        let refused = Some(consent(ConsentChannel::InPerson, ConsentDecision::Refused));
+        let record = DeliveryRecord {
+            method: locker(),
+            consent: refused.clone(),
+            ..door_record()
+        };
+        assert_eq!(record.violations(), vec![Violation::ConsentRefused]);
+        let at_door = DeliveryRecord {
+            consent: refused,
+            ..door_record()
+        };
+        assert!(at_door.violations().is_empty());
+    }
+
+    #[test]
+    fn consent_must_match_the_method() {
+        let record = DeliveryRecord {
+            method: DeliveryMethod::Station {
+                station: "菜鸟驿站 愚园路店".into(),
+            },
+            consent: Some(consent(ConsentChannel::InPerson, ConsentDecision::Accepted)),
+            ..door_record()
+        };
+        assert_eq!(record.violations(), vec![Violation::ConsentForOtherMethod]);
+    }
+
+    #[test]
+    fn bulky_parcel_to_locker_needs_a_call_and_explicit_consent() {
+        let mut from_book = consent(
+            ConsentChannel::StandingPreference,
+            ConsentDecision::Accepted,
+        );
+        from_book.preference_id = Some(Uuid::from_u128(9));
+        let record = DeliveryRecord {
+            method: locker(),
+            flags: ParcelFlags {
+                bulky: true,
+                ..Default::default()
+            },
+            consent: Some(from_book),
+            ..door_record()
+        };
+        assert_eq!(
+            record.violations(),
+            vec![
+                Violation::NoCallBeforeLocker,
+                Violation::NeedsExplicitConsent
+            ]
+        );
+        let called = DeliveryRecord {
+            consent: Some(consent(
+                ConsentChannel::PhoneCall,
+                ConsentDecision::Accepted,
+            )),
+            ..record
+        };
+        assert!(called.violations().is_empty());
+    }
+
+    #[test]
+    fn standing_preference_must_be_named() {
+        let record = DeliveryRecord {
+            method: locker(),
+            consent: Some(consent(
+                ConsentChannel::StandingPreference,
+                ConsentDecision::Accepted,
+            )),
+            ..door_record()
+        };
+        assert_eq!(record.violations(), vec![Violation::PreferenceNotNamed]);
+    }
+
+    #[test]
+    fn locker_details_are_required() {
+        let record = DeliveryRecord {
+            method: DeliveryMethod::Locker {
+                bank: "3".into(),
+                compartment: " ".into(),
+            },
+            consent: Some(consent(ConsentChannel::InPerson, ConsentDecision::Accepted)),
+            ..door_record()
+        };
+        assert_eq!(record.violations(), vec![Violation::LockerIncomplete]);
+    }
+
+    #[test]
+    fn outcome_must_fit_the_method_and_follow_consent() {
+        let record = DeliveryRecord {
+            outcome: Some(Outcome::PlacedInLocker),
+            outcome_at: Some(1_700_000_001_000),
+            ..door_record()
+        };
+        assert_eq!(record.violations(), vec![Violation::OutcomeMismatch]);
+
+        let late = DeliveryRecord {
+            method: locker(),
+            consent: Some(consent(ConsentChannel::InPerson, ConsentDecision::Accepted)),
+            outcome: Some(Outcome::PlacedInLocker),
+            outcome_at: Some(1_700_000_000_100),
+            ..door_record()
+        };
+        assert_eq!(late.violations(), vec![Violation::ConsentAfterDelivery]);
+    }
+
+    #[test]
+    fn failed_attempt_needs_a_reason() {
+        let record = DeliveryRecord {
+            outcome: Some(Outcome::FailedAttempt { reason: "".into() }),
+            ..door_record()
+        };
+        assert_eq!(record.violations(), vec![Violation::ReasonMissing]);
+    }
+
+    #[test]
+    fn every_violation_has_both_languages() {
+        use Violation::*;
+        for v in [
+            NoConsent,
+            ConsentRefused,
+            ConsentForOtherMethod,
+            PreferenceNotNamed,
+            NoCallBeforeLocker,
+            NeedsExplicitConsent,
+            LockerIncomplete,
+            StationMissing,
+            OutcomeMismatch,
+            ReasonMissing,
+            ConsentAfterDelivery,
+            BadRevision,
+        ] {
+            assert!(!v.message(Lang::Zh).is_empty());
+            assert_ne!(v.message(Lang::Zh), v.message(Lang::En));
+        }
+    }
+}

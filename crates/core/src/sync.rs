@@ -1,0 +1,281 @@
+//! The sync protocol between a courier's device and the server (see docs/sync.md).
+//!
+//! One `POST /api/v1/sync` pushes a batch of record revisions and pulls what changed for the
+//! device since its cursor. Each record is acknowledged on its own; the device marks a record
+//! synced only on its acknowledgement, so nothing leaves the device before the server has it.
+
+use crate::record::{DeliveryRecord, Violation};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Most records in one batch.
+pub const MAX_BATCH_RECORDS: usize = 200;
+/// Most bytes of JSON in one batch; the server refuses larger bodies with 413.
+pub const MAX_BATCH_BYTES: usize = 512 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SyncRequest {
+    /// Changes after this cursor are returned; `0` on a device's first sync.
+    pub cursor: i64,
+    pub records: Vec<DeliveryRecord>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Ack {
+    /// Stored now.
+    Stored,
+    /// This exact revision was stored before: a replay, stored once.
+    AlreadyStored,
+    /// A newer revision is on the server: this one is ignored.
+    Stale,
+    /// The same revision with different content is on the server: nothing overwritten.
+    Conflict { message: String },
+    /// The record breaks a rule: it stays on the device as "needs attention".
+    Rejected {
+        violations: Vec<Violation>,
+        message: String,
+    },
+}
+
+impl Ack {
+    /// Whether the device may consider this revision delivered to the server.
+    pub fn is_delivered(&self) -> bool {
+        matches!(self, Ack::Stored | Ack::AlreadyStored | Ack::Stale)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecordAck {
+    pub id: Uuid,
+    pub revision: u32,
+    #[serde(flatten)]
+    pub ack: Ack,
+    /// Server clock when the server received the batch, kept apart from the device's clocks.
+    pub received_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SyncResponse {
+    pub acks: Vec<RecordAck>,
+    /// Changes for this device after the request's cursor.
+    pub changes: Vec<Change>,
+    /// The cursor to send next time.
+    pub cursor: i64,
+}
+
+/// Something that happened on the server that the device should know.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Change {
+    SupervisorNote {
+        record_id: Uuid,
+        note: String,
+        at: i64,
+    },
+}
+
+/// What the server already holds for a record id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredRevision<'a> {
+    /// Highest revision stored for the id.
+    pub latest: u32,
+    /// Content fingerprint of the incoming revision number as stored, if that revision exists.
+    pub same_revision_fingerprint: Option<&'a str>,
+}
+
+/// The server's decision for one incoming revision. `fingerprint` is a digest of the canonical
+/// JSON of the incoming record; equal fingerprints mean an identical replay.
+pub fn decide(stored: Option<StoredRevision<'_>>, revision: u32, fingerprint: &str) -> Ack {
+    let Some(stored) = stored else {
+        return Ack::Stored;
+    };
+    match stored.same_revision_fingerprint {
+        Some(existing) if existing == fingerprint => Ack::AlreadyStored,
+        Some(_) => Ack::Conflict {
+            message: format!(
+                "revision {revision} of this record is already stored with different content"
+            ),
+        },
+        None if revision < stored.latest => Ack::Stale,
+        None => Ack::Stored,
+    }
+}
+
+/// Where a record stands on the device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum QueueState {
+    /// Saved on the device, waiting for the server.
+    Queued,
+    /// The server acknowledged the current revision.
+    Synced { received_at: i64 },
+    /// The server refused this revision; the message says why. Kept until the courier fixes it.
+    NeedsAttention { message: String },
+}
+
+impl QueueState {
+    /// The state after the server answered for `acked_revision` while the device holds
+    /// `current_revision`. An ack for an older revision leaves a newer edit queued.
+    pub fn after_ack(&self, current_revision: u32, acked: &RecordAck) -> QueueState {
+        if acked.revision != current_revision {
+            return self.clone();
+        }
+        match &acked.ack {
+            ack if ack.is_delivered() => QueueState::Synced {
+                received_at: acked.received_at,
+            },
+            Ack::Conflict { message } | Ack::Rejected { message, .. } => {
+                QueueState::NeedsAttention {
+                    message: message.clone(),
+                }
+            }
+            _ => self.clone(),
+        }
+    }
+
+    pub fn is_pending(&self) -> bool {
+        matches!(self, QueueState::Queued)
+    }
+}
+
+/// Splits queued records (already serialised, with their sizes) into batches that respect both
+/// caps. A single record larger than the byte cap travels alone; the server then answers 413 and
+/// the device marks it as needing attention.
+pub fn plan_batches(
+    sizes: &[usize],
+    max_records: usize,
+    max_bytes: usize,
+) -> Vec<std::ops::Range<usize>> {
+    let mut batches = Vec::new();
+    let mut start = 0;
+    let mut bytes = 0;
+    for (i, size) in sizes.iter().enumerate() {
+        let full = i - start >= max_records || (i > start && bytes + size > max_bytes);
+        if full {
+            batches.push(start..i);
+            start = i;
+            bytes = 0;
+        }
+        bytes += size;
+    }
+    if start < sizes.len() {
+        batches.push(start..sizes.len());
+    }
+    batches
+}
+
+/// Delay before retry number `attempt` (0-based) after a failed sync: exponential from 2 s,
+/// capped at 5 minutes, with "full jitter" from `random` so that a basement full of couriers does
+/// not retry in lock step.
+pub fn retry_delay_ms(attempt: u32, random: u32) -> u32 {
+    const BASE_MS: u32 = 2_000;
+    const CAP_MS: u32 = 300_000;
+    let ceiling = BASE_MS.saturating_mul(1u32 << attempt.min(16)).min(CAP_MS);
+    // Between half the ceiling and the ceiling: never hammering, never idle for long.
+    ceiling / 2 + random % (ceiling / 2 + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_revision_is_stored() {
+        assert_eq!(decide(None, 1, "a"), Ack::Stored);
+    }
+
+    #[test]
+    fn identical_replay_is_acknowledged_again() {
+        let stored = StoredRevision {
+            latest: 1,
+            same_revision_fingerprint: Some("a"),
+        };
+        assert_eq!(decide(Some(stored), 1, "a"), Ack::AlreadyStored);
+    }
+
+    #[test]
+    fn divergent_replay_is_a_conflict() {
+        let stored = StoredRevision {
+            latest: 1,
+            same_revision_fingerprint: Some("a"),
+        };
+        assert!(matches!(decide(Some(stored), 1, "b"), Ack::Conflict { .. }));
+    }
+
+    #[test]
+    fn older_revision_after_newer_is_stale() {
+        let stored = StoredRevision {
+            latest: 3,
+            same_revision_fingerprint: None,
+        };
+        assert_eq!(decide(Some(stored), 2, "x"), Ack::Stale);
+        let stored = StoredRevision {
+            latest: 3,
+            same_revision_fingerprint: None,
+        };
+        assert_eq!(decide(Some(stored), 4, "x"), Ack::Stored);
+    }
+
+    fn ack(revision: u32, ack: Ack) -> RecordAck {
+        RecordAck {
+            id: Uuid::nil(),
+            revision,
+            ack,
+            received_at: 42,
+        }
+    }
+
+    #[test]
+    fn queue_state_follows_acks_of_the_current_revision_only() {
+        let queued = QueueState::Queued;
+        assert_eq!(
+            queued.after_ack(2, &ack(1, Ack::Stored)),
+            QueueState::Queued
+        );
+        assert_eq!(
+            queued.after_ack(2, &ack(2, Ack::Stale)),
+            QueueState::Synced { received_at: 42 }
+        );
+        let rejected = Ack::Rejected {
+            violations: vec![Violation::NoConsent],
+            message: "m".into(),
+        };
+        assert_eq!(
+            queued.after_ack(2, &ack(2, rejected)),
+            QueueState::NeedsAttention {
+                message: "m".into()
+            }
+        );
+    }
+
+    #[test]
+    fn batches_respect_count_and_bytes() {
+        assert_eq!(plan_batches(&[10; 5], 2, 1000), vec![0..2, 2..4, 4..5]);
+        assert_eq!(plan_batches(&[400, 400, 400], 10, 1000), vec![0..2, 2..3]);
+        assert_eq!(plan_batches(&[5000, 1], 10, 1000), vec![0..1, 1..2]);
+        assert!(plan_batches(&[], 10, 1000).is_empty());
+    }
+
+    #[test]
+    fn retry_delay_grows_and_is_capped() {
+        assert!((1_000..=2_000).contains(&retry_delay_ms(0, 0)));
+        assert!((1_000..=2_000).contains(&retry_delay_ms(0, u32::MAX)));
+        assert!((2_000..=4_000).contains(&retry_delay_ms(1, 12345)));
+        assert!(retry_delay_ms(30, u32::MAX) <= 300_000);
+        assert!(retry_delay_ms(30, 0) >= 150_000);
+    }
+
+    #[test]
+    fn ack_serialises_flat() {
+        let json = serde_json::to_value(ack(1, Ack::Stored)).unwrap();
+        assert_eq!(json["status"], "stored");
+        assert_eq!(json["revision"], 1);
+    }
+}

@@ -1,0 +1,94 @@
+//! Doorstep's server: the JSON API under `/api/v1` and the built app.
+
+pub mod auth;
+pub mod db;
+pub mod error;
+pub mod routes;
+pub mod seed;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::HeaderMap;
+use axum::routing::get;
+use axum::{Json, Router};
+use doorstep_core::Lang;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tower_http::services::{ServeDir, ServeFile};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// Largest request body accepted: a full sync batch with room for its envelope.
+pub const MAX_BODY_BYTES: usize = 2 * doorstep_core::sync::MAX_BATCH_BYTES;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: db::Db,
+    /// Verified against when a username is unknown, so a failed sign-in takes the same time.
+    pub dummy_password_hash: Arc<str>,
+    /// The built app (`dist/`), served for every path outside the API.
+    pub dist: Option<PathBuf>,
+}
+
+impl AppState {
+    pub fn new(db: db::Db, dist: Option<PathBuf>) -> AppState {
+        AppState {
+            db,
+            dummy_password_hash: auth::hash_password("not a password").into(),
+            dist,
+        }
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Doorstep API", description = "Courier doorstep records, sync and review."),
+    servers((url = "/api/v1"))
+)]
+struct ApiDoc;
+
+/// The whole HTTP application, built once: tests drive it with `oneshot`, `main` serves it.
+pub fn app(state: AppState) -> Router {
+    let (api, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(routes::auth::login))
+        .routes(routes!(routes::auth::logout))
+        .routes(routes!(routes::auth::me))
+        .routes(routes!(routes::sync::sync))
+        .routes(routes!(routes::records::list))
+        .split_for_parts();
+    let openapi = Arc::new(openapi);
+    let api = api
+        .route(
+            "/openapi.json",
+            get(move || async move { Json(openapi.as_ref().clone()) }),
+        )
+        .fallback(|| async { error::ApiError::NotFound })
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
+    let mut router = Router::new()
+        .route("/healthz", get(routes::health::healthz))
+        .nest("/api/v1", api);
+    if let Some(dist) = &state.dist {
+        // Client-side routes (`/courier`, `/c/<token>`) all load the app's index.html.
+        let spa = ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html")));
+        router = router.fallback_service(spa);
+    }
+    router.with_state(state)
+}
+
+/// Server clock in milliseconds since the Unix epoch.
+pub fn now_ms() -> i64 {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    i64::try_from(now.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// The caller's language from `Accept-Language`; Chinese unless English comes first.
+pub fn request_lang(headers: &HeaderMap) -> Lang {
+    headers
+        .get(axum::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .map(|first| Lang::from_tag(first.split(';').next().unwrap_or("").trim()))
+        .unwrap_or_default()
+}

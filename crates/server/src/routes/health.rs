@@ -1,0 +1,6 @@
+use axum::http::StatusCode;
+
+/// Liveness: answers 200 while the process serves requests.
+pub async fn healthz() -> StatusCode {
+    StatusCode::OK
+}

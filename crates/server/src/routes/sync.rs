@@ -1,0 +1,150 @@
+//! `POST /sync`: a courier's device pushes record revisions and pulls changes in one round trip.
+//! The protocol's rules live in `doorstep_core::sync`; this module only stores.
+
+use crate::auth::Courier;
+use crate::error::{ApiError, ApiJson, ErrorBody};
+use crate::{now_ms, request_lang, AppState};
+use axum::extract::State;
+use axum::http::HeaderMap;
+use doorstep_core::sync::{self, Ack, RecordAck, StoredRevision, SyncRequest, SyncResponse};
+use doorstep_core::{DeliveryRecord, Lang};
+use sha2::{Digest, Sha256};
+use sqlx::{Any, Transaction};
+
+/// Stores each record revision exactly once and acknowledges each separately.
+///
+/// The whole batch is applied in one transaction and answered only after it commits, so an
+/// acknowledged revision is durable; a failure before the commit stores nothing and the device
+/// simply sends the batch again.
+#[utoipa::path(post, path = "/sync", tag = "sync", request_body = SyncRequest,
+    responses((status = 200, body = SyncResponse), (status = 400, body = ErrorBody),
+              (status = 401, body = ErrorBody), (status = 413, body = ErrorBody)))]
+pub async fn sync(
+    State(state): State<AppState>,
+    Courier(caller): Courier,
+    headers: HeaderMap,
+    ApiJson(request): ApiJson<SyncRequest>,
+) -> Result<ApiJson<SyncResponse>, ApiError> {
+    if request.records.len() > sync::MAX_BATCH_RECORDS {
+        return Err(ApiError::PayloadTooLarge {
+            limit: crate::MAX_BODY_BYTES,
+        });
+    }
+    let lang = request_lang(&headers);
+    let received_at = now_ms();
+    let mut tx = state.db.pool.begin().await?;
+    let mut acks = Vec::with_capacity(request.records.len());
+    for record in &request.records {
+        let ack = apply(
+            &mut tx,
+            caller.account_id,
+            caller.station_id,
+            record,
+            received_at,
+            lang,
+        )
+        .await?;
+        acks.push(RecordAck {
+            id: record.id,
+            revision: record.revision,
+            ack,
+            received_at,
+        });
+    }
+    tx.commit().await?;
+    Ok(ApiJson(SyncResponse {
+        acks,
+        changes: Vec::new(),
+        cursor: request.cursor,
+    }))
+}
+
+async fn apply(
+    tx: &mut Transaction<'static, Any>,
+    courier_id: i64,
+    station_id: i64,
+    record: &DeliveryRecord,
+    received_at: i64,
+    lang: Lang,
+) -> Result<Ack, ApiError> {
+    let violations = record.violations();
+    if !violations.is_empty() {
+        let separator = if lang == Lang::Zh { "；" } else { "; " };
+        let message = violations
+            .iter()
+            .map(|v| v.message(lang))
+            .collect::<Vec<_>>()
+            .join(separator);
+        return Ok(Ack::Rejected {
+            violations,
+            message,
+        });
+    }
+    let id = record.id.to_string();
+    let payload = serde_json::to_string(record).map_err(|e| ApiError::Internal(Box::new(e)))?;
+    let fingerprint = hex::encode(Sha256::digest(payload.as_bytes()));
+
+    let owner: Option<(i64, i64)> =
+        sqlx::query_as("SELECT courier_id, revision FROM records WHERE id = $1")
+            .bind(&id)
+            .fetch_optional(&mut **tx)
+            .await?;
+    if let Some((owner_id, _)) = owner {
+        if owner_id != courier_id {
+            return Ok(Ack::Conflict {
+                message: "this record id belongs to another device".into(),
+            });
+        }
+    }
+    let same: Option<(String,)> = sqlx::query_as(
+        "SELECT fingerprint FROM record_revisions WHERE record_id = $1 AND revision = $2",
+    )
+    .bind(&id)
+    .bind(i64::from(record.revision))
+    .fetch_optional(&mut **tx)
+    .await?;
+    let stored = owner.map(|(_, latest)| StoredRevision {
+        latest: u32::try_from(latest).unwrap_or(u32::MAX),
+        same_revision_fingerprint: same.as_ref().map(|(f,)| f.as_str()),
+    });
+    let ack = sync::decide(stored, record.revision, &fingerprint);
+    if ack == Ack::Stored {
+        sqlx::query(
+            "INSERT INTO record_revisions (record_id, revision, courier_id, fingerprint, payload, revised_at, received_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&id)
+        .bind(i64::from(record.revision))
+        .bind(courier_id)
+        .bind(&fingerprint)
+        .bind(&payload)
+        .bind(record.revised_at)
+        .bind(received_at)
+        .execute(&mut **tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO records (id, station_id, courier_id, revision, waybill, carrier, method, outcome, \
+             captured_at, revised_at, received_at, payload) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+             ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, waybill = excluded.waybill, \
+             carrier = excluded.carrier, method = excluded.method, outcome = excluded.outcome, \
+             revised_at = excluded.revised_at, received_at = excluded.received_at, payload = excluded.payload \
+             WHERE excluded.revision > records.revision",
+        )
+        .bind(&id)
+        .bind(station_id)
+        .bind(courier_id)
+        .bind(i64::from(record.revision))
+        .bind(record.waybill.as_str())
+        .bind(record.carrier.code())
+        .bind(record.method.code())
+        .bind(record.outcome.as_ref().map(|o| o.code()))
+        .bind(record.captured_at)
+        .bind(record.revised_at)
+        .bind(received_at)
+        .bind(&payload)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(ack)
+}

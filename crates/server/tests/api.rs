@@ -1,0 +1,406 @@
+//! The API driven through the real router with `tower::ServiceExt::oneshot`, on a real SQLite file.
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use axum::Router;
+use doorstep_core::api::{LoginResponse, RecordPage};
+use doorstep_core::sync::{Ack, SyncRequest, SyncResponse};
+use doorstep_core::{
+    Carrier, Consent, ConsentChannel, ConsentDecision, DeliveryMethod, DeliveryRecord, Disclosure,
+    ParcelFlags, ParcelKind, Recipient, Waybill,
+};
+use doorstep_server::{app, db::Db, seed, AppState};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use tower::ServiceExt;
+use uuid::Uuid;
+
+struct TestServer {
+    router: Router,
+    courier: String,
+    supervisor: String,
+    _dir: tempfile::TempDir,
+}
+
+impl TestServer {
+    async fn start() -> TestServer {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::connect(&doorstep_server::db::sqlite_url(dir.path()))
+            .await
+            .unwrap();
+        let accounts = seed::seed_demo(&db).await.unwrap();
+        let router = app(AppState::new(db, None));
+        let mut server = TestServer {
+            router,
+            courier: String::new(),
+            supervisor: String::new(),
+            _dir: dir,
+        };
+        for account in accounts {
+            let token = server.login(&account.username, &account.password).await;
+            match account.role.code() {
+                "courier" => server.courier = token,
+                _ => server.supervisor = token,
+            }
+        }
+        server
+    }
+
+    async fn login(&self, username: &str, password: &str) -> String {
+        let body = serde_json::json!({ "username": username, "password": password });
+        let (status, body) = self
+            .send(
+                Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(body.to_string()),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        serde_json::from_value::<LoginResponse>(body).unwrap().token
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        uri: &str,
+        token: Option<&str>,
+        body: Option<String>,
+    ) -> (StatusCode, Value) {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::ACCEPT_LANGUAGE, "en");
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        if body.is_some() {
+            request = request.header(header::CONTENT_TYPE, "application/json");
+        }
+        let request = request
+            .body(body.map(Body::from).unwrap_or_else(Body::empty))
+            .unwrap();
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let value = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into()))
+        };
+        (status, value)
+    }
+
+    async fn sync(&self, records: Vec<DeliveryRecord>) -> SyncResponse {
+        let body = serde_json::to_string(&SyncRequest { cursor: 0, records }).unwrap();
+        let (status, body) = self
+            .send(
+                Method::POST,
+                "/api/v1/sync",
+                Some(&self.courier),
+                Some(body),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        serde_json::from_value(body).unwrap()
+    }
+
+    async fn page(&self) -> RecordPage {
+        let (status, body) = self
+            .send(
+                Method::GET,
+                "/api/v1/records?limit=200",
+                Some(&self.supervisor),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        serde_json::from_value(body).unwrap()
+    }
+}
+
+fn record(n: u128) -> DeliveryRecord {
+    DeliveryRecord {
+        id: Uuid::from_u128(n),
+        revision: 1,
+        kind: ParcelKind::Delivery,
+        waybill: Waybill::parse(&format!("SF{:013}", n)).unwrap(),
+        carrier: Carrier::Sf,
+        recipient: Some(Recipient {
+            name: Some("张三".into()),
+            phone: "13812345634".into(),
+            address: Default::default(),
+        }),
+        flags: ParcelFlags::default(),
+        method: DeliveryMethod::Door,
+        consent: None,
+        called_at: None,
+        outcome: None,
+        outcome_at: None,
+        captured_at: 1_700_000_000_000,
+        revised_at: 1_700_000_000_000,
+    }
+}
+
+#[tokio::test]
+async fn health_and_openapi_are_served() {
+    let server = TestServer::start().await;
+    let (status, _) = server.send(Method::GET, "/healthz", None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, doc) = server
+        .send(Method::GET, "/api/v1/openapi.json", None, None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    for path in ["/sync", "/auth/login", "/records", "/me"] {
+        assert!(
+            doc["paths"][path].is_object(),
+            "{path} missing from the OpenAPI document"
+        );
+    }
+    assert!(doc["components"]["schemas"]["DeliveryRecord"].is_object());
+}
+
+#[tokio::test]
+async fn wrong_password_and_missing_token_get_json_errors() {
+    let server = TestServer::start().await;
+    let body = serde_json::json!({ "username": "courier", "password": "nope" }).to_string();
+    let (status, body) = server
+        .send(Method::POST, "/api/v1/auth/login", None, Some(body))
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["error"]["code"], "wrong_credentials");
+    let (status, body) = server
+        .send(Method::GET, "/api/v1/records", None, None)
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["error"]["code"], "unauthorized");
+    let (status, _) = server
+        .send(Method::GET, "/api/v1/records", Some(&server.courier), None)
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, body) = server
+        .send(Method::GET, "/api/v1/nowhere", None, None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["error"]["code"], "not_found");
+}
+
+#[tokio::test]
+async fn malformed_sync_bodies_are_refused_and_nothing_is_lost() {
+    let server = TestServer::start().await;
+    server.sync(vec![record(1)]).await;
+    let (status, body) = server
+        .send(
+            Method::POST,
+            "/api/v1/sync",
+            Some(&server.courier),
+            Some("{not json".into()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["error"]["code"], "invalid_json");
+    let bad_waybill = serde_json::to_value(SyncRequest {
+        cursor: 0,
+        records: vec![record(2)],
+    })
+    .unwrap();
+    let mut bad_waybill = bad_waybill;
+    bad_waybill["records"][0]["waybill"] = "x#".into();
+    let (status, body) = server
+        .send(
+            Method::POST,
+            "/api/v1/sync",
+            Some(&server.courier),
+            Some(bad_waybill.to_string()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["error"]["code"], "invalid_field");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("waybill"),
+        "{body}"
+    );
+    let (status, body) = server
+        .send(
+            Method::POST,
+            "/api/v1/sync",
+            Some(&server.courier),
+            Some("x".repeat(2 * 1024 * 1024)),
+        )
+        .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+    assert_eq!(body["error"]["code"], "payload_too_large");
+    assert_eq!(
+        server.page().await.records.len(),
+        1,
+        "the stored record survives bad requests"
+    );
+}
+
+#[tokio::test]
+async fn a_record_is_stored_exactly_once_whatever_the_replays() {
+    let server = TestServer::start().await;
+    let first = server.sync(vec![record(1), record(2)]).await;
+    assert!(first.acks.iter().all(|a| a.ack == Ack::Stored));
+    let replay = server.sync(vec![record(1), record(1)]).await;
+    assert!(
+        replay.acks.iter().all(|a| a.ack == Ack::AlreadyStored),
+        "{replay:?}"
+    );
+    let page = server.page().await;
+    assert_eq!(page.records.len(), 2);
+    assert_eq!(
+        page.records
+            .iter()
+            .filter(|r| r.id == Uuid::from_u128(1))
+            .count(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn divergent_replay_is_a_conflict_and_overwrites_nothing() {
+    let server = TestServer::start().await;
+    server.sync(vec![record(1)]).await;
+    let mut changed = record(1);
+    changed.method = DeliveryMethod::Station {
+        station: "菜鸟驿站".into(),
+    };
+    changed.consent = Some(Consent {
+        channel: ConsentChannel::InPerson,
+        decision: ConsentDecision::Accepted,
+        method: "station".into(),
+        given_at: 1_700_000_000_001,
+        disclosed: Disclosure::default(),
+        preference_id: None,
+    });
+    let response = server.sync(vec![changed]).await;
+    assert!(
+        matches!(response.acks[0].ack, Ack::Conflict { .. }),
+        "{response:?}"
+    );
+    assert_eq!(server.page().await.records[0].method, "door");
+}
+
+#[tokio::test]
+async fn newer_revisions_replace_older_ones_and_stale_ones_are_ignored() {
+    let server = TestServer::start().await;
+    let mut second = record(1);
+    second.revision = 2;
+    second.method = DeliveryMethod::Door;
+    second.outcome = Some(doorstep_core::Outcome::DeliveredToRecipient);
+    second.outcome_at = Some(1_700_000_100_000);
+    let response = server.sync(vec![record(1), second.clone()]).await;
+    assert_eq!(response.acks[1].ack, Ack::Stored);
+    let response = server.sync(vec![record(1)]).await;
+    assert_eq!(response.acks[0].ack, Ack::AlreadyStored);
+    let mut stale = record(1);
+    stale.revision = 1;
+    let page = server.page().await;
+    assert_eq!(page.records[0].revision, 2);
+    assert_eq!(
+        page.records[0].outcome.as_deref(),
+        Some("delivered_to_recipient")
+    );
+
+    let mut third_then_gap = record(5);
+    third_then_gap.revision = 3;
+    server.sync(vec![third_then_gap]).await;
+    let mut older = record(5);
+    older.revision = 2;
+    let response = server.sync(vec![older]).await;
+    assert_eq!(response.acks[0].ack, Ack::Stale);
+}
+
+#[tokio::test]
+async fn a_record_breaking_a_rule_is_rejected_alone() {
+    let server = TestServer::start().await;
+    let mut locker_without_consent = record(1);
+    locker_without_consent.method = DeliveryMethod::Locker {
+        bank: "3".into(),
+        compartment: "12".into(),
+    };
+    let response = server.sync(vec![locker_without_consent, record(2)]).await;
+    match &response.acks[0].ack {
+        Ack::Rejected { message, .. } => assert!(message.contains("consent"), "{message}"),
+        other => panic!("expected a rejection, got {other:?}"),
+    }
+    assert_eq!(response.acks[1].ack, Ack::Stored);
+    let page = server.page().await;
+    assert_eq!(page.records.len(), 1);
+    assert_eq!(page.records[0].id, Uuid::from_u128(2));
+}
+
+#[tokio::test]
+async fn too_many_records_in_one_batch_are_refused_whole() {
+    let server = TestServer::start().await;
+    let records: Vec<_> = (1..=(doorstep_core::sync::MAX_BATCH_RECORDS as u128 + 1))
+        .map(record)
+        .collect();
+    let body = serde_json::to_string(&SyncRequest { cursor: 0, records }).unwrap();
+    let (status, body) = server
+        .send(
+            Method::POST,
+            "/api/v1/sync",
+            Some(&server.courier),
+            Some(body),
+        )
+        .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+    assert!(server.page().await.records.is_empty());
+}
+
+#[tokio::test]
+async fn the_supervisor_list_is_masked_and_paginated() {
+    let server = TestServer::start().await;
+    for n in 1..=5u128 {
+        server.sync(vec![record(n)]).await;
+    }
+    let (status, body) = server
+        .send(
+            Method::GET,
+            "/api/v1/records?limit=2",
+            Some(&server.supervisor),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        !body.to_string().contains("13812345634"),
+        "no raw phone number in the list"
+    );
+    let mut page: RecordPage = serde_json::from_value(body).unwrap();
+    let mut seen = page.records.clone();
+    while let Some(next) = page.next.clone() {
+        let (status, body) = server
+            .send(
+                Method::GET,
+                &format!("/api/v1/records?limit=2&before={next}"),
+                Some(&server.supervisor),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        page = serde_json::from_value(body).unwrap();
+        seen.extend(page.records.clone());
+    }
+    assert_eq!(seen.len(), 5);
+    let mut ids: Vec<_> = seen.iter().map(|r| r.id).collect();
+    ids.dedup();
+    assert_eq!(ids.len(), 5);
+    assert_eq!(seen[0].recipient_phone.as_deref(), Some("138******34"));
+    let (status, body) = server
+        .send(
+            Method::GET,
+            "/api/v1/records?before=garbage",
+            Some(&server.supervisor),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["error"]["code"], "invalid_cursor");
+}

@@ -1,0 +1,48 @@
+// Doorstep service worker: keeps the app shell of this exact build on the device so the app
+// opens in a lift or a basement. `cargo xtask precache` (Trunk's post_build hook) replaces BUILD
+// and PRECACHE below with the build's hash and its file list; nothing here is kept by hand.
+const BUILD = "dev";
+const PRECACHE = [];
+const CACHE = `doorstep-shell-${BUILD}`;
+const CACHE_PREFIX = "doorstep-shell-";
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(PRECACHE)));
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    (async () => {
+      // Take control first, then drop older shells: a page is never left without its files.
+      await self.clients.claim();
+      const names = await caches.keys();
+      await Promise.all(
+        names.filter((n) => n.startsWith(CACHE_PREFIX) && n !== CACHE).map((n) => caches.delete(n)),
+      );
+    })(),
+  );
+});
+
+// The app asks a waiting worker to take over when the courier taps "reload".
+self.addEventListener("message", (event) => {
+  if (event.data === "skip-waiting") self.skipWaiting();
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  const ownShell =
+    request.method === "GET" &&
+    url.origin === self.location.origin &&
+    !url.pathname.startsWith("/api/") &&
+    url.pathname !== "/healthz";
+  if (!ownShell) return;
+  if (request.mode === "navigate") {
+    // Every route of the single-page app (/courier, /c/<token>, …) is index.html.
+    event.respondWith(
+      caches.match("/index.html", { cacheName: CACHE }).then((hit) => hit || fetch(request)),
+    );
+    return;
+  }
+  event.respondWith(caches.match(request, { cacheName: CACHE }).then((hit) => hit || fetch(request)));
+});

@@ -1,0 +1,139 @@
+//! The one way the app talks to the server: JSON over `fetch`, with the server's JSON errors
+//! turned into [`ApiFailure`].
+
+use doorstep_core::api::{LoginRequest, LoginResponse, RecordPage};
+use doorstep_core::sync::{SyncRequest, SyncResponse};
+use doorstep_core::Lang;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+/// Why a call did not succeed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiFailure {
+    /// No answer: offline, server down, or the request was cut.
+    Network,
+    /// The server answered with an error status and its JSON message.
+    Http {
+        status: u16,
+        code: String,
+        message: String,
+    },
+}
+
+impl ApiFailure {
+    /// Whether trying again later could succeed without changing the request.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            ApiFailure::Network => true,
+            ApiFailure::Http { status, .. } => *status >= 500 || *status == 429,
+        }
+    }
+
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiFailure::Network => None,
+            ApiFailure::Http { status, .. } => Some(*status),
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct ErrorBody {
+    error: ErrorDetail,
+}
+
+#[derive(serde::Deserialize)]
+struct ErrorDetail {
+    code: String,
+    message: String,
+}
+
+async fn call<T: DeserializeOwned>(
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<String>,
+    lang: Lang,
+) -> Result<T, ApiFailure> {
+    let init = web_sys::RequestInit::new();
+    init.set_method(method);
+    let headers = web_sys::Headers::new().map_err(|_| ApiFailure::Network)?;
+    let _ = headers.set("Accept", "application/json");
+    let _ = headers.set("Accept-Language", lang.tag());
+    if let Some(token) = token {
+        let _ = headers.set("Authorization", &format!("Bearer {token}"));
+    }
+    if let Some(body) = body {
+        let _ = headers.set("Content-Type", "application/json");
+        init.set_body(&JsValue::from_str(&body));
+    }
+    init.set_headers(&headers);
+    let request =
+        web_sys::Request::new_with_str_and_init(path, &init).map_err(|_| ApiFailure::Network)?;
+    let response = JsFuture::from(leptos::prelude::window().fetch_with_request(&request))
+        .await
+        .map_err(|_| ApiFailure::Network)?;
+    let response: web_sys::Response = response.dyn_into().map_err(|_| ApiFailure::Network)?;
+    let text = JsFuture::from(response.text().map_err(|_| ApiFailure::Network)?)
+        .await
+        .map_err(|_| ApiFailure::Network)?
+        .as_string()
+        .unwrap_or_default();
+    let status = response.status();
+    if (200..300).contains(&status) {
+        let text = if text.is_empty() { "null" } else { &text };
+        return serde_json::from_str(text).map_err(|e| ApiFailure::Http {
+            status,
+            code: "bad_response".into(),
+            message: e.to_string(),
+        });
+    }
+    let (code, message) = match serde_json::from_str::<ErrorBody>(&text) {
+        Ok(body) => (body.error.code, body.error.message),
+        // Not our server's JSON (a proxy, or a dev server): treat 5xx/404 pages as transient.
+        Err(_) => ("unexpected".to_string(), format!("HTTP {status}")),
+    };
+    Err(ApiFailure::Http {
+        status,
+        code,
+        message,
+    })
+}
+
+fn json(body: &impl Serialize) -> Option<String> {
+    serde_json::to_string(body).ok()
+}
+
+pub async fn login(request: &LoginRequest, lang: Lang) -> Result<LoginResponse, ApiFailure> {
+    call("POST", "/api/v1/auth/login", None, json(request), lang).await
+}
+
+pub async fn logout(token: &str, lang: Lang) -> Result<(), ApiFailure> {
+    call("POST", "/api/v1/auth/logout", Some(token), None, lang).await
+}
+
+/// Sends an already-serialised [`SyncRequest`], so the caller can measure and split batches.
+pub async fn sync_raw(token: &str, body: String, lang: Lang) -> Result<SyncResponse, ApiFailure> {
+    call("POST", "/api/v1/sync", Some(token), Some(body), lang).await
+}
+
+pub fn sync_body(request: &SyncRequest) -> String {
+    json(request).unwrap_or_default()
+}
+
+pub async fn records(
+    token: &str,
+    before: Option<&str>,
+    lang: Lang,
+) -> Result<RecordPage, ApiFailure> {
+    let path = match before {
+        Some(cursor) => format!(
+            "/api/v1/records?limit=50&before={}",
+            js_sys::encode_uri_component(cursor)
+        ),
+        None => "/api/v1/records?limit=50".to_string(),
+    };
+    call("GET", &path, Some(token), None, lang).await
+}

@@ -1,0 +1,3 @@
+//! Components shared by several pages, one folder each with its CSS beside it.
+
+pub mod header;

@@ -1,0 +1,178 @@
+//! The courier's device: its outbox, the sync loop and what the header shows about them.
+
+use crate::session::CurrentSession;
+use crate::storage::{request_persistence, Outbox, OutboxEntry, StorageError};
+use crate::sync::{next_retry_ms, push_pending, SyncOutcome};
+use doorstep_core::sync::QueueState;
+use doorstep_core::{DeliveryRecord, Lang};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::time::Duration;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncStatus {
+    Idle,
+    Syncing,
+    /// The last attempt could not reach the server; another is scheduled.
+    Offline,
+    Failed(String),
+}
+
+/// Shared, reactive state of the device's queue. Cheap to copy; provided at the app's root.
+#[derive(Clone, Copy)]
+pub struct Device {
+    outbox: StoredValue<Option<Outbox>, LocalStorage>,
+    pub entries: RwSignal<Vec<OutboxEntry>>,
+    pub status: RwSignal<SyncStatus>,
+    /// `Some(true)` once the browser promised not to evict our storage.
+    pub persistent: RwSignal<Option<bool>>,
+    pub storage_error: RwSignal<Option<String>>,
+    failures: StoredValue<u32>,
+    /// Bumped per scheduled retry so an older timer does nothing.
+    retry_generation: StoredValue<u64>,
+    session: CurrentSession,
+    lang: RwSignal<Lang>,
+}
+
+impl Device {
+    pub fn new(session: CurrentSession, lang: RwSignal<Lang>) -> Device {
+        Device {
+            outbox: StoredValue::new_local(None),
+            entries: RwSignal::new(Vec::new()),
+            status: RwSignal::new(SyncStatus::Idle),
+            persistent: RwSignal::new(None),
+            storage_error: RwSignal::new(None),
+            failures: StoredValue::new(0),
+            retry_generation: StoredValue::new(0),
+            session,
+            lang,
+        }
+    }
+
+    /// Opens storage, asks for persistence and syncs on start, on `online` and whenever the page
+    /// becomes visible again.
+    pub fn start(self) {
+        spawn_local(async move {
+            match Outbox::open().await {
+                Ok(outbox) => {
+                    self.outbox.set_value(Some(outbox));
+                    self.refresh().await;
+                    self.sync_now();
+                }
+                Err(e) => self.storage_error.set(Some(e.to_string())),
+            }
+            self.persistent.set(Some(request_persistence().await));
+        });
+        let online = window_event_listener(leptos::ev::online, move |_| self.sync_now());
+        let visible = window_event_listener(leptos::ev::visibilitychange, move |_| {
+            if document().visibility_state() == web_sys::VisibilityState::Visible {
+                self.sync_now();
+            }
+        });
+        // The device lives as long as the app; keep the listeners.
+        std::mem::forget((online, visible));
+    }
+
+    pub fn pending_count(&self) -> usize {
+        self.entries
+            .with(|e| e.iter().filter(|e| e.state.is_pending()).count())
+    }
+
+    /// Capture time of the oldest queued record.
+    pub fn oldest_pending(&self) -> Option<i64> {
+        self.entries.with(|e| {
+            e.iter()
+                .filter(|e| e.state.is_pending())
+                .map(|e| e.record.captured_at)
+                .min()
+        })
+    }
+
+    async fn refresh(self) {
+        let Some(outbox) = self.outbox.get_value() else {
+            return;
+        };
+        match outbox.all().await {
+            Ok(entries) => self.entries.set(entries),
+            Err(e) => self.storage_error.set(Some(e.to_string())),
+        }
+    }
+
+    /// Commits the record to the device and only then returns; sync follows in the background.
+    pub async fn save(self, record: DeliveryRecord) -> Result<(), StorageError> {
+        let outbox = self
+            .outbox
+            .get_value()
+            .ok_or_else(|| StorageError::unavailable())?;
+        outbox.save(record).await?;
+        self.refresh().await;
+        self.sync_now();
+        Ok(())
+    }
+
+    /// Starts a sync round unless one is running.
+    pub fn sync_now(self) {
+        if self.status.get_untracked() == SyncStatus::Syncing {
+            return;
+        }
+        let Some(token) = self.session.0.with_untracked(|s| {
+            s.as_ref()
+                .filter(|s| s.is_courier())
+                .map(|s| s.token.clone())
+        }) else {
+            return;
+        };
+        let Some(outbox) = self.outbox.get_value() else {
+            return;
+        };
+        self.status.set(SyncStatus::Syncing);
+        spawn_local(async move {
+            let outcome = push_pending(&outbox, &token, self.lang.get_untracked()).await;
+            self.refresh().await;
+            match outcome {
+                SyncOutcome::Done => {
+                    self.failures.set_value(0);
+                    self.status.set(SyncStatus::Idle);
+                }
+                SyncOutcome::Unreachable => {
+                    self.status.set(SyncStatus::Offline);
+                    self.schedule_retry();
+                }
+                SyncOutcome::SignedOut => {
+                    self.status.set(SyncStatus::Idle);
+                    self.session.sign_out();
+                }
+                SyncOutcome::Storage(message) => self.status.set(SyncStatus::Failed(message)),
+            }
+        });
+    }
+
+    fn schedule_retry(self) {
+        let failures = self.failures.get_value();
+        self.failures.set_value(failures.saturating_add(1));
+        let generation = self.retry_generation.get_value() + 1;
+        self.retry_generation.set_value(generation);
+        let delay = next_retry_ms(failures);
+        set_timeout(
+            move || {
+                if self.retry_generation.get_value() == generation {
+                    self.sync_now();
+                }
+            },
+            Duration::from_millis(u64::from(delay)),
+        );
+    }
+}
+
+/// How a record's queue state reads in the list.
+pub fn state_key(state: &QueueState) -> crate::i18n::Key {
+    match state {
+        QueueState::Queued => crate::i18n::Key::Queued,
+        QueueState::Synced { .. } => crate::i18n::Key::Synced,
+        QueueState::NeedsAttention { .. } => crate::i18n::Key::NeedsAttention,
+    }
+}
+
+pub fn use_device() -> Device {
+    expect_context::<Device>()
+}

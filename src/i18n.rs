@@ -1,0 +1,190 @@
+//! UI text in Simplified Chinese (default) and English. Keys are an enum, so a missing
+//! translation is a compile error, not a blank label.
+
+use doorstep_core::Lang;
+use leptos::prelude::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    AppName,
+    SwitchLanguage,
+    SignIn,
+    SignOut,
+    Username,
+    Password,
+    SigningIn,
+    NetworkError,
+    Waybill,
+    WaybillHint,
+    Carrier,
+    ChooseCarrier,
+    DetectedCarrier,
+    Method,
+    Door,
+    Locker,
+    Station,
+    LockerBank,
+    LockerCompartment,
+    StationName,
+    ConsentTitle,
+    ConsentChannel,
+    InPerson,
+    PhoneCall,
+    ConsentAgreed,
+    FreeHours,
+    OvertimeFee,
+    Save,
+    Saved,
+    Queued,
+    Synced,
+    NeedsAttention,
+    SyncNow,
+    Syncing,
+    QueuedCount,
+    OldestQueued,
+    Offline,
+    TodayRecords,
+    NoRecords,
+    Records,
+    LoadMore,
+    CapturedAt,
+    ReceivedAt,
+    Courier,
+    Outcome,
+    StoragePersistent,
+    StorageBestEffort,
+    NewVersion,
+    Reload,
+    NotFound,
+    Loading,
+    Required,
+    NotAllowedHere,
+}
+
+impl Key {
+    pub fn text(self, lang: Lang) -> &'static str {
+        use Key::*;
+        let (zh, en) = match self {
+            AppName => ("门口", "Doorstep"),
+            SwitchLanguage => ("English", "中文"),
+            SignIn => ("登录", "Sign in"),
+            SignOut => ("退出登录", "Sign out"),
+            Username => ("用户名", "Username"),
+            Password => ("密码", "Password"),
+            SigningIn => ("正在登录…", "Signing in…"),
+            NetworkError => (
+                "无法连接服务器，请稍后再试",
+                "Cannot reach the server; try again later",
+            ),
+            Waybill => ("运单号", "Waybill number"),
+            WaybillHint => ("输入或扫描运单号", "Type or scan the waybill number"),
+            Carrier => ("快递公司", "Carrier"),
+            ChooseCarrier => ("请选择快递公司", "Choose the carrier"),
+            DetectedCarrier => ("已按单号识别", "Detected from the number"),
+            Method => ("投递方式", "Delivery method"),
+            Door => ("送货上门", "Door"),
+            Locker => ("智能快件箱", "Smart locker"),
+            Station => ("驿站", "Station"),
+            LockerBank => ("柜号", "Locker bank"),
+            LockerCompartment => ("格口号", "Compartment"),
+            StationName => ("驿站名称", "Station"),
+            ConsentTitle => ("收件人同意", "Recipient's consent"),
+            ConsentChannel => ("同意方式", "How they agreed"),
+            InPerson => ("当面同意", "In person"),
+            PhoneCall => ("电话同意", "By phone"),
+            ConsentAgreed => ("收件人已同意投递到此处", "The recipient agreed to this"),
+            FreeHours => ("免费保管（小时）", "Free storage (hours)"),
+            OvertimeFee => ("超时费（元）", "Overtime fee (yuan)"),
+            Save => ("保存", "Save"),
+            Saved => ("已保存到本机", "Saved on this device"),
+            Queued => ("待同步", "Queued"),
+            Synced => ("已同步", "Synced"),
+            NeedsAttention => ("需处理", "Needs attention"),
+            SyncNow => ("立即同步", "Sync now"),
+            Syncing => ("同步中…", "Syncing…"),
+            QueuedCount => ("待同步", "Queued"),
+            OldestQueued => ("最早", "oldest"),
+            Offline => ("离线", "Offline"),
+            TodayRecords => ("今日记录", "Today's records"),
+            NoRecords => ("暂无记录", "No records yet"),
+            Records => ("投递记录", "Delivery records"),
+            LoadMore => ("加载更多", "Load more"),
+            CapturedAt => ("记录时间（设备）", "Captured (device)"),
+            ReceivedAt => ("接收时间（服务器）", "Received (server)"),
+            Courier => ("快递员", "Courier"),
+            Outcome => ("结果", "Outcome"),
+            StoragePersistent => ("本机存储：持久", "Device storage: persistent"),
+            StorageBestEffort => ("本机存储：可能被清理", "Device storage: may be cleared"),
+            NewVersion => ("有新版本", "New version available"),
+            Reload => ("重新加载", "Reload"),
+            NotFound => ("页面不存在", "Page not found"),
+            Loading => ("加载中…", "Loading…"),
+            Required => ("必填", "Required"),
+            NotAllowedHere => ("此账号无权访问该页面", "This account cannot open this page"),
+        };
+        match lang {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+}
+
+/// The UI language, provided at the app's root.
+#[derive(Clone, Copy)]
+pub struct Language(pub RwSignal<Lang>);
+
+const STORAGE_KEY: &str = "doorstep.lang";
+
+impl Language {
+    /// The stored choice, or Chinese.
+    pub fn load() -> Language {
+        let stored = crate::session::local_storage()
+            .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
+            .map(|tag| Lang::from_tag(&tag))
+            .unwrap_or_default();
+        Language(RwSignal::new(stored))
+    }
+
+    pub fn toggle(self) {
+        let next = match self.0.get_untracked() {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        };
+        self.0.set(next);
+        if let Some(storage) = crate::session::local_storage() {
+            let _ = storage.set_item(STORAGE_KEY, next.tag());
+        }
+        if let Some(html) = document().document_element() {
+            let _ = html.set_attribute("lang", next.tag());
+        }
+    }
+}
+
+/// The current language from context.
+pub fn use_lang() -> RwSignal<Lang> {
+    expect_context::<Language>().0
+}
+
+/// A reactive label: `{tr(Key::Save)}` in a view follows the language switch.
+pub fn tr(key: Key) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let lang = use_lang();
+    move || key.text(lang.get())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_languages_differ_for_every_sentence() {
+        for key in [
+            Key::Save,
+            Key::Queued,
+            Key::Synced,
+            Key::Locker,
+            Key::ConsentAgreed,
+        ] {
+            assert_ne!(key.text(Lang::Zh), key.text(Lang::En));
+        }
+    }
+}

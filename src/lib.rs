@@ -1,0 +1,15 @@
+//! The app's modules, as a library so wasm-bindgen tests can reach them.
+
+pub mod api;
+pub mod app;
+pub mod clock;
+pub mod components;
+pub mod device;
+pub mod i18n;
+pub mod routes;
+pub mod session;
+pub mod storage;
+pub mod sw;
+pub mod sync;
+
+pub use app::App;

@@ -1,0 +1,55 @@
+//! Who is signed in on this device. The bearer token lives in localStorage so a courier signs in
+//! once per device; records themselves live in IndexedDB.
+
+use doorstep_core::api::Account;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    pub token: String,
+    pub account: Account,
+}
+
+impl Session {
+    pub fn is_courier(&self) -> bool {
+        self.account.role == "courier"
+    }
+}
+
+const STORAGE_KEY: &str = "doorstep.session";
+
+pub fn local_storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
+}
+
+/// The signed-in session, provided at the app's root.
+#[derive(Clone, Copy)]
+pub struct CurrentSession(pub RwSignal<Option<Session>>);
+
+impl CurrentSession {
+    pub fn load() -> CurrentSession {
+        let stored = local_storage()
+            .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
+            .and_then(|json| serde_json::from_str(&json).ok());
+        CurrentSession(RwSignal::new(stored))
+    }
+
+    pub fn sign_in(self, session: Session) {
+        if let (Some(storage), Ok(json)) = (local_storage(), serde_json::to_string(&session)) {
+            let _ = storage.set_item(STORAGE_KEY, &json);
+        }
+        self.0.set(Some(session));
+    }
+
+    pub fn sign_out(self) {
+        if let Some(storage) = local_storage() {
+            let _ = storage.remove_item(STORAGE_KEY);
+        }
+        self.0.set(None);
+    }
+}
+
+pub fn use_session() -> CurrentSession {
+    expect_context::<CurrentSession>()
+}

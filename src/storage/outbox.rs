@@ -1,0 +1,172 @@
+use doorstep_core::sync::{QueueState, RecordAck};
+use doorstep_core::DeliveryRecord;
+use idb::{Database, DatabaseEvent, Factory, KeyPath, ObjectStoreParams, TransactionMode};
+use serde::{Deserialize, Serialize};
+use serde_wasm_bindgen::Serializer;
+use std::rc::Rc;
+use wasm_bindgen::JsValue;
+
+const DB_NAME: &str = "doorstep";
+/// Schema version; each bump gets its own step in [`upgrade`].
+const DB_VERSION: u32 = 1;
+const RECORDS: &str = "records";
+
+/// A record as the device keeps it: the latest revision and where it stands with the server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutboxEntry {
+    /// The record's UUID as text: the IndexedDB key.
+    pub id: String,
+    pub record: DeliveryRecord,
+    pub state: QueueState,
+}
+
+impl OutboxEntry {
+    pub fn new(record: DeliveryRecord) -> OutboxEntry {
+        OutboxEntry {
+            id: record.id.to_string(),
+            record,
+            state: QueueState::Queued,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("device storage failed: {0}")]
+pub struct StorageError(String);
+
+impl StorageError {
+    pub fn unavailable() -> StorageError {
+        StorageError("this browser offers no IndexedDB storage".into())
+    }
+}
+
+impl From<idb::Error> for StorageError {
+    fn from(e: idb::Error) -> Self {
+        StorageError(e.to_string())
+    }
+}
+
+impl From<serde_wasm_bindgen::Error> for StorageError {
+    fn from(e: serde_wasm_bindgen::Error) -> Self {
+        StorageError(e.to_string())
+    }
+}
+
+/// The queue of records on this device.
+#[derive(Clone)]
+pub struct Outbox {
+    db: Rc<Database>,
+}
+
+fn upgrade(db: &Database, old_version: u32) -> Result<(), idb::Error> {
+    if old_version < 1 {
+        let mut params = ObjectStoreParams::new();
+        params.key_path(Some(KeyPath::new_single("id")));
+        db.create_object_store(RECORDS, params)?;
+    }
+    Ok(())
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, StorageError> {
+    Ok(value.serialize(&Serializer::json_compatible())?)
+}
+
+impl Outbox {
+    pub async fn open() -> Result<Outbox, StorageError> {
+        Self::open_named(DB_NAME).await
+    }
+
+    /// Opens (creating or upgrading) a database of the given name; tests use their own.
+    pub async fn open_named(name: &str) -> Result<Outbox, StorageError> {
+        let factory = Factory::new()?;
+        let mut request = factory.open(name, Some(DB_VERSION))?;
+        request.on_upgrade_needed(|event| {
+            let old = event.old_version().unwrap_or(0);
+            if let Ok(db) = event.database() {
+                if let Err(e) = upgrade(&db, old) {
+                    web_sys::console::error_1(&format!("IndexedDB upgrade failed: {e}").into());
+                }
+            }
+        });
+        Ok(Outbox {
+            db: Rc::new(request.await?),
+        })
+    }
+
+    /// Saves a new revision and resolves only once the transaction has committed.
+    pub async fn save(&self, record: DeliveryRecord) -> Result<OutboxEntry, StorageError> {
+        let entry = OutboxEntry::new(record);
+        let tx = self
+            .db
+            .transaction(&[RECORDS], TransactionMode::ReadWrite)?;
+        tx.object_store(RECORDS)?
+            .put(&to_js(&entry)?, None)?
+            .await?;
+        if !tx.commit()?.await?.is_committed() {
+            return Err(StorageError("the save was aborted".into()));
+        }
+        Ok(entry)
+    }
+
+    /// Every record on the device, newest capture first.
+    pub async fn all(&self) -> Result<Vec<OutboxEntry>, StorageError> {
+        let tx = self.db.transaction(&[RECORDS], TransactionMode::ReadOnly)?;
+        let values = tx.object_store(RECORDS)?.get_all(None, None)?.await?;
+        let mut entries = values
+            .into_iter()
+            .map(serde_wasm_bindgen::from_value::<OutboxEntry>)
+            .collect::<Result<Vec<_>, _>>()?;
+        entries.sort_by_key(|e| std::cmp::Reverse(e.record.captured_at));
+        Ok(entries)
+    }
+
+    /// Records waiting for the server, oldest first, so the queue drains in capture order.
+    pub async fn pending(&self) -> Result<Vec<OutboxEntry>, StorageError> {
+        let mut entries: Vec<_> = self
+            .all()
+            .await?
+            .into_iter()
+            .filter(|e| e.state.is_pending())
+            .collect();
+        entries.reverse();
+        Ok(entries)
+    }
+
+    /// Applies the server's acknowledgements in one transaction. An ack for an older revision than
+    /// the one on the device leaves the newer edit queued.
+    pub async fn apply_acks(&self, acks: &[RecordAck]) -> Result<(), StorageError> {
+        let tx = self
+            .db
+            .transaction(&[RECORDS], TransactionMode::ReadWrite)?;
+        let store = tx.object_store(RECORDS)?;
+        for ack in acks {
+            let Some(value) = store.get(JsValue::from_str(&ack.id.to_string()))?.await? else {
+                continue;
+            };
+            let mut entry: OutboxEntry = serde_wasm_bindgen::from_value(value)?;
+            entry.state = entry.state.after_ack(entry.record.revision, ack);
+            store.put(&to_js(&entry)?, None)?.await?;
+        }
+        tx.commit()?.await?;
+        Ok(())
+    }
+
+    /// Marks records the server cannot take as they are (e.g. too large), with its message.
+    pub async fn mark_attention(&self, ids: &[String], message: &str) -> Result<(), StorageError> {
+        let tx = self
+            .db
+            .transaction(&[RECORDS], TransactionMode::ReadWrite)?;
+        let store = tx.object_store(RECORDS)?;
+        for id in ids {
+            if let Some(value) = store.get(JsValue::from_str(id))?.await? {
+                let mut entry: OutboxEntry = serde_wasm_bindgen::from_value(value)?;
+                entry.state = QueueState::NeedsAttention {
+                    message: message.to_string(),
+                };
+                store.put(&to_js(&entry)?, None)?.await?;
+            }
+        }
+        tx.commit()?.await?;
+        Ok(())
+    }
+}

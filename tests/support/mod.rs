@@ -1,0 +1,303 @@
+//! Harness for the end-to-end tests: the real server binary on a loopback port, the built app,
+//! and Debian's Chromium driven through chromedriver. Everything is started and stopped here.
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A required environment variable, set by `cargo xtask test`. Missing means a misconfigured run,
+/// which must fail, never skip.
+fn required_env(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| {
+        panic!("{name} is not set: run the browser tests with `cargo xtask test`")
+    })
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    pub courier_password: String,
+    pub supervisor_password: String,
+}
+
+/// The server under test: same port and data directory across restarts.
+pub struct TestServer {
+    pub port: u16,
+    data_dir: tempfile::TempDir,
+    child: Option<Child>,
+    pub credentials: Option<Credentials>,
+}
+
+impl TestServer {
+    pub fn start() -> TestServer {
+        let mut server = TestServer {
+            port: free_port(),
+            data_dir: tempfile::tempdir().unwrap(),
+            child: None,
+            credentials: None,
+        };
+        server.restart();
+        server
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// Starts the binary and waits for its "listening" line; reads the demo credentials the first
+    /// time, exactly as a newcomer would.
+    pub fn restart(&mut self) {
+        assert!(self.child.is_none(), "the server is already running");
+        let mut child = Command::new(required_env("DOORSTEP_SERVER_BIN"))
+            .arg("--addr")
+            .arg(format!("127.0.0.1:{}", self.port))
+            .arg("--data-dir")
+            .arg(self.data_dir.path())
+            .arg("--dist")
+            .arg(PathBuf::from(required_env("DOORSTEP_DIST")))
+            .env_remove("DATABASE_URL")
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("start doorstep-server");
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let (mut courier, mut supervisor) = (None, None);
+        loop {
+            let line = lines
+                .next()
+                .expect("the server exited before listening")
+                .unwrap();
+            let password = line.split("password: ").nth(1).map(str::to_string);
+            if line.contains("username: courier") {
+                courier = password;
+            } else if line.contains("username: supervisor") {
+                supervisor = password;
+            } else if line.starts_with("Doorstep is listening") {
+                break;
+            }
+        }
+        // Keep draining stdout so the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        if let (Some(courier_password), Some(supervisor_password)) = (courier, supervisor) {
+            self.credentials = Some(Credentials {
+                courier_password,
+                supervisor_password,
+            });
+        }
+        self.child = Some(child);
+    }
+
+    /// Kills the process: from the browser's side the network is gone.
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    pub fn credentials(&self) -> Credentials {
+        self.credentials
+            .clone()
+            .expect("the first start prints the demo credentials")
+    }
+
+    /// Signs in through the API and returns the bearer token.
+    pub async fn token(&self, username: &str, password: &str) -> String {
+        let response: serde_json::Value = reqwest::Client::new()
+            .post(self.url("/api/v1/auth/login"))
+            .json(&serde_json::json!({ "username": username, "password": password }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        response["token"].as_str().expect("a token").to_string()
+    }
+
+    /// Every record the supervisor's API lists, following pages.
+    pub async fn records(&self, token: &str) -> Vec<serde_json::Value> {
+        let mut all = Vec::new();
+        let mut before: Option<String> = None;
+        loop {
+            let mut url = self.url("/api/v1/records?limit=200");
+            if let Some(cursor) = &before {
+                url.push_str(&format!("&before={cursor}"));
+            }
+            let page: serde_json::Value = reqwest::Client::new()
+                .get(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            all.extend(page["records"].as_array().unwrap().iter().cloned());
+            match page["next"].as_str() {
+                Some(next) => before = Some(next.to_string()),
+                None => return all,
+            }
+        }
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// chromedriver plus a phone-sized headless Chromium session.
+pub struct Browser {
+    pub client: Client,
+    driver: Child,
+}
+
+impl Browser {
+    pub async fn start() -> Browser {
+        let port = free_port();
+        let driver = Command::new(required_env("CHROMEDRIVER"))
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let profile = tempfile::tempdir().unwrap().keep();
+        let capabilities = serde_json::json!({
+            "goog:chromeOptions": {
+                "binary": required_env("CHROMIUM"),
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--disable-quic", "--window-size=390,844",
+                    format!("--user-data-dir={}", profile.display()),
+                ],
+                "mobileEmulation": { "deviceMetrics": { "width": 390, "height": 844, "pixelRatio": 3.0 } }
+            }
+        });
+        let capabilities = capabilities.as_object().unwrap().clone();
+        let started = Instant::now();
+        let client = loop {
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(connector)
+                .capabilities(capabilities.clone())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await
+            {
+                Ok(client) => break client,
+                Err(e) if started.elapsed() < Duration::from_secs(20) => {
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(e) => panic!("cannot start Chromium through chromedriver: {e}"),
+            }
+        };
+        Browser { client, driver }
+    }
+
+    pub async fn fill(&self, css: &str, text: &str) {
+        let field = self
+            .client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"));
+        field.clear().await.unwrap();
+        field.send_keys(text).await.unwrap();
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.wait_for(css).await;
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"));
+    }
+
+    /// Waits until an element matching `css` exists.
+    pub async fn wait_for(&self, css: &str) {
+        self.wait_until(css, || async {
+            self.client.find(Locator::Css(css)).await.is_ok()
+        })
+        .await;
+    }
+
+    /// Waits until the element's text equals `expected`.
+    pub async fn wait_for_text(&self, css: &str, expected: &str) {
+        self.wait_until(&format!("{css} = {expected:?}"), || async {
+            match self.client.find(Locator::Css(css)).await {
+                Ok(element) => element
+                    .text()
+                    .await
+                    .map(|t| t.trim() == expected)
+                    .unwrap_or(false),
+                Err(_) => false,
+            }
+        })
+        .await;
+    }
+
+    /// The visible text of the whole page.
+    pub async fn page_text(&self) -> String {
+        self.client
+            .find(Locator::Css("body"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
+    /// Polls `check` for up to 20 s; on timeout fails with what it waited for and the page text.
+    pub async fn wait_until<F, Fut>(&self, what: &str, check: F)
+    where
+        F: Fn() -> Fut,
+        Fut: std::future::Future<Output = bool>,
+    {
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(20) {
+            if check().await {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!(
+            "timed out waiting for {what}; the page says:\n{}",
+            self.page_text().await
+        );
+    }
+
+    /// True once a service worker controls the page, i.e. a reload works without the server.
+    pub async fn wait_for_service_worker(&self) {
+        self.wait_until("a controlling service worker", || async {
+            self.client
+                .execute(
+                    "return navigator.serviceWorker.controller !== null;",
+                    vec![],
+                )
+                .await
+                .map(|v| v == serde_json::Value::Bool(true))
+                .unwrap_or(false)
+        })
+        .await;
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
