@@ -22,3 +22,13 @@ pub fn local_date_time(ms: i64) -> String {
         local_time(ms)
     )
 }
+
+/// Local midnight today by the device clock: where "today's records" start.
+pub fn start_of_today_ms() -> i64 {
+    let date = js_sys::Date::new_0();
+    date.set_hours(0);
+    date.set_minutes(0);
+    date.set_seconds(0);
+    date.set_milliseconds(0);
+    date.get_time() as i64
+}

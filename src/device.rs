@@ -1,8 +1,9 @@
 //! The courier's device: its outbox, the sync loop and what the header shows about them.
 
 use crate::session::CurrentSession;
-use crate::storage::{request_persistence, Outbox, OutboxEntry, StorageError};
+use crate::storage::{request_persistence, Outbox, OutboxEntry, PreferenceBook, StorageError};
 use crate::sync::{next_retry_ms, push_pending, SyncOutcome};
+use doorstep_core::preference::StandingPreference;
 use doorstep_core::sync::QueueState;
 use doorstep_core::{DeliveryRecord, Lang};
 use leptos::prelude::*;
@@ -22,7 +23,9 @@ pub enum SyncStatus {
 #[derive(Clone, Copy)]
 pub struct Device {
     outbox: StoredValue<Option<Outbox>, LocalStorage>,
+    book: StoredValue<Option<PreferenceBook>, LocalStorage>,
     pub entries: RwSignal<Vec<OutboxEntry>>,
+    pub preferences: RwSignal<Vec<StandingPreference>>,
     pub status: RwSignal<SyncStatus>,
     /// `Some(true)` once the browser promised not to evict our storage.
     pub persistent: RwSignal<Option<bool>>,
@@ -38,7 +41,9 @@ impl Device {
     pub fn new(session: CurrentSession, lang: RwSignal<Lang>) -> Device {
         Device {
             outbox: StoredValue::new_local(None),
+            book: StoredValue::new_local(None),
             entries: RwSignal::new(Vec::new()),
+            preferences: RwSignal::new(Vec::new()),
             status: RwSignal::new(SyncStatus::Idle),
             persistent: RwSignal::new(None),
             storage_error: RwSignal::new(None),
@@ -53,9 +58,10 @@ impl Device {
     /// becomes visible again.
     pub fn start(self) {
         spawn_local(async move {
-            match Outbox::open().await {
-                Ok(outbox) => {
-                    self.outbox.set_value(Some(outbox));
+            match crate::storage::open(crate::storage::DB_NAME).await {
+                Ok(db) => {
+                    self.outbox.set_value(Some(Outbox::new(db.clone())));
+                    self.book.set_value(Some(PreferenceBook::new(db)));
                     self.refresh().await;
                     self.sync_now();
                 }
@@ -89,13 +95,29 @@ impl Device {
     }
 
     async fn refresh(self) {
-        let Some(outbox) = self.outbox.get_value() else {
-            return;
-        };
-        match outbox.all().await {
-            Ok(entries) => self.entries.set(entries),
-            Err(e) => self.storage_error.set(Some(e.to_string())),
+        if let Some(outbox) = self.outbox.get_value() {
+            match outbox.all().await {
+                Ok(entries) => self.entries.set(entries),
+                Err(e) => self.storage_error.set(Some(e.to_string())),
+            }
         }
+        if let Some(book) = self.book.get_value() {
+            match book.all().await {
+                Ok(preferences) => self.preferences.set(preferences),
+                Err(e) => self.storage_error.set(Some(e.to_string())),
+            }
+        }
+    }
+
+    /// Records or withdraws a recipient's standing preference on this device.
+    pub async fn save_preference(self, preference: StandingPreference) -> Result<(), StorageError> {
+        let book = self
+            .book
+            .get_value()
+            .ok_or_else(StorageError::unavailable)?;
+        book.put(&preference).await?;
+        self.refresh().await;
+        Ok(())
     }
 
     /// Commits the record to the device and only then returns; sync follows in the background.
@@ -103,7 +125,7 @@ impl Device {
         let outbox = self
             .outbox
             .get_value()
-            .ok_or_else(|| StorageError::unavailable())?;
+            .ok_or_else(StorageError::unavailable)?;
         outbox.save(record).await?;
         self.refresh().await;
         self.sync_now();

@@ -9,6 +9,9 @@ use serde::{Deserialize, Serialize};
 pub struct Session {
     pub token: String,
     pub account: Account,
+    /// The station's salt for preference-book keys.
+    #[serde(default)]
+    pub preference_salt: String,
 }
 
 impl Session {

@@ -1,12 +1,24 @@
 //! End-to-end: the release build of the app in headless Chromium against the real server binary.
 //! "Offline" means the test-owned server is stopped, because browser network emulation does not
 //! cover the service worker's own fetches.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod support;
 
 use support::{Browser, TestServer};
 
 const WAYBILL: &str = "SF1234567890123";
+const PHONE: &str = "13812345634";
+
+/// Fills the recipient as a courier types it at the door.
+async fn fill_recipient(browser: &Browser, phone: &str) {
+    browser.fill("input[name=phone]", phone).await;
+    browser.fill("input[name=name]", "张三丰").await;
+    browser.fill("input[name=compound]", "愚园路 1088 弄").await;
+    browser.fill("input[name=building]", "5").await;
+    browser.fill("input[name=unit]", "2").await;
+    browser.fill("input[name=room]", "1203").await;
+}
 
 async fn sign_in(browser: &Browser, server: &TestServer, username: &str, password: &str) {
     browser.client.goto(&server.url("/login")).await.unwrap();
@@ -28,6 +40,7 @@ async fn a_record_made_offline_survives_a_reload_and_syncs_exactly_once() {
     // In the lift: the server is gone.
     server.stop();
     browser.fill("input[name=waybill]", WAYBILL).await;
+    fill_recipient(&browser, PHONE).await;
     browser.click("[data-testid=save]").await;
     browser
         .wait_for_text("[data-testid=saved]", "已保存到本机")
@@ -39,6 +52,7 @@ async fn a_record_made_offline_survives_a_reload_and_syncs_exactly_once() {
     // IndexedDB, still queued.
     browser.client.refresh().await.unwrap();
     browser.wait_for_text(&row, "待同步").await;
+    browser.screenshot("courier-offline").await;
     assert!(
         browser.page_text().await.contains("待同步 1"),
         "the header counts the queued record"
@@ -73,6 +87,7 @@ async fn a_record_made_offline_survives_a_reload_and_syncs_exactly_once() {
     browser
         .wait_for(&format!("tr[data-waybill={WAYBILL}]"))
         .await;
+    browser.screenshot("supervisor-list").await;
 
     browser.close().await;
 }
@@ -86,6 +101,7 @@ async fn a_locker_is_refused_until_the_recipient_consents() {
     browser.wait_for("input[name=waybill]").await;
 
     browser.fill("input[name=waybill]", "YT1234567890123").await;
+    fill_recipient(&browser, PHONE).await;
     browser.click("input[name=method][value=locker]").await;
     browser.fill("input[name=locker_bank]", "3").await;
     browser.fill("input[name=locker_compartment]", "12").await;
@@ -96,6 +112,7 @@ async fn a_locker_is_refused_until_the_recipient_consents() {
             "投递到智能快件箱或驿站须先征得收件人同意",
         )
         .await;
+    browser.screenshot("courier-locker-blocked").await;
     assert!(!browser.page_text().await.contains("已保存到本机"));
 
     browser.click("input[name=consent_given]").await;
@@ -110,5 +127,122 @@ async fn a_locker_is_refused_until_the_recipient_consents() {
         )
         .await;
 
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bulky_parcel_prompts_a_call_and_proposes_the_door() {
+    let server = TestServer::start();
+    let credentials = server.credentials();
+    let browser = Browser::start().await;
+    sign_in(&browser, &server, "courier", &credentials.courier_password).await;
+    browser.wait_for("input[name=waybill]").await;
+
+    browser.fill("input[name=waybill]", "JT1234567890123").await;
+    fill_recipient(&browser, PHONE).await;
+    browser.click("input[name=method][value=locker]").await;
+    browser.click("input[name=bulky]").await;
+    browser.wait_for("[data-testid=call-first]").await;
+    let door_checked = browser
+        .client
+        .execute(
+            "return document.querySelector('input[name=method][value=door]').checked;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        door_checked,
+        serde_json::Value::Bool(true),
+        "the door is proposed"
+    );
+
+    // A locker still needs the call and the recipient's explicit consent.
+    browser.click("input[name=method][value=locker]").await;
+    browser.fill("input[name=locker_bank]", "3").await;
+    browser.fill("input[name=locker_compartment]", "8").await;
+    browser.click("input[name=consent_given]").await;
+    browser.click("[data-testid=save]").await;
+    browser
+        .wait_for_text(
+            "[data-testid=rule-errors]",
+            "大件、重件或生鲜须先电话联系收件人",
+        )
+        .await;
+    browser.screenshot("courier-bulky-call").await;
+    browser.click("[data-testid=called]").await;
+    browser.click("[data-testid=save]").await;
+    browser
+        .wait_for_text("[data-testid=saved]", "已保存到本机")
+        .await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_standing_preference_is_proposed_for_the_next_parcel_and_no_phone_is_shown() {
+    let server = TestServer::start();
+    let credentials = server.credentials();
+    let browser = Browser::start().await;
+    sign_in(&browser, &server, "courier", &credentials.courier_password).await;
+    browser.wait_for("input[name=waybill]").await;
+
+    // First parcel: the recipient agrees to locker bank 3 and asks us to remember it.
+    browser.fill("input[name=waybill]", "SF2234567890123").await;
+    fill_recipient(&browser, PHONE).await;
+    browser
+        .wait_for_text("[data-testid=masked-phone]", "显示为 138******34")
+        .await;
+    browser.click("input[name=method][value=locker]").await;
+    browser.fill("input[name=locker_bank]", "3").await;
+    browser.fill("input[name=locker_compartment]", "12").await;
+    browser.click("input[name=consent_given]").await;
+    browser.click("input[name=remember]").await;
+    browser.click("[data-testid=save]").await;
+    browser
+        .wait_for_text("[data-testid=saved]", "已保存到本机")
+        .await;
+
+    // Whatever is on screen after entry, the full number is not.
+    let text = browser.page_text().await;
+    assert!(
+        !text.contains(PHONE),
+        "full phone number on the page:\n{text}"
+    );
+    assert!(
+        text.contains("138******34"),
+        "the masked number is shown:\n{text}"
+    );
+
+    // Next parcel for the same address: the wish is proposed and, taken, is the consent.
+    browser
+        .click("li[data-waybill=SF2234567890123] [data-testid=same-address]")
+        .await;
+    browser
+        .wait_for_text(
+            "[data-testid=preference] span",
+            "长期偏好：放智能快件箱（3号柜）",
+        )
+        .await;
+    browser.screenshot("courier-preference").await;
+    browser.fill("input[name=waybill]", "SF3234567890123").await;
+    browser.click("[data-testid=use-preference]").await;
+    browser.fill("input[name=locker_compartment]", "5").await;
+    browser.click("[data-testid=save]").await;
+    browser
+        .wait_for_text("[data-testid=saved]", "已保存到本机")
+        .await;
+    browser
+        .wait_for_text(
+            "li[data-waybill=SF3234567890123] [data-testid=state]",
+            "已同步",
+        )
+        .await;
+
+    let token = server
+        .token("supervisor", &credentials.supervisor_password)
+        .await;
+    let records = server.records(&token).await;
+    assert_eq!(records.len(), 2);
+    assert!(!serde_json::to_string(&records).unwrap().contains(PHONE));
     browser.close().await;
 }

@@ -34,6 +34,7 @@ pub fn LoginPage() -> impl IntoView {
                     let session_value = Session {
                         token: response.token,
                         account: response.account,
+                        preference_salt: response.preference_salt,
                     };
                     let target = if session_value.is_courier() {
                         "/courier"

@@ -1,8 +1,12 @@
 //! The device's durable store: every record is committed to IndexedDB before the UI calls it
 //! saved, and leaves the queue only on the server's acknowledgement.
 
+mod db;
 mod outbox;
 mod persist;
+mod preferences;
 
-pub use outbox::{Outbox, OutboxEntry, StorageError};
+pub use db::{open, StorageError, DB_NAME};
+pub use outbox::{Outbox, OutboxEntry};
 pub use persist::request_persistence;
+pub use preferences::PreferenceBook;

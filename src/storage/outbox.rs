@@ -1,15 +1,11 @@
 use doorstep_core::sync::{QueueState, RecordAck};
 use doorstep_core::DeliveryRecord;
-use idb::{Database, DatabaseEvent, Factory, KeyPath, ObjectStoreParams, TransactionMode};
+use idb::{Database, TransactionMode};
 use serde::{Deserialize, Serialize};
-use serde_wasm_bindgen::Serializer;
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
 
-const DB_NAME: &str = "doorstep";
-/// Schema version; each bump gets its own step in [`upgrade`].
-const DB_VERSION: u32 = 1;
-const RECORDS: &str = "records";
+use super::db::{to_js, StorageError, RECORDS};
 
 /// A record as the device keeps it: the latest revision and where it stands with the server.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -30,67 +26,15 @@ impl OutboxEntry {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("device storage failed: {0}")]
-pub struct StorageError(String);
-
-impl StorageError {
-    pub fn unavailable() -> StorageError {
-        StorageError("this browser offers no IndexedDB storage".into())
-    }
-}
-
-impl From<idb::Error> for StorageError {
-    fn from(e: idb::Error) -> Self {
-        StorageError(e.to_string())
-    }
-}
-
-impl From<serde_wasm_bindgen::Error> for StorageError {
-    fn from(e: serde_wasm_bindgen::Error) -> Self {
-        StorageError(e.to_string())
-    }
-}
-
 /// The queue of records on this device.
 #[derive(Clone)]
 pub struct Outbox {
     db: Rc<Database>,
 }
 
-fn upgrade(db: &Database, old_version: u32) -> Result<(), idb::Error> {
-    if old_version < 1 {
-        let mut params = ObjectStoreParams::new();
-        params.key_path(Some(KeyPath::new_single("id")));
-        db.create_object_store(RECORDS, params)?;
-    }
-    Ok(())
-}
-
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, StorageError> {
-    Ok(value.serialize(&Serializer::json_compatible())?)
-}
-
 impl Outbox {
-    pub async fn open() -> Result<Outbox, StorageError> {
-        Self::open_named(DB_NAME).await
-    }
-
-    /// Opens (creating or upgrading) a database of the given name; tests use their own.
-    pub async fn open_named(name: &str) -> Result<Outbox, StorageError> {
-        let factory = Factory::new()?;
-        let mut request = factory.open(name, Some(DB_VERSION))?;
-        request.on_upgrade_needed(|event| {
-            let old = event.old_version().unwrap_or(0);
-            if let Ok(db) = event.database() {
-                if let Err(e) = upgrade(&db, old) {
-                    web_sys::console::error_1(&format!("IndexedDB upgrade failed: {e}").into());
-                }
-            }
-        });
-        Ok(Outbox {
-            db: Rc::new(request.await?),
-        })
+    pub fn new(db: Rc<Database>) -> Outbox {
+        Outbox { db }
     }
 
     /// Saves a new revision and resolves only once the transaction has committed.

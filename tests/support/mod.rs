@@ -216,12 +216,18 @@ impl Browser {
         field.send_keys(text).await.unwrap();
     }
 
+    /// Scrolls the element to the middle of the screen (clear of the sticky header), then taps it.
     pub async fn click(&self, css: &str) {
         self.wait_for(css).await;
-        self.client
-            .find(Locator::Css(css))
-            .await
-            .unwrap()
+        let element = self.client.find(Locator::Css(css)).await.unwrap();
+        let _ = self
+            .client
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center'});",
+                vec![serde_json::to_value(&element).unwrap()],
+            )
+            .await;
+        element
             .click()
             .await
             .unwrap_or_else(|e| panic!("{css}: {e}"));
@@ -293,6 +299,14 @@ impl Browser {
                 .unwrap_or(false)
         })
         .await;
+    }
+
+    /// Saves a PNG of the page when `DOORSTEP_SCREENSHOTS` names a folder, to look at the UI.
+    pub async fn screenshot(&self, name: &str) {
+        if let Ok(dir) = std::env::var("DOORSTEP_SCREENSHOTS") {
+            let png = self.client.screenshot().await.unwrap();
+            std::fs::write(PathBuf::from(dir).join(format!("{name}.png")), png).unwrap();
+        }
     }
 
     pub async fn close(mut self) {

@@ -30,6 +30,9 @@ pub struct LoginResponse {
     /// Bearer token for `Authorization: Bearer …`; shown once.
     pub token: String,
     pub account: Account,
+    /// The station's salt for preference-book keys, so recipients are recognised offline
+    /// without storing their phone numbers.
+    pub preference_salt: String,
 }
 
 /// One record as a supervisor's list shows it: personal data masked (GB/T 41833-2022).

@@ -8,6 +8,7 @@ pub mod i18n;
 pub mod masking;
 pub mod money;
 pub mod phone;
+pub mod preference;
 pub mod record;
 pub mod sync;
 pub mod waybill;

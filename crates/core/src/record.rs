@@ -178,6 +178,9 @@ pub struct DeliveryRecord {
     pub called_at: Option<Millis>,
     pub outcome: Option<Outcome>,
     pub outcome_at: Option<Millis>,
+    /// Failed delivery attempts so far (each one a revision with a `FailedAttempt` outcome).
+    #[serde(default)]
+    pub failed_attempts: u32,
     /// Device clock when the record was first captured.
     pub captured_at: Millis,
     /// Device clock when this revision was saved.
@@ -214,6 +217,10 @@ pub enum Violation {
     ConsentAfterDelivery,
     #[error("the revision must be 1 or more")]
     BadRevision,
+    #[error("the recipient's mobile number is required")]
+    RecipientMissing,
+    #[error("the recipient's mobile number is not a valid mainland mobile number")]
+    InvalidPhone,
 }
 
 impl Violation {
@@ -251,6 +258,10 @@ impl Violation {
             (ConsentAfterDelivery, En) => "The consent was recorded after the delivery",
             (BadRevision, Zh) => "记录版本号无效",
             (BadRevision, En) => "The record revision is invalid",
+            (RecipientMissing, Zh) => "请填写收件人手机号",
+            (RecipientMissing, En) => "Enter the recipient's mobile number",
+            (InvalidPhone, Zh) => "手机号应为 11 位大陆手机号码",
+            (InvalidPhone, En) => "Enter an 11-digit mainland mobile number",
         }
     }
 }
@@ -261,6 +272,13 @@ impl DeliveryRecord {
         let mut found = Vec::new();
         if self.revision == 0 {
             found.push(Violation::BadRevision);
+        }
+        match &self.recipient {
+            None => found.push(Violation::RecipientMissing),
+            Some(r) if crate::phone::parse_mobile(&r.phone).as_deref() != Ok(r.phone.as_str()) => {
+                found.push(Violation::InvalidPhone)
+            }
+            Some(_) => {}
         }
         match &self.method {
             DeliveryMethod::Door => {}
@@ -350,13 +368,18 @@ pub(crate) mod tests {
             kind: ParcelKind::Delivery,
             waybill: Waybill::parse("SF1234567890123").unwrap(),
             carrier: Carrier::Sf,
-            recipient: None,
+            recipient: Some(Recipient {
+                name: Some("张三".into()),
+                phone: "13812345634".into(),
+                address: Address::default(),
+            }),
             flags: ParcelFlags::default(),
             method: DeliveryMethod::Door,
             consent: None,
             called_at: None,
             outcome: None,
             outcome_at: None,
+            failed_attempts: 0,
             captured_at: 1_700_000_000_000,
             revised_at: 1_700_000_000_000,
         }
@@ -512,6 +535,18 @@ pub(crate) mod tests {
             ..door_record()
         };
         assert_eq!(late.violations(), vec![Violation::ConsentAfterDelivery]);
+    }
+
+    #[test]
+    fn the_recipient_needs_a_valid_mobile_number() {
+        let missing = DeliveryRecord {
+            recipient: None,
+            ..door_record()
+        };
+        assert_eq!(missing.violations(), vec![Violation::RecipientMissing]);
+        let mut bad = door_record();
+        bad.recipient.as_mut().unwrap().phone = "1381234".into();
+        assert_eq!(bad.violations(), vec![Violation::InvalidPhone]);
     }
 
     #[test]

@@ -27,12 +27,14 @@ pub async fn seed_demo(db: &Db) -> Result<Vec<DemoAccount>, sqlx::Error> {
     }
     let now = now_ms();
     let mut tx = db.pool.begin().await?;
-    let (station_id,): (i64,) =
-        sqlx::query_as("INSERT INTO stations (name, created_at) VALUES ($1, $2) RETURNING id")
-            .bind(DEMO_STATION)
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await?;
+    let (station_id,): (i64,) = sqlx::query_as(
+        "INSERT INTO stations (name, created_at, preference_salt) VALUES ($1, $2, $3) RETURNING id",
+    )
+    .bind(DEMO_STATION)
+    .bind(now)
+    .bind(crate::auth::new_token())
+    .fetch_one(&mut *tx)
+    .await?;
     let mut created = Vec::new();
     for (role, username, display_name, staff_no) in [
         (Role::Courier, "courier", "王师傅", "SH-0217"),

@@ -138,6 +138,7 @@ fn record(n: u128) -> DeliveryRecord {
         called_at: None,
         outcome: None,
         outcome_at: None,
+        failed_attempts: 0,
         captured_at: 1_700_000_000_000,
         revised_at: 1_700_000_000_000,
     }

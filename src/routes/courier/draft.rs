@@ -1,36 +1,72 @@
-//! The parcel form as typed, saved on every keystroke so a reload or a crash loses nothing.
+//! The parcel form as typed, saved on every keystroke so a reload or a crash loses nothing, and
+//! turned into a [`DeliveryRecord`] only through the core rules.
 
 use doorstep_core::money::parse_yuan;
+use doorstep_core::phone::{parse_mobile, PhoneError};
+use doorstep_core::preference::{recipient_key, StandingPreference, Wish};
 use doorstep_core::{
-    Carrier, Consent, ConsentChannel, ConsentDecision, DeliveryMethod, DeliveryRecord, Disclosure,
-    ParcelFlags, ParcelKind, Violation, Waybill, WaybillError,
+    Address, Carrier, Consent, ConsentChannel, ConsentDecision, DeliveryMethod, DeliveryRecord,
+    Disclosure, Outcome, ParcelFlags, ParcelKind, Recipient, Violation, Waybill, WaybillError,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+/// The record being edited: a save makes its next revision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Editing {
+    pub id: Uuid,
+    pub revision: u32,
+    pub captured_at: i64,
+    pub failed_attempts: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Draft {
+    pub editing: Option<Editing>,
     pub waybill: String,
     /// Carrier code; empty until detected or chosen.
     pub carrier: String,
+    pub name: String,
+    pub phone: String,
+    pub address: Address,
+    pub flags: ParcelFlags,
+    /// When the courier called the recipient (device clock).
+    pub called_at: Option<i64>,
     /// `door`, `locker` or `station`.
     pub method: String,
     pub locker_bank: String,
     pub locker_compartment: String,
     pub station: String,
+    /// `in_person`, `phone_call` or `standing_preference`.
     pub consent_channel: String,
     pub consent_given: bool,
-    /// When the recipient agreed, by the device clock: the moment the box was ticked.
+    /// When the recipient agreed or refused, by the device clock.
     pub consent_at: Option<i64>,
+    /// The locker or station the recipient refused; the parcel then goes to the door.
+    pub refused: Option<String>,
+    pub preference_id: Option<Uuid>,
+    /// Remember this consent as a standing preference when saving.
+    pub remember: bool,
     pub free_hours: String,
     pub overtime_fee: String,
+    /// Outcome code; empty while the parcel is not handed over yet.
+    pub outcome: String,
+    /// The proxy's name, or the reason of a failed attempt or refusal.
+    pub outcome_note: String,
 }
 
 impl Default for Draft {
     fn default() -> Self {
         Draft {
+            editing: None,
             waybill: String::new(),
             carrier: String::new(),
+            name: String::new(),
+            phone: String::new(),
+            address: Address::default(),
+            flags: ParcelFlags::default(),
+            called_at: None,
             method: "door".into(),
             locker_bank: String::new(),
             locker_compartment: String::new(),
@@ -38,8 +74,13 @@ impl Default for Draft {
             consent_channel: "in_person".into(),
             consent_given: false,
             consent_at: None,
+            refused: None,
+            preference_id: None,
+            remember: false,
             free_hours: "24".into(),
             overtime_fee: "0".into(),
+            outcome: String::new(),
+            outcome_note: String::new(),
         }
     }
 }
@@ -49,13 +90,18 @@ impl Default for Draft {
 pub struct DraftErrors {
     pub waybill: Option<WaybillError>,
     pub carrier: bool,
+    pub phone: Option<PhoneError>,
     pub fee: bool,
     pub rules: Vec<Violation>,
 }
 
 impl DraftErrors {
     pub fn is_empty(&self) -> bool {
-        self.waybill.is_none() && !self.carrier && !self.fee && self.rules.is_empty()
+        self.waybill.is_none()
+            && !self.carrier
+            && self.phone.is_none()
+            && !self.fee
+            && self.rules.is_empty()
     }
 }
 
@@ -77,6 +123,10 @@ impl Draft {
         }
     }
 
+    pub fn is_blank(&self) -> bool {
+        *self == Draft::default()
+    }
+
     /// The waybill as typed, with the carrier filled in when the number names exactly one.
     pub fn with_waybill(mut self, typed: String) -> Draft {
         if let Some(carrier) = Waybill::parse(&typed).ok().and_then(|w| w.detect_carrier()) {
@@ -84,6 +134,132 @@ impl Draft {
         }
         self.waybill = typed;
         self
+    }
+
+    /// Sets bulky/heavy or fresh: such a parcel goes to the door unless the recipient, called
+    /// first, explicitly asks otherwise (Shanghai plan task 3).
+    pub fn with_flags(mut self, flags: ParcelFlags) -> Draft {
+        let newly_needs_call = flags.needs_call_first() && !self.flags.needs_call_first();
+        self.flags = flags;
+        if newly_needs_call {
+            self.method = "door".into();
+            self.consent_given = false;
+            if self.consent_channel == "standing_preference" {
+                self.consent_channel = "in_person".into();
+                self.preference_id = None;
+            }
+        }
+        self
+    }
+
+    /// Whether the courier must call before anything but the door.
+    pub fn call_pending(&self) -> bool {
+        self.flags.needs_call_first() && self.called_at.is_none()
+    }
+
+    /// A new draft for another parcel to the same recipient: recipient and their wishes copied,
+    /// the parcel itself blank.
+    pub fn for_same_address(&self) -> Draft {
+        Draft {
+            name: self.name.clone(),
+            phone: self.phone.clone(),
+            address: self.address.clone(),
+            ..Draft::default()
+        }
+    }
+
+    /// The draft that edits an existing record into its next revision.
+    pub fn from_record(record: &DeliveryRecord) -> Draft {
+        let mut draft = Draft::default().with_waybill(record.waybill.to_string());
+        draft.carrier = record.carrier.code().to_string();
+        draft.editing = Some(Editing {
+            id: record.id,
+            revision: record.revision,
+            captured_at: record.captured_at,
+            failed_attempts: record.failed_attempts,
+        });
+        if let Some(r) = &record.recipient {
+            draft.name = r.name.clone().unwrap_or_default();
+            draft.phone = r.phone.clone();
+            draft.address = r.address.clone();
+        }
+        draft.flags = record.flags;
+        draft.called_at = record.called_at;
+        draft.method = record.method.code().to_string();
+        match &record.method {
+            DeliveryMethod::Locker { bank, compartment } => {
+                draft.locker_bank = bank.clone();
+                draft.locker_compartment = compartment.clone();
+            }
+            DeliveryMethod::Station { station } => draft.station = station.clone(),
+            DeliveryMethod::Door => {}
+        }
+        if let Some(c) = &record.consent {
+            draft.consent_channel = channel_code(c.channel).to_string();
+            draft.consent_at = Some(c.given_at);
+            draft.preference_id = c.preference_id;
+            draft.free_hours = c.disclosed.free_storage_hours.to_string();
+            draft.overtime_fee = doorstep_core::money::format_yuan(c.disclosed.overtime_fee_fen);
+            match c.decision {
+                ConsentDecision::Accepted => draft.consent_given = true,
+                ConsentDecision::Refused => draft.refused = Some(c.method.clone()),
+            }
+        }
+        draft
+    }
+
+    /// The recipient's key in the preference book, once phone and address are filled in.
+    pub fn recipient_key(&self, salt: &str) -> Option<String> {
+        let phone = parse_mobile(&self.phone).ok()?;
+        (!self.address.compound.trim().is_empty())
+            .then(|| recipient_key(salt, &phone, &self.address))
+    }
+
+    /// Takes a standing preference: its method is proposed, and where it is a consent to that
+    /// method it is recorded as one, naming the preference.
+    pub fn apply_preference(&mut self, preference: &StandingPreference, now: i64) {
+        let Some(method) = preference.proposed_method() else {
+            return;
+        };
+        self.method = method.code().to_string();
+        match &method {
+            DeliveryMethod::Locker { bank, .. } => self.locker_bank = bank.clone(),
+            DeliveryMethod::Station { station } => self.station = station.clone(),
+            DeliveryMethod::Door => {}
+        }
+        if preference.consents_to(&method) {
+            self.consent_channel = "standing_preference".into();
+            self.preference_id = Some(preference.id);
+            self.consent_given = true;
+            self.consent_at = Some(now);
+        }
+    }
+
+    /// The standing preference to remember from this draft's consent, if the courier ticked it.
+    pub fn preference_to_remember(&self, key: String, now: i64) -> Option<StandingPreference> {
+        if !self.remember {
+            return None;
+        }
+        let wish = match self.method.as_str() {
+            "locker" if self.consent_given => Wish::Locker {
+                bank: self.locker_bank.trim().to_string(),
+            },
+            "station" if self.consent_given => Wish::Station {
+                station: self.station.trim().to_string(),
+            },
+            "door" if self.refused.as_deref() == Some("station") => Wish::NeverStation,
+            "door" => Wish::Door {
+                after: String::new(),
+            },
+            _ => return None,
+        };
+        Some(StandingPreference {
+            id: Uuid::new_v4(),
+            recipient_key: key,
+            wish,
+            stated_at: now,
+            withdrawn_at: None,
+        })
     }
 
     fn method(&self) -> DeliveryMethod {
@@ -100,11 +276,16 @@ impl Draft {
     }
 
     fn consent(&self, method: &DeliveryMethod) -> Option<Consent> {
-        if !method.needs_consent() || !self.consent_given {
+        let (decision, about) = if let Some(refused) = &self.refused {
+            (ConsentDecision::Refused, refused.clone())
+        } else if method.needs_consent() && self.consent_given {
+            (ConsentDecision::Accepted, method.code().to_string())
+        } else {
             return None;
-        }
+        };
         let channel = match self.consent_channel.as_str() {
             "phone_call" => ConsentChannel::PhoneCall,
+            "standing_preference" => ConsentChannel::StandingPreference,
             _ => ConsentChannel::InPerson,
         };
         let location = match method {
@@ -114,45 +295,72 @@ impl Draft {
         };
         Some(Consent {
             channel,
-            decision: ConsentDecision::Accepted,
-            method: method.code().to_string(),
+            decision,
+            method: about,
             given_at: self.consent_at.unwrap_or_default(),
             disclosed: Disclosure {
                 location,
                 free_storage_hours: self.free_hours.trim().parse().unwrap_or(0),
                 overtime_fee_fen: parse_yuan(&self.overtime_fee).unwrap_or(0),
             },
-            preference_id: None,
+            preference_id: self
+                .preference_id
+                .filter(|_| channel == ConsentChannel::StandingPreference),
+        })
+    }
+
+    fn outcome(&self) -> Option<Outcome> {
+        let note = self.outcome_note.trim().to_string();
+        Some(match self.outcome.as_str() {
+            "delivered_to_recipient" => Outcome::DeliveredToRecipient,
+            "delivered_to_proxy" => Outcome::DeliveredToProxy { proxy: note },
+            "placed_in_locker" => Outcome::PlacedInLocker,
+            "left_at_station" => Outcome::LeftAtStation,
+            "failed_attempt" => Outcome::FailedAttempt { reason: note },
+            "refused" => Outcome::Refused { reason: note },
+            _ => return None,
         })
     }
 
     /// The record this draft describes, or every reason it cannot be saved yet.
-    pub fn to_record(&self, id: Uuid, now: i64) -> Result<DeliveryRecord, DraftErrors> {
+    pub fn to_record(&self, now: i64) -> Result<DeliveryRecord, DraftErrors> {
         let mut errors = DraftErrors::default();
         let waybill = Waybill::parse(&self.waybill)
             .map_err(|e| errors.waybill = Some(e))
             .ok();
         let carrier = Carrier::from_code(&self.carrier);
         errors.carrier = carrier.is_none();
+        let phone = parse_mobile(&self.phone)
+            .map_err(|e| errors.phone = Some(e))
+            .ok();
         let method = self.method();
         errors.fee = method.needs_consent() && parse_yuan(&self.overtime_fee).is_none();
-        let (Some(waybill), Some(carrier)) = (waybill, carrier) else {
+        let (Some(waybill), Some(carrier), Some(phone)) = (waybill, carrier, phone) else {
             return Err(errors);
         };
+        let outcome = self.outcome();
+        let failed_before = self.editing.as_ref().map_or(0, |e| e.failed_attempts);
+        let failed_now = u32::from(matches!(outcome, Some(Outcome::FailedAttempt { .. })));
+        let name = self.name.trim();
         let record = DeliveryRecord {
-            id,
-            revision: 1,
+            id: self.editing.as_ref().map_or_else(Uuid::new_v4, |e| e.id),
+            revision: self.editing.as_ref().map_or(1, |e| e.revision + 1),
             kind: ParcelKind::Delivery,
             waybill,
             carrier,
-            recipient: None,
-            flags: ParcelFlags::default(),
+            recipient: Some(Recipient {
+                name: (!name.is_empty()).then(|| name.to_string()),
+                phone,
+                address: self.address.clone(),
+            }),
+            flags: self.flags,
             consent: self.consent(&method),
             method,
-            called_at: None,
-            outcome: None,
-            outcome_at: None,
-            captured_at: now,
+            called_at: self.called_at,
+            outcome_at: outcome.as_ref().map(|_| now),
+            outcome,
+            failed_attempts: failed_before + failed_now,
+            captured_at: self.editing.as_ref().map_or(now, |e| e.captured_at),
             revised_at: now,
         };
         errors.rules = record.violations();
@@ -164,40 +372,147 @@ impl Draft {
     }
 }
 
+fn channel_code(channel: ConsentChannel) -> &'static str {
+    match channel {
+        ConsentChannel::InPerson => "in_person",
+        ConsentChannel::PhoneCall => "phone_call",
+        ConsentChannel::RecipientLink => "recipient_link",
+        ConsentChannel::StandingPreference => "standing_preference",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn typing_a_known_format_fills_the_carrier() {
-        let draft = Draft::default().with_waybill("sf1234567890123".into());
-        assert_eq!(draft.carrier, "sf");
+    fn filled() -> Draft {
+        let mut draft = Draft::default().with_waybill("SF1234567890123".into());
+        draft.phone = "138 1234 5634".into();
+        draft.address = Address {
+            compound: "愚园路 1088 弄".into(),
+            building: "5".into(),
+            unit: "2".into(),
+            room: "1203".into(),
+        };
+        draft
+    }
+
+    fn to_locker(draft: &mut Draft) {
+        draft.method = "locker".into();
+        draft.locker_bank = "3".into();
+        draft.locker_compartment = "12".into();
     }
 
     #[test]
-    fn a_door_delivery_needs_only_waybill_and_carrier() {
-        let draft = Draft::default().with_waybill("SF1234567890123".into());
-        let record = draft.to_record(Uuid::nil(), 1).unwrap();
+    fn typing_a_known_format_fills_the_carrier() {
+        assert_eq!(
+            Draft::default()
+                .with_waybill("sf1234567890123".into())
+                .carrier,
+            "sf"
+        );
+    }
+
+    #[test]
+    fn a_door_delivery_needs_waybill_carrier_and_phone() {
+        let record = filled().to_record(1).unwrap();
         assert_eq!(record.method, DeliveryMethod::Door);
+        assert_eq!(record.recipient.unwrap().phone, "13812345634");
+        let mut no_phone = filled();
+        no_phone.phone = "123".into();
+        assert_eq!(
+            no_phone.to_record(1).unwrap_err().phone,
+            Some(PhoneError::Length)
+        );
     }
 
     #[test]
     fn a_locker_needs_the_recipients_consent() {
-        let mut draft = Draft::default().with_waybill("SF1234567890123".into());
-        draft.method = "locker".into();
-        draft.locker_bank = "3".into();
-        draft.locker_compartment = "12".into();
-        let errors = draft.to_record(Uuid::nil(), 1).unwrap_err();
-        assert_eq!(errors.rules, vec![Violation::NoConsent]);
+        let mut draft = filled();
+        to_locker(&mut draft);
+        assert_eq!(
+            draft.to_record(1).unwrap_err().rules,
+            vec![Violation::NoConsent]
+        );
         draft.consent_given = true;
         draft.consent_at = Some(1);
-        assert!(draft.to_record(Uuid::nil(), 1).is_ok());
+        assert!(draft.to_record(1).is_ok());
+    }
+
+    #[test]
+    fn a_refusal_is_recorded_and_sends_the_parcel_to_the_door() {
+        let mut draft = filled();
+        draft.refused = Some("locker".into());
+        draft.consent_at = Some(1);
+        let record = draft.to_record(2).unwrap();
+        assert_eq!(record.method, DeliveryMethod::Door);
+        assert_eq!(record.consent.unwrap().decision, ConsentDecision::Refused);
+    }
+
+    #[test]
+    fn bulky_parcels_propose_the_door_and_need_a_call_for_a_locker() {
+        let mut draft = filled();
+        to_locker(&mut draft);
+        let mut draft = draft.with_flags(ParcelFlags {
+            bulky: true,
+            ..Default::default()
+        });
+        assert_eq!(draft.method, "door");
+        assert!(draft.call_pending());
+        to_locker(&mut draft);
+        draft.consent_given = true;
+        draft.consent_at = Some(1);
+        assert_eq!(
+            draft.to_record(1).unwrap_err().rules,
+            vec![Violation::NoCallBeforeLocker]
+        );
+        draft.called_at = Some(1);
+        assert!(draft.to_record(2).is_ok());
+    }
+
+    #[test]
+    fn a_standing_preference_is_proposed_and_named_as_consent() {
+        let draft = filled();
+        let key = draft.recipient_key("salt").unwrap();
+        let mut with_locker = draft.clone();
+        to_locker(&mut with_locker);
+        with_locker.consent_given = true;
+        with_locker.remember = true;
+        let preference = with_locker.preference_to_remember(key.clone(), 5).unwrap();
+        assert_eq!(preference.wish, Wish::Locker { bank: "3".into() });
+
+        let mut next = draft.for_same_address();
+        next.waybill = "YT1234567890123".into();
+        next.carrier = "yto".into();
+        assert_eq!(next.recipient_key("salt"), Some(key));
+        next.apply_preference(&preference, 6);
+        next.locker_compartment = "7".into();
+        let record = next.to_record(7).unwrap();
+        let consent = record.consent.unwrap();
+        assert_eq!(consent.channel, ConsentChannel::StandingPreference);
+        assert_eq!(consent.preference_id, Some(preference.id));
+    }
+
+    #[test]
+    fn editing_makes_the_next_revision_and_counts_failed_attempts() {
+        let first = filled().to_record(1).unwrap();
+        let mut draft = Draft::from_record(&first);
+        draft.outcome = "failed_attempt".into();
+        draft.outcome_note = "无人在家".into();
+        let second = draft.to_record(2).unwrap();
+        assert_eq!(
+            (second.id, second.revision, second.failed_attempts),
+            (first.id, 2, 1)
+        );
+        assert_eq!(second.captured_at, first.captured_at);
+        let third = Draft::from_record(&second);
+        assert_eq!(third.editing.unwrap().failed_attempts, 1);
     }
 
     #[test]
     fn an_unknown_number_asks_for_the_carrier() {
-        let draft = Draft::default().with_waybill("773123456789012".into());
-        let errors = draft.to_record(Uuid::nil(), 1).unwrap_err();
-        assert!(errors.carrier);
+        let mut draft = filled().with_waybill("773123456789012".into());
+        draft.carrier.clear();
+        assert!(draft.to_record(1).unwrap_err().carrier);
     }
 }

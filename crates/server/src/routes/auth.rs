@@ -30,7 +30,17 @@ pub async fn login(
     }
     let token = open_session(&state, id).await?;
     let account = account(&state, id).await?;
-    Ok(ApiJson(LoginResponse { token, account }))
+    let (preference_salt,): (String,) = sqlx::query_as(
+        "SELECT s.preference_salt FROM stations s JOIN accounts a ON a.station_id = s.id WHERE a.id = $1",
+    )
+    .bind(id)
+    .fetch_one(&state.db.pool)
+    .await?;
+    Ok(ApiJson(LoginResponse {
+        token,
+        account,
+        preference_salt,
+    }))
 }
 
 /// Ends the session of the token used for this request.

@@ -1,0 +1,71 @@
+//! The device database: one IndexedDB database with explicit schema versions. Each version bump
+//! adds a step to [`upgrade`]; a device that skipped versions runs every step it missed.
+
+use idb::{Database, DatabaseEvent, Factory, KeyPath, ObjectStoreParams};
+use serde::Serialize;
+use serde_wasm_bindgen::Serializer;
+use std::rc::Rc;
+use wasm_bindgen::JsValue;
+
+pub const DB_NAME: &str = "doorstep";
+/// v1: records. v2: the preference book.
+const DB_VERSION: u32 = 2;
+pub const RECORDS: &str = "records";
+pub const PREFERENCES: &str = "preferences";
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("device storage failed: {0}")]
+pub struct StorageError(pub(super) String);
+
+impl StorageError {
+    pub fn unavailable() -> StorageError {
+        StorageError("this browser offers no IndexedDB storage".into())
+    }
+}
+
+impl From<idb::Error> for StorageError {
+    fn from(e: idb::Error) -> Self {
+        StorageError(e.to_string())
+    }
+}
+
+impl From<serde_wasm_bindgen::Error> for StorageError {
+    fn from(e: serde_wasm_bindgen::Error) -> Self {
+        StorageError(e.to_string())
+    }
+}
+
+fn keyed_by_id() -> ObjectStoreParams {
+    let mut params = ObjectStoreParams::new();
+    params.key_path(Some(KeyPath::new_single("id")));
+    params
+}
+
+fn upgrade(db: &Database, old_version: u32) -> Result<(), idb::Error> {
+    if old_version < 1 {
+        db.create_object_store(RECORDS, keyed_by_id())?;
+    }
+    if old_version < 2 {
+        db.create_object_store(PREFERENCES, keyed_by_id())?;
+    }
+    Ok(())
+}
+
+/// Opens (creating or upgrading) the database of the given name; tests use their own names.
+pub async fn open(name: &str) -> Result<Rc<Database>, StorageError> {
+    let factory = Factory::new()?;
+    let mut request = factory.open(name, Some(DB_VERSION))?;
+    request.on_upgrade_needed(|event| {
+        let old = event.old_version().unwrap_or(0);
+        if let Ok(db) = event.database() {
+            if let Err(e) = upgrade(&db, old) {
+                web_sys::console::error_1(&format!("IndexedDB upgrade failed: {e}").into());
+            }
+        }
+    });
+    Ok(Rc::new(request.await?))
+}
+
+pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, StorageError> {
+    Ok(value.serialize(&Serializer::json_compatible())?)
+}

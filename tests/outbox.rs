@@ -1,0 +1,163 @@
+//! The device queue against a real browser's IndexedDB (wasm-bindgen-test in headless Chromium).
+#![cfg(target_arch = "wasm32")]
+
+use doorstep_app::storage::{open, Outbox, PreferenceBook};
+use doorstep_core::preference::{StandingPreference, Wish};
+use doorstep_core::sync::{Ack, QueueState, RecordAck};
+use doorstep_core::{Carrier, DeliveryMethod, DeliveryRecord, ParcelFlags, ParcelKind, Waybill};
+use uuid::Uuid;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn record(n: u128, revision: u32) -> DeliveryRecord {
+    DeliveryRecord {
+        id: Uuid::from_u128(n),
+        revision,
+        kind: ParcelKind::Delivery,
+        waybill: Waybill::parse(&format!("SF{n:013}")).unwrap(),
+        carrier: Carrier::Sf,
+        recipient: None,
+        flags: ParcelFlags::default(),
+        method: DeliveryMethod::Door,
+        consent: None,
+        called_at: None,
+        outcome: None,
+        outcome_at: None,
+        failed_attempts: 0,
+        captured_at: 1_700_000_000_000 + n as i64,
+        revised_at: 1_700_000_000_000 + n as i64,
+    }
+}
+
+async fn fresh_outbox() -> (Outbox, String) {
+    let name = format!("doorstep-test-{}", Uuid::new_v4());
+    (Outbox::new(open(&name).await.unwrap()), name)
+}
+
+fn ack(n: u128, revision: u32, ack: Ack) -> RecordAck {
+    RecordAck {
+        id: Uuid::from_u128(n),
+        revision,
+        ack,
+        received_at: 7,
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_saved_record_is_there_after_reopening_the_database() {
+    let (outbox, name) = fresh_outbox().await;
+    outbox.save(record(1, 1)).await.unwrap();
+    drop(outbox);
+    let reopened = Outbox::new(open(&name).await.unwrap());
+    let entries = reopened.all().await.unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].record, record(1, 1));
+    assert_eq!(entries[0].state, QueueState::Queued);
+}
+
+#[wasm_bindgen_test]
+async fn pending_drains_oldest_first_and_acks_settle_records() {
+    let (outbox, _) = fresh_outbox().await;
+    for n in [3, 1, 2] {
+        outbox.save(record(n, 1)).await.unwrap();
+    }
+    let order: Vec<_> = outbox
+        .pending()
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e.record.id)
+        .collect();
+    assert_eq!(
+        order,
+        vec![Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3)]
+    );
+
+    let rejected = Ack::Rejected {
+        violations: vec![],
+        message: "fix me".into(),
+    };
+    outbox
+        .apply_acks(&[ack(1, 1, Ack::Stored), ack(2, 1, rejected)])
+        .await
+        .unwrap();
+    let pending: Vec<_> = outbox
+        .pending()
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e.record.id)
+        .collect();
+    assert_eq!(pending, vec![Uuid::from_u128(3)]);
+    let all = outbox.all().await.unwrap();
+    let state = |n| {
+        all.iter()
+            .find(|e| e.record.id == Uuid::from_u128(n))
+            .unwrap()
+            .state
+            .clone()
+    };
+    assert_eq!(state(1), QueueState::Synced { received_at: 7 });
+    assert_eq!(
+        state(2),
+        QueueState::NeedsAttention {
+            message: "fix me".into()
+        }
+    );
+}
+
+#[wasm_bindgen_test]
+async fn an_ack_for_an_older_revision_leaves_the_newer_edit_queued() {
+    let (outbox, _) = fresh_outbox().await;
+    outbox.save(record(1, 1)).await.unwrap();
+    outbox.save(record(1, 2)).await.unwrap();
+    outbox.apply_acks(&[ack(1, 1, Ack::Stored)]).await.unwrap();
+    let entries = outbox.all().await.unwrap();
+    assert_eq!(
+        entries.len(),
+        1,
+        "one entry per record, holding its latest revision"
+    );
+    assert_eq!(entries[0].record.revision, 2);
+    assert_eq!(entries[0].state, QueueState::Queued);
+}
+
+#[wasm_bindgen_test]
+async fn marking_attention_keeps_the_record() {
+    let (outbox, _) = fresh_outbox().await;
+    outbox.save(record(1, 1)).await.unwrap();
+    outbox
+        .mark_attention(&[Uuid::from_u128(1).to_string()], "too large")
+        .await
+        .unwrap();
+    let entries = outbox.all().await.unwrap();
+    assert_eq!(
+        entries[0].state,
+        QueueState::NeedsAttention {
+            message: "too large".into()
+        }
+    );
+    assert_eq!(entries[0].record, record(1, 1));
+}
+
+#[wasm_bindgen_test]
+async fn the_preference_book_keeps_and_withdraws_wishes() {
+    let book = PreferenceBook::new(
+        open(&format!("doorstep-test-{}", Uuid::new_v4()))
+            .await
+            .unwrap(),
+    );
+    let mut wish = StandingPreference {
+        id: Uuid::from_u128(1),
+        recipient_key: "k".into(),
+        wish: Wish::Locker { bank: "3".into() },
+        stated_at: 1,
+        withdrawn_at: None,
+    };
+    book.put(&wish).await.unwrap();
+    assert_eq!(book.all().await.unwrap(), vec![wish.clone()]);
+    wish.withdrawn_at = Some(2);
+    book.put(&wish).await.unwrap();
+    assert_eq!(book.all().await.unwrap(), vec![wish]);
+}
