@@ -23,6 +23,17 @@ self.addEventListener("activate", (event) => {
   );
 });
 
+// Background Sync: when the connection returns, wake the open pages so they push their queue.
+// The queue and its rules live in the app; the worker only rings the bell.
+self.addEventListener("sync", (event) => {
+  if (event.tag !== "doorstep-sync") return;
+  event.waitUntil(
+    self.clients
+      .matchAll({ type: "window" })
+      .then((clients) => clients.forEach((client) => client.postMessage("sync-now"))),
+  );
+});
+
 // The app asks a waiting worker to take over when the courier taps "reload".
 self.addEventListener("message", (event) => {
   if (event.data === "skip-waiting") self.skipWaiting();

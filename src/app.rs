@@ -19,6 +19,7 @@ pub fn App() -> impl IntoView {
     provide_context(device);
     device.start();
     provide_context(AppUpdate::register());
+    provide_context(crate::install::InstallPrompt::listen());
     if let Some(html) = document().document_element() {
         let _ = html.set_attribute("lang", language.0.get_untracked().tag());
     }

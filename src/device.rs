@@ -1,10 +1,12 @@
 //! The courier's device: its outbox, the sync loop and what the header shows about them.
 
+use crate::clock::start_of_today_ms;
 use crate::session::CurrentSession;
 use crate::storage::{request_persistence, Outbox, OutboxEntry, PreferenceBook, StorageError};
 use crate::sync::{next_retry_ms, push_pending, SyncOutcome};
+use crate::sync_lock::with_sync_lock;
 use doorstep_core::preference::StandingPreference;
-use doorstep_core::sync::QueueState;
+use doorstep_core::sync::{prune_cutoff, QueueState};
 use doorstep_core::{DeliveryRecord, Lang};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -60,7 +62,13 @@ impl Device {
         spawn_local(async move {
             match crate::storage::open(crate::storage::DB_NAME).await {
                 Ok(db) => {
-                    self.outbox.set_value(Some(Outbox::new(db.clone())));
+                    let outbox = Outbox::new(db.clone());
+                    // Yesterday's acknowledged records leave the device; nothing unsynced does.
+                    let cutoff = prune_cutoff(start_of_today_ms(), keep_days());
+                    if let Err(e) = outbox.prune(cutoff).await {
+                        self.storage_error.set(Some(e.to_string()));
+                    }
+                    self.outbox.set_value(Some(outbox));
                     self.book.set_value(Some(PreferenceBook::new(db)));
                     self.refresh().await;
                     self.sync_now();
@@ -77,6 +85,12 @@ impl Device {
         });
         // The device lives as long as the app; keep the listeners.
         std::mem::forget((online, visible));
+        // Background Sync: the service worker asks an open page to sync when the network returns.
+        crate::sw::on_worker_message(move |message| {
+            if message == "sync-now" {
+                self.sync_now();
+            }
+        });
     }
 
     pub fn pending_count(&self) -> usize {
@@ -149,8 +163,15 @@ impl Device {
         };
         self.status.set(SyncStatus::Syncing);
         spawn_local(async move {
-            let outcome = push_pending(&outbox, &token, self.lang.get_untracked()).await;
+            let lang = self.lang.get_untracked();
+            let outcome = with_sync_lock(|| push_pending(&outbox, &token, lang)).await;
             self.refresh().await;
+            let Some(outcome) = outcome else {
+                // Another tab is syncing the same queue; show its result shortly.
+                self.status.set(SyncStatus::Idle);
+                set_timeout(move || spawn_local(self.refresh()), Duration::from_secs(2));
+                return;
+            };
             match outcome {
                 SyncOutcome::Done => {
                     self.failures.set_value(0);
@@ -158,6 +179,7 @@ impl Device {
                 }
                 SyncOutcome::Unreachable => {
                     self.status.set(SyncStatus::Offline);
+                    crate::sw::request_background_sync();
                     self.schedule_retry();
                 }
                 SyncOutcome::SignedOut => {
@@ -193,6 +215,15 @@ pub fn state_key(state: &QueueState) -> crate::i18n::Key {
         QueueState::Synced { .. } => crate::i18n::Key::Synced,
         QueueState::NeedsAttention { .. } => crate::i18n::Key::NeedsAttention,
     }
+}
+
+/// How many days of synced records the device keeps (today counts as one); set by the
+/// `doorstep.keep_days` entry in local storage, 1 by default.
+fn keep_days() -> u32 {
+    crate::session::local_storage()
+        .and_then(|s| s.get_item("doorstep.keep_days").ok().flatten())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1)
 }
 
 pub fn use_device() -> Device {

@@ -6,10 +6,12 @@ pub mod clock;
 pub mod components;
 pub mod device;
 pub mod i18n;
+pub mod install;
 pub mod routes;
 pub mod session;
 pub mod storage;
 pub mod sw;
 pub mod sync;
+pub mod sync_lock;
 
 pub use app::App;

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 /// Reactive view of the service worker: whether a new version waits to take over.
@@ -70,4 +70,44 @@ impl AppUpdate {
             }
         });
     }
+}
+
+/// Calls `handle` with every text message a service worker posts to this page.
+pub fn on_worker_message(handle: impl Fn(String) + 'static) {
+    let listener =
+        Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+            if let Some(text) = event.data().as_string() {
+                handle(text);
+            }
+        });
+    window()
+        .navigator()
+        .service_worker()
+        .set_onmessage(Some(listener.as_ref().unchecked_ref()));
+    listener.forget();
+}
+
+/// Asks for a Background Sync, where the browser has it, so the service worker wakes an open page
+/// when the connection returns. Browsers without it rely on the retry timer and `online`.
+pub fn request_background_sync() {
+    leptos::task::spawn_local(async move {
+        let container = window().navigator().service_worker();
+        let Ok(registration) = JsFuture::from(
+            container
+                .ready()
+                .unwrap_or_else(|_| js_sys::Promise::resolve(&JsValue::NULL)),
+        )
+        .await
+        else {
+            return;
+        };
+        let sync =
+            js_sys::Reflect::get(&registration, &"sync".into()).unwrap_or(JsValue::UNDEFINED);
+        let register = js_sys::Reflect::get(&sync, &"register".into()).ok();
+        if let Some(register) = register.and_then(|f| f.dyn_into::<js_sys::Function>().ok()) {
+            if let Ok(promise) = register.call1(&sync, &"doorstep-sync".into()) {
+                let _ = JsFuture::from(js_sys::Promise::from(promise)).await;
+            }
+        }
+    });
 }

@@ -246,3 +246,89 @@ async fn a_standing_preference_is_proposed_for_the_next_parcel_and_no_phone_is_s
     assert!(!serde_json::to_string(&records).unwrap().contains(PHONE));
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn twenty_offline_records_arrive_exactly_once_even_when_the_tab_closes_mid_sync() {
+    let mut server = TestServer::start();
+    let credentials = server.credentials();
+    let browser = Browser::start().await;
+    sign_in(&browser, &server, "courier", &credentials.courier_password).await;
+    browser.wait_for("input[name=waybill]").await;
+    browser.wait_for_service_worker().await;
+    server.stop();
+
+    let waybills: Vec<String> = (0..20)
+        .map(|i| format!("SF{:013}", 7_000_000_000_000u64 + i))
+        .collect();
+    for (i, waybill) in waybills.iter().enumerate() {
+        if i == 0 {
+            fill_recipient(&browser, PHONE).await;
+        } else {
+            // The next parcel for the same building: recipient copied from the last record.
+            let last = &waybills[i - 1];
+            browser
+                .click(&format!(
+                    "li[data-waybill={last}] [data-testid=same-address]"
+                ))
+                .await;
+        }
+        browser.fill("input[name=waybill]", waybill).await;
+        browser.click("[data-testid=save]").await;
+        browser
+            .wait_for(&format!("li[data-waybill={waybill}]"))
+            .await;
+    }
+    // One record gets a second revision: delivered at the door.
+    let edited = &waybills[3];
+    browser
+        .click(&format!("li[data-waybill={edited}] [data-testid=edit]"))
+        .await;
+    browser
+        .select_value("select[name=outcome]", "delivered_to_recipient")
+        .await;
+    browser.click("[data-testid=save]").await;
+    browser
+        .wait_for_text("[data-testid=saved]", "已保存到本机")
+        .await;
+
+    browser.client.refresh().await.unwrap();
+    browser
+        .wait_until("20 queued records after the reload", || async {
+            browser.page_text().await.contains("待同步 20 ·")
+        })
+        .await;
+
+    // Back online, and the tab is closed while its sync is under way.
+    server.restart();
+    let original = browser.client.window().await.unwrap();
+    let other = browser.client.new_window(true).await.unwrap();
+    browser.click("[data-testid=sync-now]").await;
+    browser.client.close_window().await.unwrap();
+    browser.client.switch_to_window(other.handle).await.unwrap();
+    let _ = original;
+    browser.client.goto(&server.url("/courier")).await.unwrap();
+    browser
+        .wait_until("the queue to drain", || async {
+            browser.page_text().await.contains("待同步 0")
+        })
+        .await;
+
+    let token = server
+        .token("supervisor", &credentials.supervisor_password)
+        .await;
+    let records = server.records(&token).await;
+    assert_eq!(records.len(), 20, "exactly 20 records on the server");
+    for waybill in &waybills {
+        let stored: Vec<_> = records
+            .iter()
+            .filter(|r| r["waybill"] == waybill.as_str())
+            .collect();
+        assert_eq!(stored.len(), 1, "{waybill} stored once");
+        let expected = if waybill == edited { 2 } else { 1 };
+        assert_eq!(
+            stored[0]["revision"], expected,
+            "{waybill} has its last revision"
+        );
+    }
+    browser.close().await;
+}

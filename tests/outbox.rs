@@ -161,3 +161,30 @@ async fn the_preference_book_keeps_and_withdraws_wishes() {
     book.put(&wish).await.unwrap();
     assert_eq!(book.all().await.unwrap(), vec![wish]);
 }
+
+#[wasm_bindgen_test]
+async fn pruning_removes_only_acknowledged_records_of_past_days() {
+    let (outbox, _) = fresh_outbox().await;
+    for n in 1..=3 {
+        outbox.save(record(n, 1)).await.unwrap();
+    }
+    outbox
+        .apply_acks(&[ack(1, 1, Ack::Stored), ack(3, 1, Ack::Stored)])
+        .await
+        .unwrap();
+    // Record 3 was captured at the cutoff itself: it is "today" and stays.
+    let cutoff = record(3, 1).captured_at;
+    assert_eq!(outbox.prune(cutoff).await.unwrap(), 1);
+    let left: Vec<_> = outbox
+        .all()
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e.record.id)
+        .collect();
+    assert_eq!(
+        left,
+        vec![Uuid::from_u128(3), Uuid::from_u128(2)],
+        "unsynced record 2 is never pruned"
+    );
+}

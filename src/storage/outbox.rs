@@ -95,6 +95,26 @@ impl Outbox {
         Ok(())
     }
 
+    /// Deletes the records that [`QueueState::may_prune`] allows; returns how many went.
+    pub async fn prune(&self, cutoff: i64) -> Result<usize, StorageError> {
+        let doomed: Vec<String> = self
+            .all()
+            .await?
+            .into_iter()
+            .filter(|e| e.state.may_prune(e.record.captured_at, cutoff))
+            .map(|e| e.id)
+            .collect();
+        let tx = self
+            .db
+            .transaction(&[RECORDS], TransactionMode::ReadWrite)?;
+        let store = tx.object_store(RECORDS)?;
+        for id in &doomed {
+            store.delete(JsValue::from_str(id))?.await?;
+        }
+        tx.commit()?.await?;
+        Ok(doomed.len())
+    }
+
     /// Marks records the server cannot take as they are (e.g. too large), with its message.
     pub async fn mark_attention(&self, ids: &[String], message: &str) -> Result<(), StorageError> {
         let tx = self

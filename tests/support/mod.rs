@@ -233,6 +233,16 @@ impl Browser {
             .unwrap_or_else(|e| panic!("{css}: {e}"));
     }
 
+    /// Chooses an option of a `<select>` by value, as a tap on it would.
+    pub async fn select_value(&self, css: &str, value: &str) {
+        self.wait_for(css).await;
+        let select = self.client.find(Locator::Css(css)).await.unwrap();
+        select
+            .select_by_value(value)
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"));
+    }
+
     /// Waits until an element matching `css` exists.
     pub async fn wait_for(&self, css: &str) {
         self.wait_until(css, || async {

@@ -143,6 +143,21 @@ impl QueueState {
     pub fn is_pending(&self) -> bool {
         matches!(self, QueueState::Queued)
     }
+
+    /// Whether the device may delete a record: only once the server acknowledged it and it was
+    /// captured before `cutoff` (the start of the oldest day the courier keeps). Never before.
+    pub fn may_prune(&self, captured_at: i64, cutoff: i64) -> bool {
+        matches!(self, QueueState::Synced { .. }) && captured_at < cutoff
+    }
+}
+
+/// Milliseconds in a day, for "keep the last N days" on the device.
+pub const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// The prune cutoff: records captured before it may go once synced. `keep_days` counts today, so
+/// 1 keeps today's records only; 0 is treated as 1 (today's work always stays visible).
+pub fn prune_cutoff(start_of_today: i64, keep_days: u32) -> i64 {
+    start_of_today - i64::from(keep_days.max(1) - 1) * DAY_MS
 }
 
 /// Splits queued records (already serialised, with their sizes) into batches that respect both
@@ -253,6 +268,21 @@ mod tests {
                 message: "m".into()
             }
         );
+    }
+
+    #[test]
+    fn only_synced_records_of_past_days_may_be_pruned() {
+        let cutoff = prune_cutoff(10 * DAY_MS, 2);
+        assert_eq!(cutoff, 9 * DAY_MS);
+        assert_eq!(prune_cutoff(10 * DAY_MS, 0), 10 * DAY_MS);
+        let synced = QueueState::Synced { received_at: 1 };
+        assert!(synced.may_prune(cutoff - 1, cutoff));
+        assert!(!synced.may_prune(cutoff, cutoff));
+        assert!(!QueueState::Queued.may_prune(0, cutoff));
+        assert!(!QueueState::NeedsAttention {
+            message: "x".into()
+        }
+        .may_prune(0, cutoff));
     }
 
     #[test]

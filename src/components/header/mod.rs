@@ -12,6 +12,7 @@ pub fn Header() -> impl IntoView {
     let session = use_session();
     let device = use_device();
     let update = expect_context::<AppUpdate>();
+    let install = expect_context::<crate::install::InstallPrompt>();
     let language = expect_context::<Language>();
     let lang = use_lang();
     let is_courier = move || {
@@ -82,6 +83,11 @@ pub fn Header() -> impl IntoView {
                     <button class="button button--small" data-testid="sync-now" on:click=move |_| device.sync_now()>
                         {tr(Key::SyncNow)}
                     </button>
+                </div>
+            </Show>
+            <Show when=move || install.available.get()>
+                <div class="app-header__row">
+                    <button class="button button--small" on:click=move |_| install.prompt()>{tr(Key::Install)}</button>
                 </div>
             </Show>
             <Show when=move || update.waiting.get()>
