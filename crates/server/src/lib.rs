@@ -4,6 +4,7 @@ pub mod auth;
 pub mod db;
 pub mod error;
 pub mod routes;
+pub mod security;
 pub mod seed;
 
 use axum::extract::DefaultBodyLimit;
@@ -67,12 +68,24 @@ pub fn app(state: AppState) -> Router {
     let mut router = Router::new()
         .route("/healthz", get(routes::health::healthz))
         .nest("/api/v1", api);
+    let index_html = state
+        .dist
+        .as_ref()
+        .and_then(|d| std::fs::read_to_string(d.join("index.html")).ok());
     if let Some(dist) = &state.dist {
         // Client-side routes (`/courier`, `/c/<token>`) all load the app's index.html.
         let spa = ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html")));
         router = router.fallback_service(spa);
     }
-    router.with_state(state)
+    let headers = Arc::new(security::SecurityHeaders::for_index_html(
+        index_html.as_deref(),
+    ));
+    router
+        .layer(axum::middleware::from_fn_with_state(
+            headers,
+            security::add_security_headers,
+        ))
+        .with_state(state)
 }
 
 /// Server clock in milliseconds since the Unix epoch.

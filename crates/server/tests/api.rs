@@ -149,6 +149,23 @@ async fn health_and_openapi_are_served() {
     let server = TestServer::start().await;
     let (status, _) = server.send(Method::GET, "/healthz", None, None).await;
     assert_eq!(status, StatusCode::OK);
+    let response = server
+        .router
+        .clone()
+        .oneshot(
+            Request::get("/api/v1/openapi.json")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let headers = response.headers();
+    assert_eq!(headers["cache-control"], "no-store");
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert!(headers["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("frame-ancestors 'none'"));
     let (status, doc) = server
         .send(Method::GET, "/api/v1/openapi.json", None, None)
         .await;
