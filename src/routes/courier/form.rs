@@ -2,6 +2,7 @@
 
 use super::draft::{Draft, DraftErrors};
 use crate::clock::{local_time, now_ms};
+use crate::components::scanner::ScanButton;
 use crate::device::use_device;
 use crate::i18n::{tr, use_lang, Key};
 use crate::session::use_session;
@@ -165,6 +166,7 @@ pub fn ParcelForm(draft: RwSignal<Draft>) -> impl IntoView {
                     } />
                 <span id="waybill-error" class="field__error" role="alert">{waybill_error}</span>
             </label>
+            <ScanButton on_scan=move |code| draft.update(|d| *d = std::mem::take(d).with_waybill(code))/>
             <label class="field">
                 <span class="field__label">{tr(Key::Carrier)}</span>
                 <select name="carrier" aria-describedby="carrier-error"
