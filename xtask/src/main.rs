@@ -1,15 +1,41 @@
-//! `cargo xtask run|test|bench|precache`.
+//! `cargo xtask run|test|bench`: the project's own commands. They install what is missing (and
+//! say so), build the app and the server, and run every test; nothing is downloaded outside the
+//! package registries.
 
+mod bench;
+mod build;
 mod precache;
+mod process;
+mod test;
+mod tools;
 
-fn main() {
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+  run [-- SERVER ARGS]   build the app in release mode and serve it on http://127.0.0.1:8080
+  test                   every test: lint, unit, property, server, wasm-in-Chromium, end-to-end
+  bench                  measure the figures in the README
+  precache [DIR]         (Trunk hook) write the service worker's precache list";
+
+fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    let rest = args.get(1..).unwrap_or_default();
     let result = match args.first().map(String::as_str) {
-        Some("precache") => precache::run(args.get(1).map(std::path::PathBuf::from)),
-        _ => Err("usage: cargo xtask <run|test|bench|precache>".to_string()),
+        Some("run") => build::run(rest),
+        Some("test") => test::run(),
+        Some("bench") => bench::run(),
+        Some("precache") => precache::run(rest.first().map(std::path::PathBuf::from)),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
     };
-    if let Err(message) = result {
-        eprintln!("{message}");
-        std::process::exit(1);
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
     }
 }

@@ -1,0 +1,215 @@
+//! Installs what the build and the tests need, from the package registries only, and says what it
+//! installs. What is already present at the right version is left alone.
+
+use crate::process::{self, first_line, on_path};
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::process::Command;
+
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// Trunk 0.22 needs a newer rustc than the 1.95 this project builds with.
+const TRUNK_SERIES: &str = "trunk 0.21.";
+const TRUNK_VERSION: &str = "0.21.14";
+/// Debian's binaryen 108 produces wasm that crashes in the browser; npm's 132 does not.
+const BINARYEN: &str = "binaryen@132.0.0";
+const WASM_OPT_VERSION: &str = "wasm-opt version 132";
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// What the later steps need to know about the tools.
+pub struct Toolchain {
+    /// PATH with the project's local tools first (wasm-opt from npm).
+    pub path: OsString,
+    /// False when npm was not available: the app is then built without wasm-opt.
+    pub wasm_opt: bool,
+}
+
+impl Toolchain {
+    /// A command that finds the project's local tools first.
+    pub fn command(&self, program: &str) -> Command {
+        let mut command = process::command(program);
+        command.env("PATH", &self.path);
+        command
+    }
+}
+
+/// The version of `package` recorded in Cargo.lock.
+pub fn locked_version(lock: &str, package: &str) -> Option<String> {
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == format!("name = \"{package}\"") {
+            let version = lines
+                .next()?
+                .trim()
+                .strip_prefix("version = \"")?
+                .strip_suffix('"')?;
+            return Some(version.to_string());
+        }
+    }
+    None
+}
+
+/// The `wasm_bindgen = "…"` pin of Trunk.toml.
+fn trunk_pin(trunk_toml: &str) -> Option<String> {
+    trunk_toml
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("wasm_bindgen = \""))
+        .and_then(|rest| rest.strip_suffix('"'))
+        .map(str::to_string)
+}
+
+fn tools_dir() -> PathBuf {
+    process::root().join("target").join("tools")
+}
+
+fn install(why: &str, command: &mut Command) -> Result<(), String> {
+    println!("installing: {why}");
+    process::run(command)
+}
+
+pub fn ensure_tools(with_browser: bool) -> Result<Toolchain, String> {
+    let installed = first_line("rustup", &["target", "list", "--installed"]).is_some()
+        && Command::new("rustup")
+            .args(["target", "list", "--installed"])
+            .output()
+            .map(|o| {
+                String::from_utf8_lossy(&o.stdout)
+                    .lines()
+                    .any(|l| l.trim() == WASM_TARGET)
+            })
+            .unwrap_or(false);
+    if !installed {
+        install(
+            "the wasm32 target, to compile the app",
+            Command::new("rustup").args(["target", "add", WASM_TARGET]),
+        )?;
+    }
+
+    if !first_line("trunk", &["--version"]).is_some_and(|v| v.starts_with(TRUNK_SERIES)) {
+        install(
+            &format!("trunk {TRUNK_VERSION}, which builds the app (about 10 minutes)"),
+            Command::new("cargo").args([
+                "install",
+                "--locked",
+                "--version",
+                TRUNK_VERSION,
+                "trunk",
+            ]),
+        )?;
+    }
+
+    let root = process::root();
+    let lock =
+        std::fs::read_to_string(root.join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
+    let bindgen = locked_version(&lock, "wasm-bindgen").ok_or("Cargo.lock has no wasm-bindgen")?;
+    let trunk_toml =
+        std::fs::read_to_string(root.join("Trunk.toml")).map_err(|e| format!("Trunk.toml: {e}"))?;
+    if trunk_pin(&trunk_toml).as_deref() != Some(bindgen.as_str()) {
+        return Err(format!(
+            "Trunk.toml must pin wasm_bindgen = \"{bindgen}\", the version in Cargo.lock, so Trunk never downloads one"
+        ));
+    }
+    if first_line("wasm-bindgen", &["--version"]) != Some(format!("wasm-bindgen {bindgen}")) {
+        install(
+            &format!(
+                "wasm-bindgen-cli {bindgen}, the exact version in Cargo.lock (about 4 minutes)"
+            ),
+            Command::new("cargo").args(["install", "wasm-bindgen-cli", "--version", &bindgen]),
+        )?;
+    }
+
+    let bin = tools_dir().join("node_modules").join(".bin");
+    let wasm_opt = bin.join("wasm-opt");
+    let mut has_wasm_opt = first_line(&wasm_opt.to_string_lossy(), &["--version"])
+        .is_some_and(|v| v.starts_with(WASM_OPT_VERSION));
+    if !has_wasm_opt {
+        if on_path("npm") {
+            std::fs::create_dir_all(tools_dir()).map_err(|e| e.to_string())?;
+            install(
+                &format!("{BINARYEN} from npm into target/tools, for wasm-opt"),
+                Command::new("npm")
+                    .args(["install", "--no-audit", "--no-fund", "--prefix"])
+                    .arg(tools_dir())
+                    .arg(BINARYEN),
+            )?;
+            has_wasm_opt = true;
+        } else {
+            println!("warning: npm is not installed, so the app is built WITHOUT wasm-opt (larger download)");
+        }
+    }
+
+    if with_browser && !(on_path(CHROMIUM) && on_path(CHROMEDRIVER)) {
+        ensure_root(
+            "Chromium and ChromeDriver for the browser tests",
+            "apt-get install -y chromium chromium-driver",
+        )?;
+        install(
+            "Debian's package lists",
+            Command::new("apt-get").arg("update"),
+        )?;
+        install(
+            "Debian's chromium and chromium-driver, for the browser tests",
+            Command::new("apt-get")
+                .args(["install", "-y", "chromium", "chromium-driver"])
+                .env("DEBIAN_FRONTEND", "noninteractive"),
+        )?;
+    }
+
+    let mut paths = vec![bin];
+    if let Some(existing) = std::env::var_os("PATH") {
+        paths.extend(std::env::split_paths(&existing));
+    }
+    let path = std::env::join_paths(paths).map_err(|e| e.to_string())?;
+    Ok(Toolchain {
+        path,
+        wasm_opt: has_wasm_opt,
+    })
+}
+
+/// apt needs root; without it, say exactly what to run.
+pub fn ensure_root(what: &str, apt: &str) -> Result<(), String> {
+    let uid = first_line("id", &["-u"]).unwrap_or_default();
+    if uid == "0" {
+        Ok(())
+    } else {
+        Err(format!(
+            "{what} are missing; install them with `sudo apt-get update && sudo {apt}`"
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_locked_version() {
+        let lock = "[[package]]\nname = \"wasm-bindgen\"\nversion = \"0.2.130\"\n\n[[package]]\nname = \"wasm-bindgen-futures\"\nversion = \"0.4.1\"\n";
+        assert_eq!(
+            locked_version(lock, "wasm-bindgen").as_deref(),
+            Some("0.2.130")
+        );
+        assert_eq!(
+            locked_version(lock, "wasm-bindgen-futures").as_deref(),
+            Some("0.4.1")
+        );
+        assert_eq!(locked_version(lock, "leptos"), None);
+    }
+
+    #[test]
+    fn reads_the_trunk_pin() {
+        assert_eq!(
+            trunk_pin("[tools]\nwasm_bindgen = \"0.2.130\"\n").as_deref(),
+            Some("0.2.130")
+        );
+        assert_eq!(trunk_pin("[build]\n"), None);
+    }
+
+    #[test]
+    fn the_repository_pins_trunk_to_the_locked_wasm_bindgen() {
+        let root = process::root();
+        let lock = std::fs::read_to_string(root.join("Cargo.lock")).unwrap();
+        let trunk = std::fs::read_to_string(root.join("Trunk.toml")).unwrap();
+        assert_eq!(trunk_pin(&trunk), locked_version(&lock, "wasm-bindgen"));
+    }
+}
