@@ -206,7 +206,9 @@ impl Browser {
         Browser { client, driver }
     }
 
+    /// Waits for the field (the app may still be starting), clears it and types `text`.
     pub async fn fill(&self, css: &str, text: &str) {
+        self.wait_for(css).await;
         let field = self
             .client
             .find(Locator::Css(css))
