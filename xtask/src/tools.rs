@@ -28,7 +28,8 @@ impl Toolchain {
     /// A command that finds the project's local tools first.
     pub fn command(&self, program: &str) -> Command {
         let mut command = process::command(program);
-        command.env("PATH", &self.path);
+        // Trunk's update check would reach for the network; the versions are pinned anyway.
+        command.env("PATH", &self.path).env("TRUNK_SKIP_VERSION_CHECK", "true");
         command
     }
 }
