@@ -5,6 +5,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::path::PathBuf;
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -169,6 +170,8 @@ impl Browser {
         let port = free_port();
         let driver = Command::new(required_env("CHROMEDRIVER"))
             .arg(format!("--port={port}"))
+            // Its own process group, so the browser it starts can be stopped with it.
+            .process_group(0)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -329,7 +332,8 @@ impl Browser {
 /// The driver (and with it the browser) goes even when a test fails half-way.
 impl Drop for Browser {
     fn drop(&mut self) {
-        let _ = self.driver.kill();
+        let group = format!("-{}", self.driver.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
         let _ = self.driver.wait();
     }
 }
