@@ -29,7 +29,9 @@ impl Toolchain {
     pub fn command(&self, program: &str) -> Command {
         let mut command = process::command(program);
         // Trunk's update check would reach for the network; the versions are pinned anyway.
-        command.env("PATH", &self.path).env("TRUNK_SKIP_VERSION_CHECK", "true");
+        command
+            .env("PATH", &self.path)
+            .env("TRUNK_SKIP_VERSION_CHECK", "true");
         command
     }
 }
