@@ -1,27 +1,112 @@
 //! `cargo xtask bench`: measures the figures the README quotes, prints a table and writes the
 //! same figures to `target/bench/summary.json`.
 
-use crate::build::build_app;
-use crate::process::root;
-use crate::tools::ensure_tools;
+use crate::build::{build_app, build_server};
+use crate::process::{command, root};
+use crate::tools::{ensure_tools, CHROMEDRIVER, CHROMIUM};
 use std::io::Write;
 use std::path::Path;
+use std::process::{Command, Stdio};
 
 /// One measured figure, with the target it is held against (if any).
 struct Figure {
     name: String,
     value: f64,
-    unit: &'static str,
+    unit: String,
     target: Option<String>,
 }
 
 pub fn run() -> Result<(), String> {
-    let tools = ensure_tools(false)?;
+    let tools = ensure_tools(true)?;
     let dist = build_app(&tools)?;
-    let mut figures = Vec::new();
-    figures.extend(transfer_sizes(&dist)?);
+    let mut figures = transfer_sizes(&dist)?;
+    figures.extend(bench_binary(command("cargo").args([
+        "bench",
+        "--package",
+        "doorstep-server",
+        "--bench",
+        "ingest",
+    ]))?);
+    let server = build_server("server")?;
+    figures.extend(bench_binary(
+        tools
+            .command("cargo")
+            .args([
+                "bench",
+                "--package",
+                "doorstep-app",
+                "--bench",
+                "browser_sync",
+            ])
+            .env("DOORSTEP_SERVER_BIN", server)
+            .env("DOORSTEP_DIST", &dist)
+            .env("CHROMEDRIVER", CHROMEDRIVER)
+            .env("CHROMIUM", CHROMIUM),
+    )?);
+    for figure in &mut figures {
+        figure.target = target_for(&figure.name);
+    }
     print_table(&figures);
     write_json(&figures)
+}
+
+/// The README's targets, matched by figure name.
+fn target_for(name: &str) -> Option<String> {
+    let target = if name.contains("brotli") {
+        "<= 150 KiB"
+    } else if name.starts_with("browser sync of 1000") {
+        "<= 1500 ms"
+    } else if name.contains("HTTP/raw ratio") {
+        ">= 0.5"
+    } else if name.starts_with("ingest sqlite: HTTP") && name.ends_with("clients") {
+        ">= 10000 rec/s"
+    } else if name.contains("batch p99") {
+        "<= 100 ms"
+    } else {
+        return None;
+    };
+    Some(target.to_string())
+}
+
+/// Runs a benchmark binary and collects the figures it prints as `BENCH {json}` lines.
+fn bench_binary(command: &mut Command) -> Result<Vec<Figure>, String> {
+    println!("$ {command:?}");
+    let output = command
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !output.status.success() {
+        return Err(format!("benchmark failed: {command:?}"));
+    }
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("BENCH "))
+        .map(parse_figure)
+        .collect()
+}
+
+/// Parses `{"name": "…", "value": 1.5, "unit": "ms"}` as the benchmarks print it.
+fn parse_figure(json: &str) -> Result<Figure, String> {
+    let field = |key: &str| -> Option<&str> {
+        let start = json.find(&format!("\"{key}\": "))? + key.len() + 4;
+        let rest = &json[start..];
+        let end = match rest.strip_prefix('"') {
+            Some(quoted) => quoted.find('"')? + 2,
+            None => rest.find([',', '}'])?,
+        };
+        Some(rest[..end].trim())
+    };
+    let text = |key: &str| field(key).map(|v| v.trim_matches('"').to_string());
+    let bad = || format!("unreadable benchmark line: {json}");
+    Ok(Figure {
+        name: text("name").ok_or_else(bad)?,
+        value: field("value")
+            .and_then(|v| v.parse().ok())
+            .ok_or_else(bad)?,
+        unit: text("unit").ok_or_else(bad)?,
+        target: None,
+    })
 }
 
 /// Bytes of the app's code and styles as stored, gzip -9 and brotli 11: what a courier's phone
@@ -44,20 +129,20 @@ fn transfer_sizes(dist: &Path) -> Result<Vec<Figure>, String> {
         Figure {
             name: "app wasm+js+css, raw".into(),
             value: kb(raw),
-            unit: "KiB",
+            unit: "KiB".into(),
             target: None,
         },
         Figure {
             name: "app wasm+js+css, gzip -9".into(),
             value: kb(gzip),
-            unit: "KiB",
+            unit: "KiB".into(),
             target: None,
         },
         Figure {
             name: "app wasm+js+css, brotli 11".into(),
             value: kb(brotli),
-            unit: "KiB",
-            target: Some("<= 150".into()),
+            unit: "KiB".into(),
+            target: None,
         },
     ])
 }
@@ -113,4 +198,21 @@ fn write_json(figures: &[Figure]) -> Result<(), String> {
     std::fs::write(&path, json).map_err(|e| e.to_string())?;
     println!("\nwritten: {}", path.display());
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_a_benchmark_line() {
+        let figure =
+            parse_figure(r#"{"name": "browser sync, 1000", "value": 823.100, "unit": "ms"}"#)
+                .unwrap();
+        assert_eq!(
+            (figure.name.as_str(), figure.value, figure.unit.as_str()),
+            ("browser sync, 1000", 823.1, "ms")
+        );
+        assert!(parse_figure("{}").is_err());
+    }
 }

@@ -155,7 +155,7 @@ pub async fn insert_revision(
         "INSERT INTO record_revisions (record_id, revision, courier_id, fingerprint, payload, revised_at, received_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
-    .bind(&stored.id())
+    .bind(stored.id())
     .bind(i64::from(stored.record.revision))
     .bind(stored.courier_id)
     .bind(stored.fingerprint)
@@ -173,7 +173,7 @@ pub async fn insert_revision(
          revised_at = excluded.revised_at, received_at = excluded.received_at, payload = excluded.payload \
          WHERE excluded.revision > records.revision",
     )
-    .bind(&stored.id())
+    .bind(stored.id())
     .bind(stored.station_id)
     .bind(stored.courier_id)
     .bind(i64::from(stored.record.revision))
