@@ -332,3 +332,81 @@ async fn twenty_offline_records_arrive_exactly_once_even_when_the_tab_closes_mid
     }
     browser.close().await;
 }
+
+/// Every visible control: its accessible name (empty when it has none), its height, and the height
+/// of the label that wraps it (radio buttons and checkboxes are tapped through their label).
+const CONTROLS_SCRIPT: &str = r#"
+const visible = (el) => el.getClientRects().length > 0;
+return [...document.querySelectorAll("button, input, select")].filter(visible).map((el) => {
+  const label = el.closest("label");
+  const labelledBy = el.getAttribute("aria-labelledby");
+  const name = (el.getAttribute("aria-label")
+    || (labelledBy && document.getElementById(labelledBy)?.textContent)
+    || (label && label.textContent)
+    || (el.tagName === "BUTTON" && el.textContent) || "").trim();
+  const tapHeight = (["radio", "checkbox"].includes(el.type) && label ? label : el).getBoundingClientRect().height;
+  return { what: el.outerHTML.slice(0, 80), name, tapHeight };
+});
+"#;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_courier_screen_fits_a_360_px_phone_and_speaks_english_on_request() {
+    let server = TestServer::start();
+    let credentials = server.credentials();
+    let browser = Browser::start_with_width(360).await;
+    sign_in(&browser, &server, "courier", &credentials.courier_password).await;
+    browser.wait_for("input[name=waybill]").await;
+    // Open every optional part of the form.
+    browser.click("input[name=method][value=locker]").await;
+    browser.click("input[name=bulky]").await;
+    browser.click("input[name=method][value=locker]").await;
+    browser
+        .select_value("select[name=outcome]", "failed_attempt")
+        .await;
+
+    let overflow = browser
+        .client
+        .execute(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        overflow,
+        serde_json::json!(0),
+        "no horizontal scroll at 360 px"
+    );
+
+    let controls = browser
+        .client
+        .execute(CONTROLS_SCRIPT, vec![])
+        .await
+        .unwrap();
+    let controls = controls.as_array().unwrap();
+    assert!(controls.len() > 20, "the form is there: {controls:?}");
+    for control in controls {
+        assert!(
+            !control["name"].as_str().unwrap().is_empty(),
+            "no accessible name: {control}"
+        );
+        assert!(
+            control["tapHeight"].as_f64().unwrap() >= 44.0,
+            "tap target under 44 px: {control}"
+        );
+    }
+    browser.screenshot("courier-360").await;
+
+    // English on request, kept across a reload.
+    browser.click("header button").await;
+    browser.wait_for_text("[data-testid=save]", "Save").await;
+    browser.client.refresh().await.unwrap();
+    browser.wait_for_text("[data-testid=save]", "Save").await;
+    let lang = browser
+        .client
+        .execute("return document.documentElement.lang;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(lang, serde_json::json!("en"));
+    browser.close().await;
+}

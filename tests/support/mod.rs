@@ -166,7 +166,13 @@ pub struct Browser {
 }
 
 impl Browser {
+    /// A 390 × 844 phone (iPhone 12-14 class).
     pub async fn start() -> Browser {
+        Browser::start_with_width(390).await
+    }
+
+    /// A phone of the given CSS width, 844 px tall.
+    pub async fn start_with_width(width: u32) -> Browser {
         let port = free_port();
         let driver = Command::new(required_env("CHROMEDRIVER"))
             .arg(format!("--port={port}"))
@@ -183,10 +189,10 @@ impl Browser {
                 "args": [
                     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                     "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                    "--disable-sync", "--disable-quic", "--window-size=390,844",
+                    "--disable-sync", "--disable-quic", format!("--window-size={width},844"),
                     format!("--user-data-dir={}", profile.display()),
                 ],
-                "mobileEmulation": { "deviceMetrics": { "width": 390, "height": 844, "pixelRatio": 3.0 } }
+                "mobileEmulation": { "deviceMetrics": { "width": width, "height": 844, "pixelRatio": 3.0 } }
             }
         });
         let capabilities = capabilities.as_object().unwrap().clone();

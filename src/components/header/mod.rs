@@ -83,11 +83,9 @@ pub fn Header() -> impl IntoView {
                     <button class="button button--small" data-testid="sync-now" on:click=move |_| device.sync_now()>
                         {tr(Key::SyncNow)}
                     </button>
-                </div>
-            </Show>
-            <Show when=move || install.available.get()>
-                <div class="app-header__row">
-                    <button class="button button--small" on:click=move |_| install.prompt()>{tr(Key::Install)}</button>
+                    <Show when=move || install.available.get()>
+                        <button class="button button--small" on:click=move |_| install.prompt()>{tr(Key::Install)}</button>
+                    </Show>
                 </div>
             </Show>
             <Show when=move || update.waiting.get()>
