@@ -4,6 +4,7 @@
 
 mod bench;
 mod build;
+mod postgres;
 mod precache;
 mod process;
 mod test;

@@ -2,6 +2,7 @@
 //! failure. Nothing is skipped: a missing tool is installed or the run fails.
 
 use crate::build::{build_app, build_server};
+use crate::postgres::Cluster;
 use crate::process::{self, command};
 use crate::tools::{ensure_tools, Toolchain, CHROMEDRIVER, CHROMIUM};
 use std::time::Instant;
@@ -47,6 +48,17 @@ fn steps() -> Vec<Step> {
                     "xtask",
                 ])?;
                 cargo(&["test", "--package", "doorstep-app", "--lib"])
+            }),
+        ),
+        (
+            "server tests on PostgreSQL",
+            Box::new(|_| {
+                let cluster = Cluster::start()?;
+                process::run(
+                    command("cargo")
+                        .args(["test", "--package", "doorstep-server"])
+                        .env("TEST_DATABASE_URL", &cluster.url),
+                )
             }),
         ),
         (

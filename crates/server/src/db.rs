@@ -12,6 +12,7 @@ use std::sync::Arc;
 use tokio::sync::OwnedMutexGuard;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -119,15 +120,11 @@ impl Db {
     }
 
     async fn migrate(&self) -> Result<(), sqlx::Error> {
-        match self.backend {
-            Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,
-            Backend::Postgres => {
-                return Err(sqlx::Error::Configuration(
-                    "PostgreSQL support is not built yet: leave DATABASE_URL unset to use SQLite"
-                        .into(),
-                ))
-            }
-        }
+        let migrations = match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrations.run(&self.pool).await?;
         Ok(())
     }
 }

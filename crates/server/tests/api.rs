@@ -120,6 +120,27 @@ impl TestServer {
     }
 }
 
+/// A fresh, empty database for one test: SQLite in a temporary directory, or, when
+/// `TEST_DATABASE_URL` names a PostgreSQL server (as `cargo xtask test` does), a new database on it.
+async fn test_database_url(dir: &std::path::Path) -> String {
+    let Ok(server) = std::env::var("TEST_DATABASE_URL") else {
+        return doorstep_server::db::sqlite_url(dir);
+    };
+    let name = format!("test_{}", Uuid::new_v4().simple());
+    let admin = sqlx::PgPool::connect(&server)
+        .await
+        .expect("TEST_DATABASE_URL reachable");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&admin)
+        .await
+        .unwrap();
+    admin.close().await;
+    let (base, _) = server
+        .rsplit_once('/')
+        .expect("TEST_DATABASE_URL ends with /<database>");
+    format!("{base}/{name}")
+}
+
 fn record(n: u128) -> DeliveryRecord {
     DeliveryRecord {
         id: Uuid::from_u128(n),

@@ -49,6 +49,7 @@ pub async fn list(
     }
     let (before_at, before_id) = match &query.before {
         Some(cursor) => parse_cursor(cursor)?,
+        // No row is received at i64::MAX, so the id never decides the first page.
         None => (i64::MAX, String::new()),
     };
     let rows: Vec<(String, i64, String)> = sqlx::query_as(
@@ -59,11 +60,7 @@ pub async fn list(
     )
     .bind(caller.station_id)
     .bind(before_at)
-    .bind(if query.before.is_some() {
-        before_id
-    } else {
-        "~".to_string()
-    })
+    .bind(before_id)
     .bind(i64::from(limit) + 1)
     .fetch_all(&state.db.pool)
     .await?;
