@@ -25,7 +25,7 @@ struct TestServer {
 impl TestServer {
     async fn start() -> TestServer {
         let dir = tempfile::tempdir().unwrap();
-        let db = Db::connect(&doorstep_server::db::sqlite_url(dir.path()))
+        let db = Db::connect(&test_database_url(dir.path()).await)
             .await
             .unwrap();
         let accounts = seed::seed_demo(&db).await.unwrap();
