@@ -60,6 +60,7 @@ pub enum Key {
     Required,
     NotAllowedHere,
     Install,
+    SupervisorNote,
     Scan,
     Close,
     CameraUnavailable,
@@ -166,6 +167,7 @@ impl Key {
             Required => ("必填", "Required"),
             NotAllowedHere => ("此账号无权访问该页面", "This account cannot open this page"),
             Install => ("安装到主屏幕", "Add to home screen"),
+            SupervisorNote => ("站长备注", "Supervisor's note"),
             Scan => ("扫码", "Scan"),
             Close => ("关闭", "Close"),
             CameraUnavailable => (

@@ -49,6 +49,7 @@ impl CurrentSession {
         if let Some(storage) = local_storage() {
             let _ = storage.remove_item(STORAGE_KEY);
         }
+        crate::sync::cursor::forget();
         self.0.set(None);
     }
 }

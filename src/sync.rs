@@ -27,14 +27,15 @@ impl From<StorageError> for SyncOutcome {
     }
 }
 
-/// Pushes every pending record. Records stay queued until their own ack arrives.
+/// Pushes every pending record and pulls the changes for this device. Records stay queued until
+/// their own ack arrives. With nothing to push, one empty exchange still pulls the changes.
 pub async fn push_pending(outbox: &Outbox, token: &str, lang: Lang) -> SyncOutcome {
     let pending = match outbox.pending().await {
         Ok(p) => p,
         Err(e) => return e.into(),
     };
     if pending.is_empty() {
-        return SyncOutcome::Done;
+        return push_batch(outbox, token, lang, &[]).await;
     }
     let sizes: Vec<usize> = pending
         .iter()
@@ -62,12 +63,25 @@ async fn push_batch(
     batch: &[OutboxEntry],
 ) -> SyncOutcome {
     let records: Vec<DeliveryRecord> = batch.iter().map(|e| e.record.clone()).collect();
-    let body = api::sync_body(&SyncRequest { cursor: 0, records });
+    let body = api::sync_body(&SyncRequest {
+        cursor: cursor::load(),
+        records,
+    });
     match api::sync_raw(token, body, lang).await {
-        Ok(response) => match outbox.apply_acks(&response.acks).await {
-            Ok(()) => SyncOutcome::Done,
-            Err(e) => e.into(),
-        },
+        Ok(response) => {
+            let applied = match outbox.apply_acks(&response.acks).await {
+                Ok(()) => outbox.apply_changes(&response.changes).await,
+                Err(e) => Err(e),
+            };
+            match applied {
+                // The cursor moves only once the changes are stored, so none is skipped.
+                Ok(()) => {
+                    cursor::store(response.cursor);
+                    SyncOutcome::Done
+                }
+                Err(e) => e.into(),
+            }
+        }
         Err(ApiFailure::Http {
             status: 413,
             message,
@@ -98,6 +112,30 @@ async fn push_batch(
             }
         }
         Err(ApiFailure::Network) => SyncOutcome::Unreachable,
+    }
+}
+
+/// Where this device is in its change feed; forgotten at sign-out with the session.
+pub mod cursor {
+    const KEY: &str = "doorstep.cursor";
+
+    pub fn load() -> i64 {
+        crate::session::local_storage()
+            .and_then(|s| s.get_item(KEY).ok().flatten())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    }
+
+    pub fn store(cursor: i64) {
+        if let Some(storage) = crate::session::local_storage() {
+            let _ = storage.set_item(KEY, &cursor.to_string());
+        }
+    }
+
+    pub fn forget() {
+        if let Some(storage) = crate::session::local_storage() {
+            let _ = storage.remove_item(KEY);
+        }
     }
 }
 

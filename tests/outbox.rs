@@ -3,7 +3,7 @@
 
 use doorstep_app::storage::{open, Outbox, PreferenceBook};
 use doorstep_core::preference::{StandingPreference, Wish};
-use doorstep_core::sync::{Ack, QueueState, RecordAck};
+use doorstep_core::sync::{Ack, Change, QueueState, RecordAck};
 use doorstep_core::{Carrier, DeliveryMethod, DeliveryRecord, ParcelFlags, ParcelKind, Waybill};
 use uuid::Uuid;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -186,5 +186,39 @@ async fn pruning_removes_only_acknowledged_records_of_past_days() {
         left,
         vec![Uuid::from_u128(3), Uuid::from_u128(2)],
         "unsynced record 2 is never pruned"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn supervisor_notes_arrive_once_on_their_record() {
+    let (outbox, _) = fresh_outbox().await;
+    outbox.save(record(1, 1)).await.unwrap();
+    let note = Change::SupervisorNote {
+        record_id: Uuid::from_u128(1),
+        note: "请放门口".into(),
+        at: 9,
+    };
+    let elsewhere = Change::SupervisorNote {
+        record_id: Uuid::from_u128(99),
+        note: "x".into(),
+        at: 9,
+    };
+    outbox
+        .apply_changes(&[note.clone(), elsewhere])
+        .await
+        .unwrap();
+    outbox.apply_changes(&[note]).await.unwrap();
+    let entries = outbox.all().await.unwrap();
+    assert_eq!(
+        entries.len(),
+        1,
+        "a note for a record not on the device adds nothing"
+    );
+    assert_eq!(entries[0].notes.len(), 1);
+    assert_eq!(entries[0].notes[0].note, "请放门口");
+    assert_eq!(
+        entries[0].state,
+        QueueState::Queued,
+        "a note does not change the sync state"
     );
 }

@@ -7,6 +7,6 @@ mod persist;
 mod preferences;
 
 pub use db::{open, StorageError, DB_NAME};
-pub use outbox::{Outbox, OutboxEntry};
+pub use outbox::{Outbox, OutboxEntry, RecordNote};
 pub use persist::request_persistence;
 pub use preferences::PreferenceBook;

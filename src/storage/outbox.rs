@@ -1,4 +1,4 @@
-use doorstep_core::sync::{QueueState, RecordAck};
+use doorstep_core::sync::{Change, QueueState, RecordAck};
 use doorstep_core::DeliveryRecord;
 use idb::{Database, TransactionMode};
 use serde::{Deserialize, Serialize};
@@ -14,6 +14,16 @@ pub struct OutboxEntry {
     pub id: String,
     pub record: DeliveryRecord,
     pub state: QueueState,
+    /// Supervisors' notes on the record, as they arrived through sync.
+    #[serde(default)]
+    pub notes: Vec<RecordNote>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordNote {
+    pub note: String,
+    /// Server clock when the supervisor wrote it.
+    pub at: i64,
 }
 
 impl OutboxEntry {
@@ -22,6 +32,7 @@ impl OutboxEntry {
             id: record.id.to_string(),
             record,
             state: QueueState::Queued,
+            notes: Vec::new(),
         }
     }
 }
@@ -90,6 +101,42 @@ impl Outbox {
             let mut entry: OutboxEntry = serde_wasm_bindgen::from_value(value)?;
             entry.state = entry.state.after_ack(entry.record.revision, ack);
             store.put(&to_js(&entry)?, None)?.await?;
+        }
+        tx.commit()?.await?;
+        Ok(())
+    }
+
+    /// Stores what the server said happened to this device's records. Applying the same change
+    /// twice changes nothing; a change for a record no longer on the device is dropped.
+    pub async fn apply_changes(&self, changes: &[Change]) -> Result<(), StorageError> {
+        if changes.is_empty() {
+            return Ok(());
+        }
+        let tx = self
+            .db
+            .transaction(&[RECORDS], TransactionMode::ReadWrite)?;
+        let store = tx.object_store(RECORDS)?;
+        for change in changes {
+            let Change::SupervisorNote {
+                record_id,
+                note,
+                at,
+            } = change;
+            let Some(value) = store
+                .get(JsValue::from_str(&record_id.to_string()))?
+                .await?
+            else {
+                continue;
+            };
+            let mut entry: OutboxEntry = serde_wasm_bindgen::from_value(value)?;
+            let note = RecordNote {
+                note: note.clone(),
+                at: *at,
+            };
+            if !entry.notes.contains(&note) {
+                entry.notes.push(note);
+                store.put(&to_js(&entry)?, None)?.await?;
+            }
         }
         tx.commit()?.await?;
         Ok(())

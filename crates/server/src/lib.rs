@@ -1,6 +1,7 @@
 //! Doorstep's server: the JSON API under `/api/v1` and the built app.
 
 pub mod auth;
+pub mod changes;
 pub mod db;
 pub mod error;
 pub mod routes;

@@ -4,7 +4,7 @@ use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use axum::Router;
 use doorstep_core::api::{LoginResponse, RecordPage};
-use doorstep_core::sync::{Ack, SyncRequest, SyncResponse};
+use doorstep_core::sync::{Ack, Change, SyncRequest, SyncResponse};
 use doorstep_core::{
     Carrier, Consent, ConsentChannel, ConsentDecision, DeliveryMethod, DeliveryRecord, Disclosure,
     ParcelFlags, ParcelKind, Recipient, Waybill,
@@ -17,6 +17,7 @@ use uuid::Uuid;
 
 struct TestServer {
     router: Router,
+    db: Db,
     courier: String,
     supervisor: String,
     _dir: tempfile::TempDir,
@@ -29,9 +30,10 @@ impl TestServer {
             .await
             .unwrap();
         let accounts = seed::seed_demo(&db).await.unwrap();
-        let router = app(AppState::new(db, None));
+        let router = app(AppState::new(db.clone(), None));
         let mut server = TestServer {
             router,
+            db,
             courier: String::new(),
             supervisor: String::new(),
             _dir: dir,
@@ -442,4 +444,61 @@ async fn the_supervisor_list_is_masked_and_paginated() {
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body["error"]["code"], "invalid_cursor");
+}
+
+#[tokio::test]
+async fn changes_for_the_device_come_back_once_after_its_cursor() {
+    let server = TestServer::start().await;
+    let first = server.sync(vec![record(1)]).await;
+    assert!(first.changes.is_empty());
+    let (courier_id,): (i64,) =
+        sqlx::query_as("SELECT id FROM accounts WHERE username = 'courier'")
+            .fetch_one(&server.db.pool)
+            .await
+            .unwrap();
+    for note in ["请下次放门口", "已核实"] {
+        let change = Change::SupervisorNote {
+            record_id: Uuid::from_u128(1),
+            note: note.into(),
+            at: 5,
+        };
+        doorstep_server::changes::notify(&server.db.pool, courier_id, &change)
+            .await
+            .unwrap();
+    }
+    let body = serde_json::to_string(&SyncRequest {
+        cursor: first.cursor,
+        records: vec![],
+    })
+    .unwrap();
+    let (status, body) = server
+        .send(
+            Method::POST,
+            "/api/v1/sync",
+            Some(&server.courier),
+            Some(body),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let pulled: SyncResponse = serde_json::from_value(body).unwrap();
+    assert_eq!(pulled.changes.len(), 2);
+    assert!(
+        matches!(&pulled.changes[0], Change::SupervisorNote { note, .. } if note == "请下次放门口")
+    );
+    let again = serde_json::to_string(&SyncRequest {
+        cursor: pulled.cursor,
+        records: vec![],
+    })
+    .unwrap();
+    let (_, body) = server
+        .send(
+            Method::POST,
+            "/api/v1/sync",
+            Some(&server.courier),
+            Some(again),
+        )
+        .await;
+    let after: SyncResponse = serde_json::from_value(body).unwrap();
+    assert!(after.changes.is_empty(), "nothing twice");
+    assert_eq!(after.cursor, pulled.cursor);
 }

@@ -48,7 +48,7 @@ pub fn TodayList(draft: RwSignal<Draft>) -> impl IntoView {
                 <p class="empty">{tr(Key::NoRecords)}</p>
             </Show>
             <ul class="records" data-testid="records">
-                <For each=shown key=|e| (e.id.clone(), e.record.revision, format!("{:?}", e.state)) let:entry>
+                <For each=shown key=|e| (e.id.clone(), e.record.revision, format!("{:?}", e.state), e.notes.len()) let:entry>
                     <RecordRow entry=entry draft=draft on_pick=scroll_to_form lang=lang/>
                 </For>
             </ul>
@@ -99,6 +99,14 @@ fn RecordRow(
             <span>{local_time(record.captured_at)}</span>
             {(attempts > 0).then(|| view! { <span>{move || format!("{attempts} {}", Key::Attempts.text(lang.get()))}</span> })}
             {attention.map(|m| view! { <p class="field__error records__wide">{m}</p> })}
+            {entry.notes.iter().map(|n| {
+                let text = n.note.clone();
+                view! {
+                    <p class="records__note records__wide" data-testid="note">
+                        {move || format!("{}：{}", Key::SupervisorNote.text(lang.get()), text)}
+                    </p>
+                }
+            }).collect_view()}
             <div class="records__actions records__wide">
                 <button type="button" class="button button--small" data-testid="edit"
                     on:click=move |_| { draft.set(Draft::from_record(&for_edit)); on_pick(); }>

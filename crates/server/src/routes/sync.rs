@@ -52,10 +52,12 @@ pub async fn sync(
         });
     }
     tx.commit().await?;
+    let (changes, cursor) =
+        crate::changes::since(&state.db.pool, caller.account_id, request.cursor).await?;
     Ok(ApiJson(SyncResponse {
         acks,
-        changes: Vec::new(),
-        cursor: request.cursor,
+        changes,
+        cursor,
     }))
 }
 
