@@ -11,40 +11,14 @@ mod support;
 mod bench {
 
     use crate::support::{Browser, TestServer};
-    use doorstep_core::{
-        Address, Carrier, DeliveryMethod, DeliveryRecord, ParcelFlags, ParcelKind, Recipient,
-        Waybill,
-    };
-    use uuid::Uuid;
+    use doorstep_core::DeliveryRecord;
 
     const RECORDS: u64 = 1_000;
 
     fn record(n: u64) -> DeliveryRecord {
         DeliveryRecord {
-            id: Uuid::from_u64_pair(0xbe, n),
-            revision: 1,
-            kind: ParcelKind::Delivery,
-            waybill: Waybill::parse(&format!("YT{:013}", n)).unwrap(),
-            carrier: Carrier::Yto,
-            recipient: Some(Recipient {
-                name: Some("李四".into()),
-                phone: "13912345678".into(),
-                address: Address {
-                    compound: "江苏路 300 号".into(),
-                    building: "1".into(),
-                    unit: "1".into(),
-                    room: "501".into(),
-                },
-            }),
-            flags: ParcelFlags::default(),
-            method: DeliveryMethod::Door,
-            consent: None,
-            called_at: None,
-            outcome: None,
-            outcome_at: None,
-            failed_attempts: 0,
-            captured_at: 1_700_000_000_000 + n as i64,
-            revised_at: 1_700_000_000_000 + n as i64,
+            captured_at: doorstep_core::testing::CAPTURED_AT + n as i64,
+            ..doorstep_core::testing::door_delivery(n)
         }
     }
 

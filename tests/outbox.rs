@@ -4,7 +4,7 @@
 use doorstep_app::storage::{open, Outbox, PreferenceBook};
 use doorstep_core::preference::{StandingPreference, Wish};
 use doorstep_core::sync::{Ack, Change, QueueState, RecordAck};
-use doorstep_core::{Carrier, DeliveryMethod, DeliveryRecord, ParcelFlags, ParcelKind, Waybill};
+use doorstep_core::DeliveryRecord;
 use uuid::Uuid;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
@@ -12,21 +12,9 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 fn record(n: u128, revision: u32) -> DeliveryRecord {
     DeliveryRecord {
-        id: Uuid::from_u128(n),
         revision,
-        kind: ParcelKind::Delivery,
-        waybill: Waybill::parse(&format!("SF{n:013}")).unwrap(),
-        carrier: Carrier::Sf,
-        recipient: None,
-        flags: ParcelFlags::default(),
-        method: DeliveryMethod::Door,
-        consent: None,
-        called_at: None,
-        outcome: None,
-        outcome_at: None,
-        failed_attempts: 0,
-        captured_at: 1_700_000_000_000 + n as i64,
-        revised_at: 1_700_000_000_000 + n as i64,
+        captured_at: doorstep_core::testing::CAPTURED_AT + n as i64,
+        ..doorstep_core::testing::door_delivery(n as u64)
     }
 }
 

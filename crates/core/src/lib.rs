@@ -11,6 +11,8 @@ pub mod phone;
 pub mod preference;
 pub mod record;
 pub mod sync;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 pub mod waybill;
 
 pub use i18n::Lang;

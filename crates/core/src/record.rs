@@ -362,27 +362,7 @@ pub(crate) mod tests {
     use super::*;
 
     pub fn door_record() -> DeliveryRecord {
-        DeliveryRecord {
-            id: Uuid::from_u128(1),
-            revision: 1,
-            kind: ParcelKind::Delivery,
-            waybill: Waybill::parse("SF1234567890123").unwrap(),
-            carrier: Carrier::Sf,
-            recipient: Some(Recipient {
-                name: Some("张三".into()),
-                phone: "13812345634".into(),
-                address: Address::default(),
-            }),
-            flags: ParcelFlags::default(),
-            method: DeliveryMethod::Door,
-            consent: None,
-            called_at: None,
-            outcome: None,
-            outcome_at: None,
-            failed_attempts: 0,
-            captured_at: 1_700_000_000_000,
-            revised_at: 1_700_000_000_000,
-        }
+        crate::testing::door_delivery(1)
     }
 
     fn locker() -> DeliveryMethod {

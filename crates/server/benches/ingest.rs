@@ -5,43 +5,19 @@
 //! Prints one `BENCH {json}` line per figure for `cargo xtask bench`.
 
 use doorstep_core::sync::{SyncRequest, SyncResponse};
-use doorstep_core::{
-    Address, Carrier, DeliveryMethod, DeliveryRecord, ParcelFlags, ParcelKind, Recipient, Waybill,
-};
+use doorstep_core::DeliveryRecord;
 use doorstep_server::routes::sync::{canonical, insert_revision, StoredRecord};
 use doorstep_server::{app, db::Db, seed, AppState};
 use std::time::{Duration, Instant};
-use uuid::Uuid;
 
 const BATCH: usize = 200;
 const RECORDS_PER_LEVEL: usize = 20_000;
 
 fn record(n: u64) -> DeliveryRecord {
     DeliveryRecord {
-        id: Uuid::from_u64_pair(0xd00, n),
-        revision: 1,
-        kind: ParcelKind::Delivery,
-        waybill: Waybill::parse(&format!("SF{:013}", n)).unwrap(),
-        carrier: Carrier::Sf,
-        recipient: Some(Recipient {
-            name: Some("张三".into()),
-            phone: "13812345634".into(),
-            address: Address {
-                compound: "愚园路 1088 弄".into(),
-                building: "5".into(),
-                unit: "2".into(),
-                room: "1203".into(),
-            },
-        }),
-        flags: ParcelFlags::default(),
-        method: DeliveryMethod::Door,
-        consent: None,
-        called_at: None,
         outcome: Some(doorstep_core::Outcome::DeliveredToRecipient),
-        outcome_at: Some(1_700_000_000_500),
-        failed_attempts: 0,
-        captured_at: 1_700_000_000_000,
-        revised_at: 1_700_000_000_000,
+        outcome_at: Some(doorstep_core::testing::CAPTURED_AT + 500),
+        ..doorstep_core::testing::door_delivery(n)
     }
 }
 

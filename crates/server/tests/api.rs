@@ -6,8 +6,7 @@ use axum::Router;
 use doorstep_core::api::{LoginResponse, RecordPage};
 use doorstep_core::sync::{Ack, Change, SyncRequest, SyncResponse};
 use doorstep_core::{
-    Carrier, Consent, ConsentChannel, ConsentDecision, DeliveryMethod, DeliveryRecord, Disclosure,
-    ParcelFlags, ParcelKind, Recipient, Waybill,
+    Consent, ConsentChannel, ConsentDecision, DeliveryMethod, DeliveryRecord, Disclosure,
 };
 use doorstep_server::{app, db::Db, seed, AppState};
 use http_body_util::BodyExt;
@@ -144,27 +143,7 @@ async fn test_database_url(dir: &std::path::Path) -> String {
 }
 
 fn record(n: u128) -> DeliveryRecord {
-    DeliveryRecord {
-        id: Uuid::from_u128(n),
-        revision: 1,
-        kind: ParcelKind::Delivery,
-        waybill: Waybill::parse(&format!("SF{:013}", n)).unwrap(),
-        carrier: Carrier::Sf,
-        recipient: Some(Recipient {
-            name: Some("张三".into()),
-            phone: "13812345634".into(),
-            address: Default::default(),
-        }),
-        flags: ParcelFlags::default(),
-        method: DeliveryMethod::Door,
-        consent: None,
-        called_at: None,
-        outcome: None,
-        outcome_at: None,
-        failed_attempts: 0,
-        captured_at: 1_700_000_000_000,
-        revised_at: 1_700_000_000_000,
-    }
+    doorstep_core::testing::door_delivery(n as u64)
 }
 
 #[tokio::test]

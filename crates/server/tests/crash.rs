@@ -3,41 +3,18 @@
 //! and the devices' retries of everything else must complete the set.
 
 use doorstep_core::sync::{SyncRequest, SyncResponse};
-use doorstep_core::{
-    Address, Carrier, DeliveryMethod, DeliveryRecord, ParcelFlags, ParcelKind, Recipient, Waybill,
-};
+use doorstep_core::DeliveryRecord;
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
-use uuid::Uuid;
 
 const RECORDS: u64 = 3_000;
 const BATCH: usize = 100;
 const KILLS: usize = 5;
 
 fn record(n: u64) -> DeliveryRecord {
-    DeliveryRecord {
-        id: Uuid::from_u64_pair(0xc4a5, n),
-        revision: 1,
-        kind: ParcelKind::Delivery,
-        waybill: Waybill::parse(&format!("JT{n:013}")).unwrap(),
-        carrier: Carrier::Jt,
-        recipient: Some(Recipient {
-            name: None,
-            phone: "13700000000".into(),
-            address: Address::default(),
-        }),
-        flags: ParcelFlags::default(),
-        method: DeliveryMethod::Door,
-        consent: None,
-        called_at: None,
-        outcome: None,
-        outcome_at: None,
-        failed_attempts: 0,
-        captured_at: 1_700_000_000_000,
-        revised_at: 1_700_000_000_000,
-    }
+    doorstep_core::testing::door_delivery(n)
 }
 
 struct Server {
@@ -116,7 +93,7 @@ async fn push(base: String, token: String, pending: Vec<u64>) -> BTreeSet<u64> {
         };
         for ack in response.acks {
             assert!(ack.ack.is_delivered(), "{ack:?}");
-            acked.insert(ack.id.as_u64_pair().1);
+            acked.insert(ack.id.as_u128() as u64);
         }
     }
     acked

@@ -1,0 +1,41 @@
+//! Sample records for tests and benchmarks across the workspace (feature `testing`), so every
+//! test builds its data the same way and a new record field is added in one place.
+
+use crate::{
+    Address, Carrier, DeliveryMethod, DeliveryRecord, ParcelFlags, ParcelKind, Recipient, Waybill,
+};
+use uuid::Uuid;
+
+/// Device clock of the sample records' capture.
+pub const CAPTURED_AT: i64 = 1_700_000_000_000;
+
+/// A lawful door delivery, revision 1: id `n`, waybill `SF` + `n` in 13 digits, a recipient with a
+/// valid mobile number and a full address.
+pub fn door_delivery(n: u64) -> DeliveryRecord {
+    DeliveryRecord {
+        id: Uuid::from_u128(u128::from(n)),
+        revision: 1,
+        kind: ParcelKind::Delivery,
+        waybill: Waybill::parse(&format!("SF{n:013}")).expect("13 digits make a valid waybill"),
+        carrier: Carrier::Sf,
+        recipient: Some(Recipient {
+            name: Some("张三".into()),
+            phone: "13812345634".into(),
+            address: Address {
+                compound: "愚园路 1088 弄".into(),
+                building: "5".into(),
+                unit: "2".into(),
+                room: "1203".into(),
+            },
+        }),
+        flags: ParcelFlags::default(),
+        method: DeliveryMethod::Door,
+        consent: None,
+        called_at: None,
+        outcome: None,
+        outcome_at: None,
+        failed_attempts: 0,
+        captured_at: CAPTURED_AT,
+        revised_at: CAPTURED_AT,
+    }
+}
