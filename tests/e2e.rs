@@ -5,10 +5,28 @@
 
 mod support;
 
-use support::{Browser, TestServer};
+use support::{Browser, Credentials, TestServer};
 
 const WAYBILL: &str = "SF1234567890123";
 const PHONE: &str = "13812345634";
+
+/// A fresh server and the courier signed in on `browser`, at the parcel form.
+async fn courier_signed_in(browser: Browser) -> (TestServer, Credentials, Browser) {
+    let server = TestServer::start();
+    let credentials = server.credentials();
+    sign_in(&browser, &server, "courier", &credentials.courier_password).await;
+    browser.wait_for("input[name=waybill]").await;
+    (server, credentials, browser)
+}
+
+/// Chooses a locker and names its bank and compartment.
+async fn choose_locker(browser: &Browser, bank: &str, compartment: &str) {
+    browser.click("input[name=method][value=locker]").await;
+    browser.fill("input[name=locker_bank]", bank).await;
+    browser
+        .fill("input[name=locker_compartment]", compartment)
+        .await;
+}
 
 /// Fills the recipient as a courier types it at the door.
 async fn fill_recipient(browser: &Browser, phone: &str) {
@@ -94,17 +112,11 @@ async fn a_record_made_offline_survives_a_reload_and_syncs_exactly_once() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_locker_is_refused_until_the_recipient_consents() {
-    let server = TestServer::start();
-    let credentials = server.credentials();
-    let browser = Browser::start().await;
-    sign_in(&browser, &server, "courier", &credentials.courier_password).await;
-    browser.wait_for("input[name=waybill]").await;
+    let (_server, _, browser) = courier_signed_in(Browser::start().await).await;
 
     browser.fill("input[name=waybill]", "YT1234567890123").await;
     fill_recipient(&browser, PHONE).await;
-    browser.click("input[name=method][value=locker]").await;
-    browser.fill("input[name=locker_bank]", "3").await;
-    browser.fill("input[name=locker_compartment]", "12").await;
+    choose_locker(&browser, "3", "12").await;
     browser.click("[data-testid=save]").await;
     browser
         .wait_for_text(
@@ -132,11 +144,7 @@ async fn a_locker_is_refused_until_the_recipient_consents() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_bulky_parcel_prompts_a_call_and_proposes_the_door() {
-    let server = TestServer::start();
-    let credentials = server.credentials();
-    let browser = Browser::start().await;
-    sign_in(&browser, &server, "courier", &credentials.courier_password).await;
-    browser.wait_for("input[name=waybill]").await;
+    let (_server, _, browser) = courier_signed_in(Browser::start().await).await;
 
     browser.fill("input[name=waybill]", "JT1234567890123").await;
     fill_recipient(&browser, PHONE).await;
@@ -158,9 +166,7 @@ async fn a_bulky_parcel_prompts_a_call_and_proposes_the_door() {
     );
 
     // A locker still needs the call and the recipient's explicit consent.
-    browser.click("input[name=method][value=locker]").await;
-    browser.fill("input[name=locker_bank]", "3").await;
-    browser.fill("input[name=locker_compartment]", "8").await;
+    choose_locker(&browser, "3", "8").await;
     browser.click("input[name=consent_given]").await;
     browser.click("[data-testid=save]").await;
     browser
@@ -180,11 +186,7 @@ async fn a_bulky_parcel_prompts_a_call_and_proposes_the_door() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_standing_preference_is_proposed_for_the_next_parcel_and_no_phone_is_shown() {
-    let server = TestServer::start();
-    let credentials = server.credentials();
-    let browser = Browser::start().await;
-    sign_in(&browser, &server, "courier", &credentials.courier_password).await;
-    browser.wait_for("input[name=waybill]").await;
+    let (server, credentials, browser) = courier_signed_in(Browser::start().await).await;
 
     // First parcel: the recipient agrees to locker bank 3 and asks us to remember it.
     browser.fill("input[name=waybill]", "SF2234567890123").await;
@@ -192,9 +194,7 @@ async fn a_standing_preference_is_proposed_for_the_next_parcel_and_no_phone_is_s
     browser
         .wait_for_text("[data-testid=masked-phone]", "显示为 138******34")
         .await;
-    browser.click("input[name=method][value=locker]").await;
-    browser.fill("input[name=locker_bank]", "3").await;
-    browser.fill("input[name=locker_compartment]", "12").await;
+    choose_locker(&browser, "3", "12").await;
     browser.click("input[name=consent_given]").await;
     browser.click("input[name=remember]").await;
     browser.click("[data-testid=save]").await;
@@ -249,11 +249,7 @@ async fn a_standing_preference_is_proposed_for_the_next_parcel_and_no_phone_is_s
 
 #[tokio::test(flavor = "multi_thread")]
 async fn twenty_offline_records_arrive_exactly_once_even_when_the_tab_closes_mid_sync() {
-    let mut server = TestServer::start();
-    let credentials = server.credentials();
-    let browser = Browser::start().await;
-    sign_in(&browser, &server, "courier", &credentials.courier_password).await;
-    browser.wait_for("input[name=waybill]").await;
+    let (mut server, credentials, browser) = courier_signed_in(Browser::start().await).await;
     browser.wait_for_service_worker().await;
     server.stop();
 
@@ -351,11 +347,7 @@ return [...document.querySelectorAll("button, input, select")].filter(visible).m
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_courier_screen_fits_a_360_px_phone_and_speaks_english_on_request() {
-    let server = TestServer::start();
-    let credentials = server.credentials();
-    let browser = Browser::start_with_width(360).await;
-    sign_in(&browser, &server, "courier", &credentials.courier_password).await;
-    browser.wait_for("input[name=waybill]").await;
+    let (_server, _, browser) = courier_signed_in(Browser::start_with_width(360).await).await;
     // Open every optional part of the form.
     browser.click("input[name=method][value=locker]").await;
     browser.click("input[name=bulky]").await;

@@ -94,7 +94,11 @@ impl TestServer {
     }
 
     async fn sync(&self, records: Vec<DeliveryRecord>) -> SyncResponse {
-        let body = serde_json::to_string(&SyncRequest { cursor: 0, records }).unwrap();
+        self.sync_from(0, records).await
+    }
+
+    async fn sync_from(&self, cursor: i64, records: Vec<DeliveryRecord>) -> SyncResponse {
+        let body = serde_json::to_string(&SyncRequest { cursor, records }).unwrap();
         let (status, body) = self
             .send(
                 Method::POST,
@@ -445,39 +449,12 @@ async fn changes_for_the_device_come_back_once_after_its_cursor() {
             .await
             .unwrap();
     }
-    let body = serde_json::to_string(&SyncRequest {
-        cursor: first.cursor,
-        records: vec![],
-    })
-    .unwrap();
-    let (status, body) = server
-        .send(
-            Method::POST,
-            "/api/v1/sync",
-            Some(&server.courier),
-            Some(body),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    let pulled: SyncResponse = serde_json::from_value(body).unwrap();
+    let pulled = server.sync_from(first.cursor, vec![]).await;
     assert_eq!(pulled.changes.len(), 2);
     assert!(
         matches!(&pulled.changes[0], Change::SupervisorNote { note, .. } if note == "请下次放门口")
     );
-    let again = serde_json::to_string(&SyncRequest {
-        cursor: pulled.cursor,
-        records: vec![],
-    })
-    .unwrap();
-    let (_, body) = server
-        .send(
-            Method::POST,
-            "/api/v1/sync",
-            Some(&server.courier),
-            Some(again),
-        )
-        .await;
-    let after: SyncResponse = serde_json::from_value(body).unwrap();
+    let after = server.sync_from(pulled.cursor, vec![]).await;
     assert!(after.changes.is_empty(), "nothing twice");
     assert_eq!(after.cursor, pulled.cursor);
 }
