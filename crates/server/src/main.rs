@@ -87,9 +87,17 @@ async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
     println!("  API document:   http://{addr}/api/v1/openapi.json");
     let state = AppState::new(db, args.dist);
     axum::serve(listener, app(state))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+        .with_graceful_shutdown(shutdown_requested())
         .await?;
     Ok(())
+}
+
+/// Ctrl-C, or SIGTERM from a service manager: finish the requests in flight, then stop.
+async fn shutdown_requested() {
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .expect("a SIGTERM handler can be installed");
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = terminate.recv() => {}
+    }
 }
