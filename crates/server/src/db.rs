@@ -60,6 +60,7 @@ impl Db {
             .await?;
         let db = Db { pool, backend };
         db.migrate().await?;
+        crate::routes::sync::backfill_review_columns(&db).await?;
         Ok(db)
     }
 

@@ -6,7 +6,10 @@ use crate::error::{ApiError, ApiJson, ErrorBody};
 use crate::{now_ms, request_lang, AppState};
 use axum::extract::State;
 use axum::http::HeaderMap;
-use doorstep_core::sync::{self, Ack, RecordAck, StoredRevision, SyncRequest, SyncResponse};
+use doorstep_core::compliance::{self, ComplianceFlag, CompliancePolicy};
+use doorstep_core::sync::{
+    self, Ack, Change, RecordAck, StoredRevision, SyncRequest, SyncResponse,
+};
 use doorstep_core::{DeliveryRecord, Lang};
 use sha2::{Digest, Sha256};
 use sqlx::{Any, Transaction};
@@ -52,11 +55,104 @@ pub async fn sync(
         });
     }
     tx.commit().await?;
+    let (changes, cursor) = changes_after(&state, caller.account_id, request.cursor).await?;
     Ok(ApiJson(SyncResponse {
         acks,
-        changes: Vec::new(),
-        cursor: request.cursor,
+        changes,
+        cursor,
     }))
+}
+
+/// Most changes returned by one sync; the device gets the rest on its next round.
+const MAX_CHANGES: i64 = 200;
+
+/// Supervisors' notes on this courier's records after `cursor`, oldest first, and the cursor that
+/// follows them. A cursor from the device that is ahead of the server is kept as it is.
+async fn changes_after(
+    state: &AppState,
+    courier_id: i64,
+    cursor: i64,
+) -> Result<(Vec<Change>, i64), ApiError> {
+    let rows: Vec<(i64, String, String, i64, Option<String>)> = sqlx::query_as(
+        "SELECT change_seq, record_id, note, created_at, reviewed_flag FROM supervisor_notes \
+         WHERE courier_id = $1 AND change_seq > $2 ORDER BY change_seq LIMIT $3",
+    )
+    .bind(courier_id)
+    .bind(cursor)
+    .bind(MAX_CHANGES)
+    .fetch_all(&state.db.pool)
+    .await?;
+    let next = rows.last().map_or(cursor, |row| row.0);
+    let changes = rows
+        .into_iter()
+        .filter_map(|(_, record_id, note, at, reviewed_flag)| {
+            Some(Change::SupervisorNote {
+                record_id: record_id.parse().ok()?,
+                note,
+                at,
+                reviewed_flag: reviewed_flag.as_deref().and_then(ComplianceFlag::from_code),
+            })
+        })
+        .collect();
+    Ok((changes, next))
+}
+
+/// `SF123` → `321FS`: a suffix search becomes a prefix range on this column.
+pub fn reversed(waybill: &str) -> String {
+    waybill.chars().rev().collect()
+}
+
+/// Fills the review columns of records stored before they existed (migration 0004).
+pub async fn backfill_review_columns(db: &crate::db::Db) -> Result<(), sqlx::Error> {
+    let rows: Vec<(String, String, i64)> =
+        sqlx::query_as("SELECT id, payload, received_at FROM records WHERE waybill_reversed = ''")
+            .fetch_all(&db.pool)
+            .await?;
+    for (id, payload, received_at) in rows {
+        let Ok(record) = serde_json::from_str::<DeliveryRecord>(&payload) else {
+            continue;
+        };
+        let mut tx = db.pool.begin().await?;
+        store_review_columns(&mut tx, &id, &record, received_at).await?;
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
+/// Writes the current revision's filter columns and compliance flags.
+async fn store_review_columns(
+    tx: &mut Transaction<'static, Any>,
+    id: &str,
+    record: &DeliveryRecord,
+    received_at: i64,
+) -> Result<(), sqlx::Error> {
+    let flags = compliance::flags(record, received_at, &CompliancePolicy::default());
+    let codes: Vec<&str> = flags.iter().map(|f| f.code()).collect();
+    let channel = record.consent.as_ref().map(|c| c.channel.code());
+    sqlx::query(
+        "UPDATE records SET consent_channel = $1, waybill_reversed = $2, flags = $3 WHERE id = $4",
+    )
+    .bind(channel)
+    .bind(reversed(record.waybill.as_str()))
+    .bind(codes.join(","))
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("DELETE FROM record_flags WHERE record_id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    for code in codes {
+        sqlx::query(
+            "INSERT INTO record_flags (record_id, flag, station_id, received_at) \
+             SELECT id, $1, station_id, received_at FROM records WHERE id = $2",
+        )
+        .bind(code)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
 }
 
 async fn apply(
@@ -145,6 +241,7 @@ async fn apply(
         .bind(&payload)
         .execute(&mut **tx)
         .await?;
+        store_review_columns(tx, &id, record, received_at).await?;
     }
     Ok(ack)
 }
