@@ -1,10 +1,11 @@
 //! The courier's device: its outbox, the sync loop and what the header shows about them.
 
+use crate::inbox::Inbox;
 use crate::session::CurrentSession;
 use crate::storage::{request_persistence, Outbox, OutboxEntry, PreferenceBook, StorageError};
 use crate::sync::{next_retry_ms, push_pending, SyncOutcome};
 use doorstep_core::preference::StandingPreference;
-use doorstep_core::sync::QueueState;
+use doorstep_core::sync::{Change, QueueState};
 use doorstep_core::{DeliveryRecord, Lang};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -26,6 +27,8 @@ pub struct Device {
     book: StoredValue<Option<PreferenceBook>, LocalStorage>,
     pub entries: RwSignal<Vec<OutboxEntry>>,
     pub preferences: RwSignal<Vec<StandingPreference>>,
+    /// Supervisors' notes received through sync, oldest first.
+    pub changes: RwSignal<Vec<Change>>,
     pub status: RwSignal<SyncStatus>,
     /// `Some(true)` once the browser promised not to evict our storage.
     pub persistent: RwSignal<Option<bool>>,
@@ -44,6 +47,7 @@ impl Device {
             book: StoredValue::new_local(None),
             entries: RwSignal::new(Vec::new()),
             preferences: RwSignal::new(Vec::new()),
+            changes: RwSignal::new(Vec::new()),
             status: RwSignal::new(SyncStatus::Idle),
             persistent: RwSignal::new(None),
             storage_error: RwSignal::new(None),
@@ -95,6 +99,9 @@ impl Device {
     }
 
     async fn refresh(self) {
+        if let Some(inbox) = self.inbox() {
+            self.changes.set(inbox.changes());
+        }
         if let Some(outbox) = self.outbox.get_value() {
             match outbox.all().await {
                 Ok(entries) => self.entries.set(entries),
@@ -107,6 +114,15 @@ impl Device {
                 Err(e) => self.storage_error.set(Some(e.to_string())),
             }
         }
+    }
+
+    /// The signed-in courier's inbox.
+    fn inbox(self) -> Option<Inbox> {
+        self.session.0.with_untracked(|s| {
+            s.as_ref()
+                .filter(|s| s.is_courier())
+                .map(|s| Inbox::for_account(&s.account.username))
+        })
     }
 
     /// Records or withdraws a recipient's standing preference on this device.
@@ -144,12 +160,15 @@ impl Device {
         }) else {
             return;
         };
+        let Some(inbox) = self.inbox() else {
+            return;
+        };
         let Some(outbox) = self.outbox.get_value() else {
             return;
         };
         self.status.set(SyncStatus::Syncing);
         spawn_local(async move {
-            let outcome = push_pending(&outbox, &token, self.lang.get_untracked()).await;
+            let outcome = push_pending(&outbox, &inbox, &token, self.lang.get_untracked()).await;
             self.refresh().await;
             match outcome {
                 SyncOutcome::Done => {

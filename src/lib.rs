@@ -6,6 +6,7 @@ pub mod clock;
 pub mod components;
 pub mod device;
 pub mod i18n;
+pub mod inbox;
 pub mod routes;
 pub mod session;
 pub mod storage;

@@ -3,6 +3,7 @@
 //! `doorstep_core::sync`.
 
 use crate::api::{self, ApiFailure};
+use crate::inbox::Inbox;
 use crate::storage::{Outbox, OutboxEntry, StorageError};
 use doorstep_core::sync::{
     plan_batches, retry_delay_ms, SyncRequest, MAX_BATCH_BYTES, MAX_BATCH_RECORDS,
@@ -27,14 +28,16 @@ impl From<StorageError> for SyncOutcome {
     }
 }
 
-/// Pushes every pending record. Records stay queued until their own ack arrives.
-pub async fn push_pending(outbox: &Outbox, token: &str, lang: Lang) -> SyncOutcome {
+/// Pushes every pending record and pulls what changed since the inbox's cursor. Records stay
+/// queued until their own ack arrives.
+pub async fn push_pending(outbox: &Outbox, inbox: &Inbox, token: &str, lang: Lang) -> SyncOutcome {
     let pending = match outbox.pending().await {
         Ok(p) => p,
         Err(e) => return e.into(),
     };
     if pending.is_empty() {
-        return SyncOutcome::Done;
+        // Nothing to send: an empty batch still brings supervisors' notes.
+        return push_batch(outbox, inbox, token, lang, &[]).await;
     }
     let sizes: Vec<usize> = pending
         .iter()
@@ -45,7 +48,7 @@ pub async fn push_pending(outbox: &Outbox, token: &str, lang: Lang) -> SyncOutco
         })
         .collect();
     for range in plan_batches(&sizes, MAX_BATCH_RECORDS, MAX_BATCH_BYTES) {
-        let outcome = push_batch(outbox, token, lang, &pending[range]).await;
+        let outcome = push_batch(outbox, inbox, token, lang, &pending[range]).await;
         if outcome != SyncOutcome::Done {
             return outcome;
         }
@@ -57,17 +60,22 @@ pub async fn push_pending(outbox: &Outbox, token: &str, lang: Lang) -> SyncOutco
 /// record that never fits is set aside for the courier with the server's message.
 async fn push_batch(
     outbox: &Outbox,
+    inbox: &Inbox,
     token: &str,
     lang: Lang,
     batch: &[OutboxEntry],
 ) -> SyncOutcome {
     let records: Vec<DeliveryRecord> = batch.iter().map(|e| e.record.clone()).collect();
-    let body = api::sync_body(&SyncRequest { cursor: 0, records });
+    let cursor = inbox.cursor();
+    let body = api::sync_body(&SyncRequest { cursor, records });
     match api::sync_raw(token, body, lang).await {
-        Ok(response) => match outbox.apply_acks(&response.acks).await {
-            Ok(()) => SyncOutcome::Done,
-            Err(e) => e.into(),
-        },
+        Ok(response) => {
+            inbox.receive(&response.changes, response.cursor);
+            match outbox.apply_acks(&response.acks).await {
+                Ok(()) => SyncOutcome::Done,
+                Err(e) => e.into(),
+            }
+        }
         Err(ApiFailure::Http {
             status: 413,
             message,
@@ -81,11 +89,11 @@ async fn push_batch(
                 };
             }
             let (left, right) = batch.split_at(batch.len() / 2);
-            let first = Box::pin(push_batch(outbox, token, lang, left)).await;
+            let first = Box::pin(push_batch(outbox, inbox, token, lang, left)).await;
             if first != SyncOutcome::Done {
                 return first;
             }
-            Box::pin(push_batch(outbox, token, lang, right)).await
+            Box::pin(push_batch(outbox, inbox, token, lang, right)).await
         }
         Err(ApiFailure::Http { status: 401, .. }) => SyncOutcome::SignedOut,
         Err(failure) if failure.is_transient() => SyncOutcome::Unreachable,

@@ -246,3 +246,137 @@ async fn a_standing_preference_is_proposed_for_the_next_parcel_and_no_phone_is_s
     assert!(!serde_json::to_string(&records).unwrap().contains(PHONE));
     browser.close().await;
 }
+
+/// A delivery record as the courier app would sync it, captured `age_ms` ago.
+fn synced_record(n: u128, waybill: &str, age_ms: i64) -> doorstep_core::DeliveryRecord {
+    let captured_at = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+        - age_ms;
+    doorstep_core::DeliveryRecord {
+        id: uuid::Uuid::from_u128(n),
+        revision: 1,
+        kind: doorstep_core::ParcelKind::Delivery,
+        waybill: doorstep_core::Waybill::parse(waybill).unwrap(),
+        carrier: doorstep_core::Carrier::Sf,
+        recipient: Some(doorstep_core::Recipient {
+            name: Some("张三丰".into()),
+            phone: PHONE.into(),
+            address: Default::default(),
+        }),
+        flags: Default::default(),
+        method: doorstep_core::DeliveryMethod::Door,
+        consent: None,
+        called_at: None,
+        outcome: None,
+        outcome_at: None,
+        failed_attempts: 0,
+        captured_at,
+        revised_at: captured_at,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_supervisor_filters_by_flag_opens_a_record_and_marks_it_reviewed() {
+    const LATE: &str = "SF5234567890123";
+    const FRESH: &str = "SF6234567890123";
+    let server = TestServer::start();
+    let credentials = server.credentials();
+    let courier = server.token("courier", &credentials.courier_password).await;
+    // Captured two days ago and synced only now: "synced more than 24 h after capture".
+    let records = vec![
+        synced_record(1, LATE, 2 * 24 * 60 * 60 * 1000),
+        synced_record(2, FRESH, 60_000),
+    ];
+    let pulled = server.sync(&courier, 0, records).await;
+    assert!(pulled["changes"].as_array().unwrap().is_empty());
+
+    let browser = Browser::start().await;
+    sign_in(
+        &browser,
+        &server,
+        "supervisor",
+        &credentials.supervisor_password,
+    )
+    .await;
+    browser.wait_for(&format!("tr[data-waybill={FRESH}]")).await;
+    browser
+        .client
+        .find(fantoccini::Locator::Css("select[name=flag]"))
+        .await
+        .unwrap()
+        .select_by_value("late_sync")
+        .await
+        .unwrap();
+    browser.click("[data-testid=apply-filters]").await;
+    browser
+        .wait_until("only the late record", || async {
+            let rows = browser
+                .client
+                .find_all(fantoccini::Locator::Css(
+                    "[data-testid=supervisor-records] tbody tr",
+                ))
+                .await
+                .unwrap_or_default();
+            rows.len() == 1
+                && browser
+                    .client
+                    .find(fantoccini::Locator::Css(&format!(
+                        "tr[data-waybill={LATE}]"
+                    )))
+                    .await
+                    .is_ok()
+        })
+        .await;
+    browser.screenshot("supervisor-filtered").await;
+
+    browser
+        .click(&format!(
+            "tr[data-waybill={LATE}] [data-testid=open-record]"
+        ))
+        .await;
+    browser
+        .wait_for("[data-testid=flags] [data-flag=late_sync][data-reviewed=false]")
+        .await;
+    assert!(
+        !browser.page_text().await.contains(PHONE),
+        "the detail is masked"
+    );
+    browser
+        .fill("textarea[name=note]", "电梯故障，已核实")
+        .await;
+    browser
+        .client
+        .find(fantoccini::Locator::Css("select[name=reviewed_flag]"))
+        .await
+        .unwrap()
+        .select_by_value("late_sync")
+        .await
+        .unwrap();
+    browser.click("[data-testid=add-note]").await;
+    browser
+        .wait_for("[data-testid=flags] [data-flag=late_sync][data-reviewed=true]")
+        .await;
+    browser
+        .wait_until("the note in the list", || async {
+            browser.page_text().await.contains("电梯故障，已核实")
+        })
+        .await;
+    browser.screenshot("supervisor-reviewed").await;
+
+    browser.click("[data-testid=tab-dashboard]").await;
+    browser
+        .wait_for_text("[data-testid=per-flag] [data-flag=late_sync] strong", "1")
+        .await;
+    browser.screenshot("supervisor-dashboard").await;
+
+    // The courier's device gets the note with its next sync, once.
+    let pulled = server.sync(&courier, 0, Vec::new()).await;
+    assert_eq!(pulled["changes"][0]["note"], "电梯故障，已核实");
+    assert_eq!(pulled["changes"][0]["reviewed_flag"], "late_sync");
+    let cursor = pulled["cursor"].as_i64().unwrap();
+    let again = server.sync(&courier, cursor, Vec::new()).await;
+    assert!(again["changes"].as_array().unwrap().is_empty());
+    browser.close().await;
+}

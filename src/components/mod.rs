@@ -1,3 +1,4 @@
 //! Components shared by several pages, one folder each with its CSS beside it.
 
+pub mod chart;
 pub mod header;

@@ -567,3 +567,32 @@ async fn audit_verify_names_a_reordered_pair() {
         })
     );
 }
+
+#[tokio::test]
+async fn the_review_endpoints_are_in_the_openapi_document() {
+    let server = TestServer::start().await;
+    let (_, doc) = server
+        .send(Method::GET, "/api/v1/openapi.json", None, None)
+        .await;
+    for path in [
+        "/records/{id}",
+        "/records/{id}/notes",
+        "/records/export.csv",
+        "/dashboard",
+    ] {
+        assert!(doc["paths"][path].is_object(), "{path} missing");
+    }
+    let params = doc["paths"]["/records"]["get"]["parameters"].to_string();
+    for name in [
+        "flag",
+        "waybill",
+        "captured_from",
+        "consent_channel",
+        "before",
+    ] {
+        assert!(
+            params.contains(&format!("\"{name}\"")),
+            "{name} missing: {params}"
+        );
+    }
+}

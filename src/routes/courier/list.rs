@@ -8,7 +8,7 @@ use crate::i18n::{tr, use_lang, Key};
 use crate::storage::OutboxEntry;
 use doorstep_core::api::method_label;
 use doorstep_core::masking::{mask_name, mask_phone, waybill_tail};
-use doorstep_core::sync::QueueState;
+use doorstep_core::sync::{Change, QueueState};
 use leptos::prelude::*;
 
 #[component]
@@ -86,6 +86,23 @@ fn RecordRow(
         })
         .unwrap_or_default();
     let attempts = record.failed_attempts;
+    let record_id = record.id;
+    let device = use_device();
+    let notes = move || {
+        device.changes.with(|changes| {
+            changes
+                .iter()
+                .filter_map(|change| match change {
+                    Change::SupervisorNote {
+                        record_id: id,
+                        note,
+                        ..
+                    } if *id == record_id => Some(note.clone()),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+        })
+    };
     let for_edit = record.clone();
     let for_copy = record.clone();
     view! {
@@ -99,6 +116,11 @@ fn RecordRow(
             <span>{local_time(record.captured_at)}</span>
             {(attempts > 0).then(|| view! { <span>{move || format!("{attempts} {}", Key::Attempts.text(lang.get()))}</span> })}
             {attention.map(|m| view! { <p class="field__error records__wide">{m}</p> })}
+            <For each=notes key=|n| n.clone() let:note>
+                <p class="records__note records__wide" data-testid="supervisor-note">
+                    <strong>{tr(Key::SupervisorNote)}{"："}</strong>{note}
+                </p>
+            </For>
             <div class="records__actions records__wide">
                 <button type="button" class="button button--small" data-testid="edit"
                     on:click=move |_| { draft.set(Draft::from_record(&for_edit)); on_pick(); }>
