@@ -380,3 +380,68 @@ async fn a_supervisor_filters_by_flag_opens_a_record_and_marks_it_reviewed() {
     assert!(again["changes"].as_array().unwrap().is_empty());
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_supervisor_note_reaches_the_courier_list_once() {
+    const NOTED: &str = "SF7234567890123";
+    let server = TestServer::start();
+    let credentials = server.credentials();
+    let browser = Browser::start().await;
+    sign_in(&browser, &server, "courier", &credentials.courier_password).await;
+    browser.wait_for("input[name=waybill]").await;
+    browser.fill("input[name=waybill]", NOTED).await;
+    fill_recipient(&browser, PHONE).await;
+    browser.click("[data-testid=save]").await;
+    let row = format!("li[data-waybill={NOTED}]");
+    browser
+        .wait_for_text(&format!("{row} [data-testid=state]"), "已同步")
+        .await;
+
+    let supervisor = server
+        .token("supervisor", &credentials.supervisor_password)
+        .await;
+    let id = server.records(&supervisor).await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let status = reqwest::Client::new()
+        .post(server.url(&format!("/api/v1/records/{id}/notes")))
+        .bearer_auth(&supervisor)
+        .json(&serde_json::json!({ "note": "请补拍门牌" }))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status.as_u16(), 201);
+
+    browser.click("[data-testid=sync-now]").await;
+    let note = format!("{row} [data-testid=supervisor-note]");
+    browser.wait_for_text(&note, "主管备注：请补拍门牌").await;
+    // After a reload and another sync the note is shown once: the cursor was kept.
+    browser.client.refresh().await.unwrap();
+    browser.wait_for(&note).await;
+    browser.click("[data-testid=sync-now]").await;
+    browser
+        .wait_for_text(&format!("{row} [data-testid=state]"), "已同步")
+        .await;
+    let shown = browser
+        .client
+        .find_all(fantoccini::Locator::Css(&note))
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(shown, 1);
+    let cursor = browser
+        .client
+        .execute(
+            "return localStorage.getItem('doorstep.sync_cursor.courier');",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(cursor, serde_json::Value::String("1".into()));
+    // Tapping the note scrolls it into view for the screenshot.
+    browser.click(&note).await;
+    browser.screenshot("courier-note").await;
+    browser.close().await;
+}
