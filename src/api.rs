@@ -1,7 +1,10 @@
 //! The one way the app talks to the server: JSON over `fetch`, with the server's JSON errors
 //! turned into [`ApiFailure`].
 
-use doorstep_core::api::{LoginRequest, LoginResponse, RecordPage};
+use doorstep_core::api::{
+    Dashboard, LoginRequest, LoginResponse, NoteRequest, NoteView, RecordDetail, RecordFilter,
+    RecordPage,
+};
 use doorstep_core::sync::{SyncRequest, SyncResponse};
 use doorstep_core::Lang;
 use serde::de::DeserializeOwned;
@@ -123,17 +126,52 @@ pub fn sync_body(request: &SyncRequest) -> String {
     json(request).unwrap_or_default()
 }
 
+/// One page of the station's records matching `filter`, after `before` when given.
 pub async fn records(
     token: &str,
+    filter: &RecordFilter,
     before: Option<&str>,
     lang: Lang,
 ) -> Result<RecordPage, ApiFailure> {
-    let path = match before {
-        Some(cursor) => format!(
-            "/api/v1/records?limit=50&before={}",
-            js_sys::encode_uri_component(cursor)
-        ),
-        None => "/api/v1/records?limit=50".to_string(),
-    };
+    let mut pairs = filter.pairs();
+    pairs.push(("limit", "50".to_string()));
+    if let Some(cursor) = before {
+        pairs.push(("before", cursor.to_string()));
+    }
+    let query: Vec<String> = pairs
+        .iter()
+        .map(|(name, value)| format!("{name}={}", js_sys::encode_uri_component(value)))
+        .collect();
+    let path = format!("/api/v1/records?{}", query.join("&"));
     call("GET", &path, Some(token), None, lang).await
+}
+
+pub async fn record_detail(
+    token: &str,
+    id: uuid::Uuid,
+    lang: Lang,
+) -> Result<RecordDetail, ApiFailure> {
+    call(
+        "GET",
+        &format!("/api/v1/records/{id}"),
+        Some(token),
+        None,
+        lang,
+    )
+    .await
+}
+
+pub async fn add_note(
+    token: &str,
+    id: uuid::Uuid,
+    request: &NoteRequest,
+    lang: Lang,
+) -> Result<NoteView, ApiFailure> {
+    let path = format!("/api/v1/records/{id}/notes");
+    call("POST", &path, Some(token), json(request), lang).await
+}
+
+/// The station's dashboard for the last 14 days.
+pub async fn dashboard(token: &str, lang: Lang) -> Result<Dashboard, ApiFailure> {
+    call("GET", "/api/v1/dashboard", Some(token), None, lang).await
 }

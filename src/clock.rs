@@ -32,3 +32,16 @@ pub fn start_of_today_ms() -> i64 {
     date.set_milliseconds(0);
     date.get_time() as i64
 }
+
+/// Local midnight of a `YYYY-MM-DD` date (as a date input gives it), by the device's time zone.
+pub fn local_midnight_ms(date: &str) -> Option<i64> {
+    let mut parts = date.trim().splitn(3, '-').map(|p| p.parse::<u32>().ok());
+    let (Some(Some(year)), Some(Some(month)), Some(Some(day))) =
+        (parts.next(), parts.next(), parts.next())
+    else {
+        return None;
+    };
+    let midnight = js_sys::Date::new_with_year_month_day(year, month as i32 - 1, day as i32);
+    let ms = midnight.get_time();
+    (!ms.is_nan()).then_some(ms as i64)
+}

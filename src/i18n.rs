@@ -104,6 +104,36 @@ pub enum Key {
     EditingRevision,
     NewParcel,
     Attempts,
+    Filters,
+    AnyOption,
+    Flag,
+    DateFrom,
+    DateTo,
+    ApplyFilters,
+    ClearFilters,
+    Open,
+    Revisions,
+    Revision,
+    RevisedAt,
+    SupervisorNotes,
+    NoteText,
+    ReviewFlag,
+    NoReview,
+    AddNote,
+    Reviewed,
+    NotReviewed,
+    NoFlags,
+    ConsentEvidence,
+    GivenAt,
+    NoConsent,
+    RecipientLink,
+    Dashboard,
+    PerDay,
+    PerFlag,
+    PerCourier,
+    RecordCount,
+    Flagged,
+    ComplianceRate,
 }
 
 impl Key {
@@ -235,11 +265,76 @@ impl Key {
             ),
             NewParcel => ("新快件", "New parcel"),
             Attempts => ("次未成功", "failed attempts"),
+            Filters => ("筛选", "Filters"),
+            AnyOption => ("全部", "All"),
+            Flag => ("合规提示", "Compliance flag"),
+            DateFrom => ("记录日期从", "Captured from"),
+            DateTo => ("记录日期至", "Captured to"),
+            ApplyFilters => ("筛选", "Apply"),
+            ClearFilters => ("清除", "Clear"),
+            Open => ("查看", "Open"),
+            Revisions => ("版本记录", "Revisions"),
+            Revision => ("版本", "Revision"),
+            RevisedAt => ("保存时间（设备）", "Saved (device)"),
+            SupervisorNotes => ("主管备注", "Supervisor notes"),
+            NoteText => ("备注内容 / 复核理由", "Note / review reason"),
+            ReviewFlag => ("同时标记为已复核", "Also mark reviewed"),
+            NoReview => ("不标记", "Don't mark"),
+            AddNote => ("提交备注", "Add note"),
+            Reviewed => ("已复核", "Reviewed"),
+            NotReviewed => ("待复核", "To review"),
+            NoFlags => ("无合规提示", "No flags"),
+            ConsentEvidence => ("同意凭据", "Consent evidence"),
+            GivenAt => ("同意时间（设备）", "Given (device)"),
+            NoConsent => ("无同意记录", "No consent recorded"),
+            RecipientLink => ("收件人链接确认", "Recipient's link"),
+            Dashboard => ("统计", "Dashboard"),
+            PerDay => ("每日记录与合规率", "Records and compliance per day"),
+            PerFlag => ("各类合规提示", "Flags"),
+            PerCourier => ("各快递员", "Per courier"),
+            RecordCount => ("记录数", "Records"),
+            Flagged => ("有提示", "Flagged"),
+            ComplianceRate => ("合规率", "Compliance rate"),
         };
         match lang {
             Lang::Zh => zh,
             Lang::En => en,
         }
+    }
+}
+
+/// Outcome codes in the order the courier's form offers them.
+pub const OUTCOME_CODES: [&str; 6] = [
+    "delivered_to_recipient",
+    "delivered_to_proxy",
+    "placed_in_locker",
+    "left_at_station",
+    "failed_attempt",
+    "refused",
+];
+
+/// The label of an outcome code; unknown codes show as they are.
+pub fn outcome_label(code: &str, lang: Lang) -> String {
+    let key = match code {
+        "delivered_to_recipient" => Key::DeliveredToRecipient,
+        "delivered_to_proxy" => Key::DeliveredToProxy,
+        "placed_in_locker" => Key::PlacedInLocker,
+        "left_at_station" => Key::LeftAtStation,
+        "failed_attempt" => Key::FailedAttempt,
+        "refused" => Key::RefusedParcel,
+        other => return other.to_string(),
+    };
+    key.text(lang).to_string()
+}
+
+/// The label of a consent channel.
+pub fn channel_key(channel: doorstep_core::ConsentChannel) -> Key {
+    use doorstep_core::ConsentChannel::*;
+    match channel {
+        InPerson => Key::InPerson,
+        PhoneCall => Key::PhoneCall,
+        RecipientLink => Key::RecipientLink,
+        StandingPreference => Key::StandingPreference,
     }
 }
 

@@ -402,3 +402,184 @@ async fn the_courier_screen_fits_a_360_px_phone_and_speaks_english_on_request() 
     assert_eq!(lang, serde_json::json!("en"));
     browser.close().await;
 }
+
+/// A delivery record as the courier app would sync it, captured `age_ms` ago.
+fn synced_record(n: u128, waybill: &str, age_ms: i64) -> doorstep_core::DeliveryRecord {
+    let captured_at = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+        - age_ms;
+    doorstep_core::DeliveryRecord {
+        waybill: doorstep_core::Waybill::parse(waybill).unwrap(),
+        captured_at,
+        revised_at: captured_at,
+        ..doorstep_core::testing::door_delivery(n as u64)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_supervisor_filters_by_flag_opens_a_record_and_marks_it_reviewed() {
+    const LATE: &str = "SF5234567890123";
+    const FRESH: &str = "SF6234567890123";
+    let server = TestServer::start();
+    let credentials = server.credentials();
+    let courier = server.token("courier", &credentials.courier_password).await;
+    // Captured two days ago and synced only now: "synced more than 24 h after capture".
+    let records = vec![
+        synced_record(1, LATE, 2 * 24 * 60 * 60 * 1000),
+        synced_record(2, FRESH, 60_000),
+    ];
+    let pulled = server.sync(&courier, 0, records).await;
+    assert!(pulled["changes"].as_array().unwrap().is_empty());
+
+    let browser = Browser::start().await;
+    sign_in(
+        &browser,
+        &server,
+        "supervisor",
+        &credentials.supervisor_password,
+    )
+    .await;
+    browser.wait_for(&format!("tr[data-waybill={FRESH}]")).await;
+    browser
+        .client
+        .find(fantoccini::Locator::Css("select[name=flag]"))
+        .await
+        .unwrap()
+        .select_by_value("late_sync")
+        .await
+        .unwrap();
+    browser.click("[data-testid=apply-filters]").await;
+    browser
+        .wait_until("only the late record", || async {
+            let rows = browser
+                .client
+                .find_all(fantoccini::Locator::Css(
+                    "[data-testid=supervisor-records] tbody tr",
+                ))
+                .await
+                .unwrap_or_default();
+            rows.len() == 1
+                && browser
+                    .client
+                    .find(fantoccini::Locator::Css(&format!(
+                        "tr[data-waybill={LATE}]"
+                    )))
+                    .await
+                    .is_ok()
+        })
+        .await;
+    browser.screenshot("supervisor-filtered").await;
+
+    browser
+        .click(&format!(
+            "tr[data-waybill={LATE}] [data-testid=open-record]"
+        ))
+        .await;
+    browser
+        .wait_for("[data-testid=flags] [data-flag=late_sync][data-reviewed=false]")
+        .await;
+    assert!(
+        !browser.page_text().await.contains(PHONE),
+        "the detail is masked"
+    );
+    browser
+        .fill("textarea[name=note]", "电梯故障，已核实")
+        .await;
+    browser
+        .client
+        .find(fantoccini::Locator::Css("select[name=reviewed_flag]"))
+        .await
+        .unwrap()
+        .select_by_value("late_sync")
+        .await
+        .unwrap();
+    browser.click("[data-testid=add-note]").await;
+    browser
+        .wait_for("[data-testid=flags] [data-flag=late_sync][data-reviewed=true]")
+        .await;
+    browser
+        .wait_until("the note in the list", || async {
+            browser.page_text().await.contains("电梯故障，已核实")
+        })
+        .await;
+    browser.screenshot("supervisor-reviewed").await;
+
+    browser.click("[data-testid=tab-dashboard]").await;
+    browser
+        .wait_for_text("[data-testid=per-flag] [data-flag=late_sync] strong", "1")
+        .await;
+    browser.screenshot("supervisor-dashboard").await;
+
+    // The courier's device gets the note with its next sync, once.
+    let pulled = server.sync(&courier, 0, Vec::new()).await;
+    assert_eq!(pulled["changes"][0]["note"], "电梯故障，已核实");
+    assert_eq!(pulled["changes"][0]["reviewed_flag"], "late_sync");
+    let cursor = pulled["cursor"].as_i64().unwrap();
+    let again = server.sync(&courier, cursor, Vec::new()).await;
+    assert!(again["changes"].as_array().unwrap().is_empty());
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_supervisor_note_reaches_the_courier_list_once() {
+    const NOTED: &str = "SF7234567890123";
+    let server = TestServer::start();
+    let credentials = server.credentials();
+    let browser = Browser::start().await;
+    sign_in(&browser, &server, "courier", &credentials.courier_password).await;
+    browser.wait_for("input[name=waybill]").await;
+    browser.fill("input[name=waybill]", NOTED).await;
+    fill_recipient(&browser, PHONE).await;
+    browser.click("[data-testid=save]").await;
+    let row = format!("li[data-waybill={NOTED}]");
+    browser
+        .wait_for_text(&format!("{row} [data-testid=state]"), "已同步")
+        .await;
+
+    let supervisor = server
+        .token("supervisor", &credentials.supervisor_password)
+        .await;
+    let id = server.records(&supervisor).await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let status = reqwest::Client::new()
+        .post(server.url(&format!("/api/v1/records/{id}/notes")))
+        .bearer_auth(&supervisor)
+        .json(&serde_json::json!({ "note": "请补拍门牌" }))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status.as_u16(), 201);
+
+    browser.click("[data-testid=sync-now]").await;
+    let note = format!("{row} [data-testid=note]");
+    browser.wait_for_text(&note, "站长备注：请补拍门牌").await;
+    // After a reload and another sync the note is shown once: the cursor was kept.
+    browser.client.refresh().await.unwrap();
+    browser.wait_for(&note).await;
+    browser.click("[data-testid=sync-now]").await;
+    browser
+        .wait_for_text(&format!("{row} [data-testid=state]"), "已同步")
+        .await;
+    let shown = browser
+        .client
+        .find_all(fantoccini::Locator::Css(&note))
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(shown, 1);
+    let cursor = browser
+        .client
+        .execute("return localStorage.getItem('doorstep.cursor');", vec![])
+        .await
+        .unwrap();
+    assert_eq!(cursor, serde_json::Value::String("1".into()));
+    // Tapping the note scrolls it into view for the screenshot.
+    browser.click(&note).await;
+    browser.screenshot("courier-note").await;
+    browser.close().await;
+}

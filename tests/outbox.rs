@@ -185,11 +185,13 @@ async fn supervisor_notes_arrive_once_on_their_record() {
         record_id: Uuid::from_u128(1),
         note: "请放门口".into(),
         at: 9,
+        reviewed_flag: None,
     };
     let elsewhere = Change::SupervisorNote {
         record_id: Uuid::from_u128(99),
         note: "x".into(),
         at: 9,
+        reviewed_flag: None,
     };
     outbox
         .apply_changes(&[note.clone(), elsewhere])

@@ -1,4 +1,5 @@
 //! Components shared by several pages, one folder each with its CSS beside it.
 
+pub mod chart;
 pub mod header;
 pub mod scanner;

@@ -121,6 +121,7 @@ impl Outbox {
                 record_id,
                 note,
                 at,
+                ..
             } = change;
             let Some(value) = store
                 .get(JsValue::from_str(&record_id.to_string()))?

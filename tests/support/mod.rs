@@ -126,6 +126,26 @@ impl TestServer {
         response["token"].as_str().expect("a token").to_string()
     }
 
+    /// Syncs records as a courier and returns the server's JSON answer.
+    pub async fn sync(
+        &self,
+        token: &str,
+        cursor: i64,
+        records: Vec<doorstep_core::DeliveryRecord>,
+    ) -> serde_json::Value {
+        let body = doorstep_core::sync::SyncRequest { cursor, records };
+        reqwest::Client::new()
+            .post(self.url("/api/v1/sync"))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
     /// Every record the supervisor's API lists, following pages.
     pub async fn records(&self, token: &str) -> Vec<serde_json::Value> {
         let mut all = Vec::new();

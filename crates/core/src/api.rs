@@ -1,7 +1,8 @@
 //! Request and response bodies of the JSON API besides sync, shared so the app and the server
 //! cannot drift apart.
 
-use crate::record::{DeliveryRecord, Millis};
+use crate::compliance::ComplianceFlag;
+use crate::record::{Consent, DeliveryRecord, Millis};
 use crate::{masking, Lang};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -52,11 +53,19 @@ pub struct RecordSummary {
     pub captured_at: Millis,
     /// Server clock when the current revision arrived.
     pub received_at: Millis,
+    /// Compliance flags of the current revision.
+    #[serde(default)]
+    pub flags: Vec<ComplianceFlag>,
 }
 
 impl RecordSummary {
     /// The masked view of a record; the only way a list row is built.
-    pub fn masked(record: &DeliveryRecord, courier: String, received_at: Millis) -> RecordSummary {
+    pub fn masked(
+        record: &DeliveryRecord,
+        courier: String,
+        received_at: Millis,
+        flags: Vec<ComplianceFlag>,
+    ) -> RecordSummary {
         let recipient = record.recipient.as_ref();
         RecordSummary {
             id: record.id,
@@ -72,6 +81,7 @@ impl RecordSummary {
             recipient_phone: recipient.map(|r| masking::mask_phone(&r.phone)),
             captured_at: record.captured_at,
             received_at,
+            flags,
         }
     }
 }
@@ -83,6 +93,204 @@ pub struct RecordPage {
     /// Pass as `before` for the next (older) page; absent on the last page.
     pub next: Option<String>,
 }
+
+/// Which records a supervisor's list, export and dashboard cover. Every field narrows; none set
+/// means the whole station. Times are milliseconds: `captured_*` by the device clock,
+/// `received_*` by the server's; `*_from` inclusive, `*_to` exclusive.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct RecordFilter {
+    pub captured_from: Option<Millis>,
+    pub captured_to: Option<Millis>,
+    pub received_from: Option<Millis>,
+    pub received_to: Option<Millis>,
+    /// The courier's username or staff number.
+    pub courier: Option<String>,
+    /// An outcome code, e.g. `placed_in_locker`.
+    pub outcome: Option<String>,
+    /// `door`, `locker` or `station`.
+    pub method: Option<String>,
+    /// A consent channel, e.g. `phone_call`.
+    pub consent_channel: Option<String>,
+    /// A carrier code, e.g. `sf`.
+    pub carrier: Option<String>,
+    pub flag: Option<ComplianceFlag>,
+    /// The whole waybill number or its last characters.
+    pub waybill: Option<String>,
+}
+
+impl RecordFilter {
+    /// The set fields as query-string pairs (values not yet URL-encoded).
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        let times = [
+            ("captured_from", self.captured_from),
+            ("captured_to", self.captured_to),
+            ("received_from", self.received_from),
+            ("received_to", self.received_to),
+        ];
+        let texts = [
+            ("courier", &self.courier),
+            ("outcome", &self.outcome),
+            ("method", &self.method),
+            ("consent_channel", &self.consent_channel),
+            ("carrier", &self.carrier),
+            ("waybill", &self.waybill),
+        ];
+        let mut pairs: Vec<(&'static str, String)> = times
+            .into_iter()
+            .filter_map(|(name, ms)| ms.map(|ms| (name, ms.to_string())))
+            .collect();
+        pairs.extend(texts.into_iter().filter_map(|(name, text)| {
+            text.as_ref()
+                .map(|t| t.trim())
+                .filter(|t| !t.is_empty())
+                .map(|t| (name, t.to_string()))
+        }));
+        if let Some(flag) = self.flag {
+            pairs.push(("flag", flag.code().to_string()));
+        }
+        pairs
+    }
+}
+
+/// One stored revision of a record: device time and server time side by side.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RevisionView {
+    pub revision: u32,
+    pub method: String,
+    pub outcome: Option<String>,
+    pub failed_attempts: u32,
+    /// Device clock when the courier saved this revision.
+    pub revised_at: Millis,
+    /// Server clock when it arrived.
+    pub received_at: Millis,
+}
+
+/// The recipient as a supervisor sees them by default: name, phone and room masked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MaskedRecipient {
+    pub name: Option<String>,
+    pub phone: String,
+    pub compound: String,
+    pub building: String,
+    pub unit: String,
+    pub room: String,
+}
+
+impl MaskedRecipient {
+    pub fn of(recipient: &crate::Recipient) -> MaskedRecipient {
+        MaskedRecipient {
+            name: recipient.name.as_deref().map(masking::mask_name),
+            phone: masking::mask_phone(&recipient.phone),
+            compound: recipient.address.compound.clone(),
+            building: recipient.address.building.clone(),
+            unit: recipient.address.unit.clone(),
+            room: masking::mask_room(&recipient.address.room),
+        }
+    }
+}
+
+/// A flag of the current revision and whether a supervisor has reviewed it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FlagStatus {
+    pub flag: ComplianceFlag,
+    /// The note that marked it reviewed, if any.
+    pub reviewed_by_note: Option<i64>,
+}
+
+/// A supervisor's note on a record, stored beside it; the courier's data is never edited.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NoteView {
+    pub id: i64,
+    pub author: String,
+    pub note: String,
+    /// Set when this note marked a flag reviewed; `note` is then the reason.
+    pub reviewed_flag: Option<ComplianceFlag>,
+    /// Server clock.
+    pub created_at: Millis,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NoteRequest {
+    /// The note, or the reason when `reviewed_flag` is set.
+    pub note: String,
+    pub reviewed_flag: Option<ComplianceFlag>,
+}
+
+/// Everything a supervisor reviews about one record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecordDetail {
+    pub summary: RecordSummary,
+    pub recipient: Option<MaskedRecipient>,
+    /// The unmasked recipient, only when the supervisor asked with `full=1` (audited).
+    pub full_recipient: Option<crate::Recipient>,
+    /// The consent evidence of the current revision.
+    pub consent: Option<Consent>,
+    /// Device clock when the courier called the recipient.
+    pub called_at: Option<Millis>,
+    /// Device clock of the handover.
+    pub outcome_at: Option<Millis>,
+    pub flags: Vec<FlagStatus>,
+    /// Oldest first.
+    pub revisions: Vec<RevisionView>,
+    /// Oldest first.
+    pub notes: Vec<NoteView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FlagCount {
+    pub flag: ComplianceFlag,
+    pub records: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CourierCount {
+    pub courier: String,
+    pub records: u64,
+    pub flagged: u64,
+}
+
+/// One Shanghai calendar day (UTC+8) by capture time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DayCount {
+    /// Days since 1970-01-01 in Shanghai time.
+    pub day: i64,
+    pub records: u64,
+    pub flagged: u64,
+}
+
+impl DayCount {
+    /// Share of records without any flag, in per mille (1000 when the day has no records).
+    pub fn compliance_permille(&self) -> u64 {
+        match self.records {
+            0 => 1000,
+            n => (n - self.flagged.min(n)) * 1000 / n,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Dashboard {
+    pub per_flag: Vec<FlagCount>,
+    pub per_courier: Vec<CourierCount>,
+    /// Oldest first.
+    pub per_day: Vec<DayCount>,
+}
+
+/// Milliseconds from UTC to Shanghai time, which has no daylight saving.
+pub const SHANGHAI_OFFSET_MS: Millis = 8 * 60 * 60 * 1000;
+pub const DAY_MS: Millis = 24 * 60 * 60 * 1000;
 
 /// The display label of a delivery method code, in the UI's language.
 pub fn method_label(code: &str, lang: Lang) -> &'static str {
@@ -114,12 +322,63 @@ mod tests {
                 ..Default::default()
             },
         });
-        let row = RecordSummary::masked(&record, "王师傅".into(), 5);
+        let row = RecordSummary::masked(&record, "王师傅".into(), 5, Vec::new());
         assert_eq!(row.recipient_phone.as_deref(), Some("138******34"));
         assert_eq!(row.recipient_name.as_deref(), Some("张**"));
         let json = serde_json::to_string(&row).unwrap();
         assert!(!json.contains("13812345634"));
         assert!(!json.contains("1203"));
+    }
+
+    #[test]
+    fn filter_pairs_skip_blank_fields() {
+        let filter = RecordFilter {
+            captured_from: Some(5),
+            courier: Some("  ".into()),
+            waybill: Some(" 0123 ".into()),
+            flag: Some(ComplianceFlag::LateSync),
+            ..Default::default()
+        };
+        assert_eq!(
+            filter.pairs(),
+            vec![
+                ("captured_from", "5".to_string()),
+                ("waybill", "0123".to_string()),
+                ("flag", "late_sync".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn compliance_rate_counts_unflagged_records() {
+        let day = DayCount {
+            day: 0,
+            records: 4,
+            flagged: 1,
+        };
+        assert_eq!(day.compliance_permille(), 750);
+        let empty = DayCount {
+            day: 0,
+            records: 0,
+            flagged: 0,
+        };
+        assert_eq!(empty.compliance_permille(), 1000);
+    }
+
+    #[test]
+    fn masked_recipient_hides_phone_name_and_room() {
+        let recipient = Recipient {
+            name: Some("张三丰".into()),
+            phone: "13812345634".into(),
+            address: Address {
+                compound: "愚园路 1088 弄".into(),
+                room: "1203".into(),
+                ..Default::default()
+            },
+        };
+        let json = serde_json::to_string(&MaskedRecipient::of(&recipient)).unwrap();
+        assert!(!json.contains("13812345634") && !json.contains("1203") && !json.contains("三丰"));
+        assert!(json.contains("愚园路"));
     }
 
     #[test]

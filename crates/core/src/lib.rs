@@ -4,6 +4,8 @@
 //! is written once and both sides enforce the same thing.
 
 pub mod api;
+pub mod audit;
+pub mod compliance;
 pub mod i18n;
 pub mod masking;
 pub mod money;

@@ -90,6 +90,16 @@ pub enum ConsentChannel {
 }
 
 impl ConsentChannel {
+    /// Stable code used in storage, filters and exports (the serde name).
+    pub fn code(self) -> &'static str {
+        match self {
+            ConsentChannel::InPerson => "in_person",
+            ConsentChannel::PhoneCall => "phone_call",
+            ConsentChannel::RecipientLink => "recipient_link",
+            ConsentChannel::StandingPreference => "standing_preference",
+        }
+    }
+
     /// Consent that the recipient gave for this very parcel, as opposed to one taken from the
     /// preference book.
     pub fn is_explicit(self) -> bool {

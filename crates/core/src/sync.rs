@@ -76,7 +76,11 @@ pub enum Change {
     SupervisorNote {
         record_id: Uuid,
         note: String,
+        /// Server clock when the supervisor wrote it.
         at: i64,
+        /// Set when the note is the reason a supervisor marked this flag reviewed.
+        #[serde(default)]
+        reviewed_flag: Option<crate::compliance::ComplianceFlag>,
     },
 }
 

@@ -96,6 +96,7 @@ impl Db {
             sqlite_writer: Arc::default(),
         };
         db.migrate().await?;
+        crate::routes::sync::backfill_review_columns(&db).await?;
         Ok(db)
     }
 

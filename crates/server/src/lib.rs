@@ -1,5 +1,6 @@
 //! Doorstep's server: the JSON API under `/api/v1` and the built app.
 
+pub mod audit;
 pub mod auth;
 pub mod changes;
 pub mod db;
@@ -57,6 +58,10 @@ pub fn app(state: AppState) -> Router {
         .routes(routes!(routes::auth::me))
         .routes(routes!(routes::sync::sync))
         .routes(routes!(routes::records::list))
+        .routes(routes!(routes::records::detail))
+        .routes(routes!(routes::records::add_note))
+        .routes(routes!(routes::records::export_csv))
+        .routes(routes!(routes::dashboard::dashboard))
         .split_for_parts();
     let openapi = Arc::new(openapi);
     let api = api

@@ -1,5 +1,5 @@
 use clap::{Parser, Subcommand};
-use doorstep_server::{app, db, seed, AppState};
+use doorstep_server::{app, audit, db, seed, AppState};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use tracing_subscriber::EnvFilter;
@@ -17,6 +17,40 @@ struct Cli {
 enum Command {
     /// Serve the API and the app (the default).
     Serve,
+    /// Check the audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walk the hash chain and name the first entry that was edited, inserted, deleted or moved.
+    Verify(DatabaseArgs),
+}
+
+#[derive(clap::Args)]
+struct DatabaseArgs {
+    /// Directory for the SQLite database (ignored when DATABASE_URL is set).
+    #[arg(long, env = "DOORSTEP_DATA_DIR", default_value = "data")]
+    data_dir: PathBuf,
+    /// Database URL; SQLite under --data-dir when unset.
+    #[arg(long, env = "DATABASE_URL")]
+    database_url: Option<String>,
+}
+
+impl DatabaseArgs {
+    async fn connect(&self) -> Result<db::Db, Box<dyn std::error::Error>> {
+        let url = match &self.database_url {
+            Some(url) => url.clone(),
+            None => {
+                std::fs::create_dir_all(&self.data_dir)?;
+                db::sqlite_url(&self.data_dir)
+            }
+        };
+        Ok(db::Db::connect(&url).await?)
+    }
 }
 
 #[derive(clap::Args)]
@@ -24,15 +58,11 @@ struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "DOORSTEP_ADDR", default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
-    /// Directory for the SQLite database (ignored when DATABASE_URL is set).
-    #[arg(long, env = "DOORSTEP_DATA_DIR", default_value = "data")]
-    data_dir: PathBuf,
     /// The built app to serve (Trunk's dist/).
     #[arg(long, env = "DOORSTEP_DIST")]
     dist: Option<PathBuf>,
-    /// Database URL; SQLite under --data-dir when unset.
-    #[arg(long, env = "DATABASE_URL")]
-    database_url: Option<String>,
+    #[command(flatten)]
+    database: DatabaseArgs,
 }
 
 #[tokio::main]
@@ -45,18 +75,29 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let cli = Cli::parse();
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(cli.serve).await,
+        Command::Audit {
+            command: AuditCommand::Verify(database),
+        } => verify_audit(database).await,
+    }
+}
+
+/// Prints how many entries are intact, or exits with status 1 naming the first bad entry.
+async fn verify_audit(database: DatabaseArgs) -> Result<(), Box<dyn std::error::Error>> {
+    let db = database.connect().await?;
+    match audit::verify(&db).await? {
+        Ok(count) => {
+            println!("audit trail intact: {count} entries");
+            Ok(())
+        }
+        Err(broken) => {
+            eprintln!("audit trail broken at {broken}");
+            std::process::exit(1);
+        }
     }
 }
 
 async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
-    let url = match args.database_url {
-        Some(url) => url,
-        None => {
-            std::fs::create_dir_all(&args.data_dir)?;
-            db::sqlite_url(&args.data_dir)
-        }
-    };
-    let db = db::Db::connect(&url).await?;
+    let db = args.database.connect().await?;
     let created = seed::seed_demo(&db).await?;
     if !created.is_empty() {
         println!(

@@ -1,154 +1,15 @@
 //! The API driven through the real router with `tower::ServiceExt::oneshot`, on a real SQLite file.
 
+mod common;
+
 use axum::body::Body;
-use axum::http::{header, Method, Request, StatusCode};
-use axum::Router;
-use doorstep_core::api::{LoginResponse, RecordPage};
-use doorstep_core::sync::{Ack, Change, SyncRequest, SyncResponse};
-use doorstep_core::{
-    Consent, ConsentChannel, ConsentDecision, DeliveryMethod, DeliveryRecord, Disclosure,
-};
-use doorstep_server::{app, db::Db, seed, AppState};
-use http_body_util::BodyExt;
-use serde_json::Value;
+use axum::http::{Method, Request, StatusCode};
+use common::{record, TestServer};
+use doorstep_core::api::RecordPage;
+use doorstep_core::sync::{Ack, Change, SyncRequest};
+use doorstep_core::{Consent, ConsentChannel, ConsentDecision, DeliveryMethod, Disclosure};
 use tower::ServiceExt;
 use uuid::Uuid;
-
-struct TestServer {
-    router: Router,
-    db: Db,
-    courier: String,
-    supervisor: String,
-    _dir: tempfile::TempDir,
-}
-
-impl TestServer {
-    async fn start() -> TestServer {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Db::connect(&test_database_url(dir.path()).await)
-            .await
-            .unwrap();
-        let accounts = seed::seed_demo(&db).await.unwrap();
-        let router = app(AppState::new(db.clone(), None));
-        let mut server = TestServer {
-            router,
-            db,
-            courier: String::new(),
-            supervisor: String::new(),
-            _dir: dir,
-        };
-        for account in accounts {
-            let token = server.login(&account.username, &account.password).await;
-            match account.role.code() {
-                "courier" => server.courier = token,
-                _ => server.supervisor = token,
-            }
-        }
-        server
-    }
-
-    async fn login(&self, username: &str, password: &str) -> String {
-        let body = serde_json::json!({ "username": username, "password": password });
-        let (status, body) = self
-            .send(
-                Method::POST,
-                "/api/v1/auth/login",
-                None,
-                Some(body.to_string()),
-            )
-            .await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        serde_json::from_value::<LoginResponse>(body).unwrap().token
-    }
-
-    async fn send(
-        &self,
-        method: Method,
-        uri: &str,
-        token: Option<&str>,
-        body: Option<String>,
-    ) -> (StatusCode, Value) {
-        let mut request = Request::builder()
-            .method(method)
-            .uri(uri)
-            .header(header::ACCEPT_LANGUAGE, "en");
-        if let Some(token) = token {
-            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
-        }
-        if body.is_some() {
-            request = request.header(header::CONTENT_TYPE, "application/json");
-        }
-        let request = request
-            .body(body.map(Body::from).unwrap_or_else(Body::empty))
-            .unwrap();
-        let response = self.router.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        let value = if bytes.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_slice(&bytes)
-                .unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into()))
-        };
-        (status, value)
-    }
-
-    async fn sync(&self, records: Vec<DeliveryRecord>) -> SyncResponse {
-        self.sync_from(0, records).await
-    }
-
-    async fn sync_from(&self, cursor: i64, records: Vec<DeliveryRecord>) -> SyncResponse {
-        let body = serde_json::to_string(&SyncRequest { cursor, records }).unwrap();
-        let (status, body) = self
-            .send(
-                Method::POST,
-                "/api/v1/sync",
-                Some(&self.courier),
-                Some(body),
-            )
-            .await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        serde_json::from_value(body).unwrap()
-    }
-
-    async fn page(&self) -> RecordPage {
-        let (status, body) = self
-            .send(
-                Method::GET,
-                "/api/v1/records?limit=200",
-                Some(&self.supervisor),
-                None,
-            )
-            .await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        serde_json::from_value(body).unwrap()
-    }
-}
-
-/// A fresh, empty database for one test: SQLite in a temporary directory, or, when
-/// `TEST_DATABASE_URL` names a PostgreSQL server (as `cargo xtask test` does), a new database on it.
-async fn test_database_url(dir: &std::path::Path) -> String {
-    let Ok(server) = std::env::var("TEST_DATABASE_URL") else {
-        return doorstep_server::db::sqlite_url(dir);
-    };
-    let name = format!("test_{}", Uuid::new_v4().simple());
-    let admin = sqlx::PgPool::connect(&server)
-        .await
-        .expect("TEST_DATABASE_URL reachable");
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&admin)
-        .await
-        .unwrap();
-    admin.close().await;
-    let (base, _) = server
-        .rsplit_once('/')
-        .expect("TEST_DATABASE_URL ends with /<database>");
-    format!("{base}/{name}")
-}
-
-fn record(n: u128) -> DeliveryRecord {
-    doorstep_core::testing::door_delivery(n as u64)
-}
 
 #[tokio::test]
 async fn health_and_openapi_are_served() {
@@ -444,6 +305,7 @@ async fn changes_for_the_device_come_back_once_after_its_cursor() {
             record_id: Uuid::from_u128(1),
             note: note.into(),
             at: 5,
+            reviewed_flag: None,
         };
         doorstep_server::changes::notify(&server.db.pool, courier_id, &change)
             .await

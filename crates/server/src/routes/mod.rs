@@ -1,6 +1,7 @@
 //! One module per API resource.
 
 pub mod auth;
+pub mod dashboard;
 pub mod health;
 pub mod records;
 pub mod sync;

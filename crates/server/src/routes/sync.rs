@@ -6,6 +6,7 @@ use crate::error::{ApiError, ApiJson, ErrorBody};
 use crate::{now_ms, request_lang, AppState};
 use axum::extract::State;
 use axum::http::HeaderMap;
+use doorstep_core::compliance::{self, CompliancePolicy};
 use doorstep_core::sync::{self, Ack, RecordAck, StoredRevision, SyncRequest, SyncResponse};
 use doorstep_core::{DeliveryRecord, Lang};
 use sha2::{Digest, Sha256};
@@ -59,6 +60,64 @@ pub async fn sync(
         changes,
         cursor,
     }))
+}
+
+/// `SF123` → `321FS`: a suffix search becomes a prefix range on this column.
+pub fn reversed(waybill: &str) -> String {
+    waybill.chars().rev().collect()
+}
+
+/// Fills the review columns of records stored before they existed (migration 0004).
+pub async fn backfill_review_columns(db: &crate::db::Db) -> Result<(), sqlx::Error> {
+    let rows: Vec<(String, String, i64)> =
+        sqlx::query_as("SELECT id, payload, received_at FROM records WHERE waybill_reversed = ''")
+            .fetch_all(&db.pool)
+            .await?;
+    for (id, payload, received_at) in rows {
+        let Ok(record) = serde_json::from_str::<DeliveryRecord>(&payload) else {
+            continue;
+        };
+        let mut tx = db.pool.begin().await?;
+        store_review_columns(&mut tx, &id, &record, received_at).await?;
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
+/// Writes the current revision's filter columns and compliance flags.
+async fn store_review_columns(
+    tx: &mut Transaction<'static, Any>,
+    id: &str,
+    record: &DeliveryRecord,
+    received_at: i64,
+) -> Result<(), sqlx::Error> {
+    let flags = compliance::flags(record, received_at, &CompliancePolicy::default());
+    let codes: Vec<&str> = flags.iter().map(|f| f.code()).collect();
+    let channel = record.consent.as_ref().map(|c| c.channel.code());
+    sqlx::query(
+        "UPDATE records SET consent_channel = $1, waybill_reversed = $2, flags = $3 WHERE id = $4",
+    )
+    .bind(channel)
+    .bind(reversed(record.waybill.as_str()))
+    .bind(codes.join(","))
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("DELETE FROM record_flags WHERE record_id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    for code in codes {
+        sqlx::query(
+            "INSERT INTO record_flags (record_id, flag, station_id, received_at) \
+             SELECT id, $1, station_id, received_at FROM records WHERE id = $2",
+        )
+        .bind(code)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
 }
 
 async fn apply(
@@ -147,7 +206,8 @@ impl StoredRecord<'_> {
     }
 }
 
-/// Writes a new revision: into the revision history, and as the current row when it is newer.
+/// Writes a new revision: into the revision history, and as the current row (with its filter
+/// columns and compliance flags) when it is newer.
 /// Also the "raw insert" the ingest benchmark compares the HTTP path against.
 pub async fn insert_revision(
     tx: &mut Transaction<'static, Any>,
@@ -189,5 +249,5 @@ pub async fn insert_revision(
     .bind(stored.payload)
     .execute(&mut **tx)
     .await?;
-    Ok(())
+    store_review_columns(tx, &stored.id(), stored.record, stored.received_at).await
 }

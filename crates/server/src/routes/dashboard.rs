@@ -1,0 +1,116 @@
+//! `GET /dashboard`: a station's compliance at a glance, counted in SQL.
+
+use crate::auth::Supervisor;
+use crate::error::{ApiError, ApiJson, ErrorBody};
+use crate::AppState;
+use axum::extract::{Query, State};
+use doorstep_core::api::{
+    CourierCount, Dashboard, DayCount, FlagCount, DAY_MS, SHANGHAI_OFFSET_MS,
+};
+use doorstep_core::compliance::ComplianceFlag;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct DashboardQuery {
+    /// Capture time (device clock, ms) from, inclusive; default 14 days before `to`.
+    pub from: Option<i64>,
+    /// Capture time (device clock, ms) to, exclusive; default now.
+    pub to: Option<i64>,
+}
+
+/// Longest period one dashboard covers.
+const MAX_DAYS: i64 = 366;
+
+fn shanghai_day(ms: i64) -> i64 {
+    (ms + SHANGHAI_OFFSET_MS).div_euclid(DAY_MS)
+}
+
+/// Counts per flag, per courier and per Shanghai day (with the day's compliance rate) of the
+/// station's records captured in the period.
+#[utoipa::path(get, path = "/dashboard", tag = "records", params(DashboardQuery),
+    responses((status = 200, body = Dashboard), (status = 400, body = ErrorBody),
+              (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn dashboard(
+    State(state): State<AppState>,
+    Supervisor(caller): Supervisor,
+    Query(query): Query<DashboardQuery>,
+) -> Result<ApiJson<Dashboard>, ApiError> {
+    let to = query.to.unwrap_or_else(crate::now_ms);
+    let from = query.from.unwrap_or(to - 14 * DAY_MS);
+    if from >= to || to - from > MAX_DAYS * DAY_MS {
+        return Err(ApiError::bad_request(
+            "invalid_period",
+            format!("`from` must come before `to`, at most {MAX_DAYS} days apart"),
+        ));
+    }
+    let pool = &state.db.pool;
+    let per_flag: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT f.flag, COUNT(*) FROM record_flags f JOIN records r ON r.id = f.record_id \
+         WHERE r.station_id = $1 AND r.captured_at >= $2 AND r.captured_at < $3 GROUP BY f.flag",
+    )
+    .bind(caller.station_id)
+    .bind(from)
+    .bind(to)
+    .fetch_all(pool)
+    .await?;
+    let per_flag = ComplianceFlag::ALL
+        .into_iter()
+        .map(|flag| FlagCount {
+            flag,
+            records: per_flag
+                .iter()
+                .find(|(code, _)| code == flag.code())
+                .map_or(0, |(_, n)| *n as u64),
+        })
+        .collect();
+    let per_courier: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT a.display_name, COUNT(*), SUM(CASE WHEN r.flags <> '' THEN 1 ELSE 0 END) \
+         FROM records r JOIN accounts a ON a.id = r.courier_id \
+         WHERE r.station_id = $1 AND r.captured_at >= $2 AND r.captured_at < $3 \
+         GROUP BY a.id, a.display_name ORDER BY COUNT(*) DESC, a.display_name",
+    )
+    .bind(caller.station_id)
+    .bind(from)
+    .bind(to)
+    .fetch_all(pool)
+    .await?;
+    let per_day: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT (r.captured_at + $4) / $5 AS day, COUNT(*), SUM(CASE WHEN r.flags <> '' THEN 1 ELSE 0 END) \
+         FROM records r WHERE r.station_id = $1 AND r.captured_at >= $2 AND r.captured_at < $3 \
+         GROUP BY day ORDER BY day",
+    )
+    .bind(caller.station_id)
+    .bind(from)
+    .bind(to)
+    .bind(SHANGHAI_OFFSET_MS)
+    .bind(DAY_MS)
+    .fetch_all(pool)
+    .await?;
+    // Every day of the period, so a chart shows quiet days as zero rather than skipping them.
+    let per_day = (shanghai_day(from)..=shanghai_day(to - 1))
+        .map(|day| {
+            let (records, flagged) = per_day
+                .iter()
+                .find(|(d, _, _)| *d == day)
+                .map_or((0, 0), |(_, n, f)| (*n as u64, *f as u64));
+            DayCount {
+                day,
+                records,
+                flagged,
+            }
+        })
+        .collect();
+    Ok(ApiJson(Dashboard {
+        per_flag,
+        per_courier: per_courier
+            .into_iter()
+            .map(|(courier, records, flagged)| CourierCount {
+                courier,
+                records: records as u64,
+                flagged: flagged as u64,
+            })
+            .collect(),
+        per_day,
+    }))
+}

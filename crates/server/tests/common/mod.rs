@@ -1,0 +1,187 @@
+//! The test server shared by the API test files: the real router driven with
+//! `tower::ServiceExt::oneshot`, on a real SQLite file in a temporary directory (or a fresh
+//! PostgreSQL database when `TEST_DATABASE_URL` is set).
+// Each test file compiles this module on its own and uses only part of it.
+#![allow(dead_code)]
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use axum::Router;
+use doorstep_core::api::{LoginResponse, RecordPage};
+use doorstep_core::sync::{SyncRequest, SyncResponse};
+use doorstep_core::DeliveryRecord;
+use doorstep_server::{app, db::Db, seed, AppState};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use tower::ServiceExt;
+use uuid::Uuid;
+
+pub struct TestServer {
+    pub router: Router,
+    pub db: Db,
+    pub courier: String,
+    pub supervisor: String,
+    _dir: tempfile::TempDir,
+}
+
+impl TestServer {
+    pub async fn start() -> TestServer {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::connect(&test_database_url(dir.path()).await)
+            .await
+            .unwrap();
+        let accounts = seed::seed_demo(&db).await.unwrap();
+        let router = app(AppState::new(db.clone(), None));
+        let mut server = TestServer {
+            router,
+            db,
+            courier: String::new(),
+            supervisor: String::new(),
+            _dir: dir,
+        };
+        for account in accounts {
+            let token = server.login(&account.username, &account.password).await;
+            match account.role.code() {
+                "courier" => server.courier = token,
+                _ => server.supervisor = token,
+            }
+        }
+        server
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> String {
+        let body = serde_json::json!({ "username": username, "password": password });
+        let (status, body) = self
+            .send(
+                Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(body.to_string()),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        serde_json::from_value::<LoginResponse>(body).unwrap().token
+    }
+
+    /// Sends a request and returns the status and the raw body.
+    pub async fn send_raw(
+        &self,
+        method: Method,
+        uri: &str,
+        token: Option<&str>,
+        body: Option<String>,
+    ) -> (StatusCode, Vec<u8>) {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::ACCEPT_LANGUAGE, "en");
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        if body.is_some() {
+            request = request.header(header::CONTENT_TYPE, "application/json");
+        }
+        let request = request
+            .body(body.map(Body::from).unwrap_or_else(Body::empty))
+            .unwrap();
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        (status, bytes.to_vec())
+    }
+
+    /// Sends a request and parses the answer as JSON (or a JSON string of the text).
+    pub async fn send(
+        &self,
+        method: Method,
+        uri: &str,
+        token: Option<&str>,
+        body: Option<String>,
+    ) -> (StatusCode, Value) {
+        let (status, bytes) = self.send_raw(method, uri, token, body).await;
+        let value = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into()))
+        };
+        (status, value)
+    }
+
+    pub async fn sync(&self, records: Vec<DeliveryRecord>) -> SyncResponse {
+        self.sync_from(0, records).await
+    }
+
+    /// Syncs as the demo courier, pulling the changes after `cursor`.
+    pub async fn sync_from(&self, cursor: i64, records: Vec<DeliveryRecord>) -> SyncResponse {
+        let body = serde_json::to_string(&SyncRequest { cursor, records }).unwrap();
+        let (status, body) = self
+            .send(
+                Method::POST,
+                "/api/v1/sync",
+                Some(&self.courier),
+                Some(body),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        serde_json::from_value(body).unwrap()
+    }
+
+    /// Creates another station with a supervisor of its own and returns their token.
+    pub async fn other_station_supervisor(&self) -> String {
+        let (station_id,): (i64,) = sqlx::query_as(
+            "INSERT INTO stations (name, created_at, preference_salt) VALUES ('静安站', 0, 'salt') RETURNING id",
+        )
+        .fetch_one(&self.db.pool)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO accounts (station_id, username, display_name, staff_no, role, password_hash, created_at) \
+             VALUES ($1, 'other-supervisor', '赵站长', 'JA-0001', 'supervisor', $2, 0)",
+        )
+        .bind(station_id)
+        .bind(doorstep_server::auth::hash_password("other station pass"))
+        .execute(&self.db.pool)
+        .await
+        .unwrap();
+        self.login("other-supervisor", "other station pass").await
+    }
+
+    pub async fn page(&self) -> RecordPage {
+        let (status, body) = self
+            .send(
+                Method::GET,
+                "/api/v1/records?limit=200",
+                Some(&self.supervisor),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        serde_json::from_value(body).unwrap()
+    }
+}
+
+/// A fresh, empty database for one test: SQLite in a temporary directory, or, when
+/// `TEST_DATABASE_URL` names a PostgreSQL server (as `cargo xtask test` does), a new database on it.
+pub async fn test_database_url(dir: &std::path::Path) -> String {
+    let Ok(server) = std::env::var("TEST_DATABASE_URL") else {
+        return doorstep_server::db::sqlite_url(dir);
+    };
+    let name = format!("test_{}", Uuid::new_v4().simple());
+    let admin = sqlx::PgPool::connect(&server)
+        .await
+        .expect("TEST_DATABASE_URL reachable");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&admin)
+        .await
+        .unwrap();
+    admin.close().await;
+    let (base, _) = server
+        .rsplit_once('/')
+        .expect("TEST_DATABASE_URL ends with /<database>");
+    format!("{base}/{name}")
+}
+
+pub fn record(n: u128) -> DeliveryRecord {
+    doorstep_core::testing::door_delivery(n as u64)
+}

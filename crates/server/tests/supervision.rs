@@ -1,0 +1,603 @@
+//! Supervisor review (issue 7): flags stored at sync, the filtered list, a record's detail and
+//! notes flowing back to the courier, the CSV export, the dashboard, the audit trail, and who may
+//! read what.
+
+mod common;
+
+use axum::http::{Method, StatusCode};
+use common::{record, TestServer};
+use doorstep_core::api::{Dashboard, NoteView, RecordDetail, RecordPage};
+use doorstep_core::audit::ChainBreak;
+use doorstep_core::compliance::ComplianceFlag;
+use doorstep_core::sync::Change;
+use doorstep_core::{DeliveryRecord, Outcome};
+use doorstep_server::{audit, now_ms};
+use uuid::Uuid;
+
+const DAY: i64 = 24 * 60 * 60 * 1000;
+
+/// Captured two days ago: lawful, but synced late.
+fn late_record(n: u128) -> DeliveryRecord {
+    let mut record = record(n);
+    record.captured_at = now_ms() - 2 * DAY;
+    record.revised_at = record.captured_at;
+    record
+}
+
+fn fresh_record(n: u128) -> DeliveryRecord {
+    let mut record = record(n);
+    record.captured_at = now_ms() - 60_000;
+    record.revised_at = record.captured_at;
+    record
+}
+
+async fn list(server: &TestServer, query: &str) -> RecordPage {
+    let (status, body) = server
+        .send(
+            Method::GET,
+            &format!("/api/v1/records?{query}"),
+            Some(&server.supervisor),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{query}: {body}");
+    serde_json::from_value(body).unwrap()
+}
+
+fn waybills(page: &RecordPage) -> Vec<String> {
+    page.records.iter().map(|r| r.waybill.clone()).collect()
+}
+
+async fn note(
+    server: &TestServer,
+    id: u128,
+    body: serde_json::Value,
+) -> (StatusCode, serde_json::Value) {
+    server
+        .send(
+            Method::POST,
+            &format!("/api/v1/records/{}/notes", Uuid::from_u128(id)),
+            Some(&server.supervisor),
+            Some(body.to_string()),
+        )
+        .await
+}
+
+#[tokio::test]
+async fn flags_are_stored_at_sync_and_every_filter_narrows_the_list() {
+    let server = TestServer::start().await;
+    let mut many_attempts = fresh_record(3);
+    many_attempts.failed_attempts = 4;
+    many_attempts.outcome = Some(Outcome::FailedAttempt {
+        reason: "无人".into(),
+    });
+    server
+        .sync(vec![late_record(1), fresh_record(2), many_attempts])
+        .await;
+
+    let flagged = list(&server, "flag=late_sync").await;
+    assert_eq!(waybills(&flagged), vec!["SF0000000000001"]);
+    assert_eq!(flagged.records[0].flags, vec![ComplianceFlag::LateSync]);
+    assert_eq!(
+        waybills(&list(&server, "flag=too_many_attempts").await),
+        vec!["SF0000000000003"]
+    );
+    assert_eq!(
+        list(&server, "outcome=failed_attempt").await.records.len(),
+        1
+    );
+    assert_eq!(
+        list(&server, "method=door&carrier=sf").await.records.len(),
+        3
+    );
+    assert_eq!(list(&server, "method=locker").await.records.len(), 0);
+    assert_eq!(list(&server, "courier=courier").await.records.len(), 3);
+    assert_eq!(list(&server, "courier=SH-0217").await.records.len(), 3);
+    assert_eq!(list(&server, "courier=nobody").await.records.len(), 0);
+    assert_eq!(
+        list(&server, "consent_channel=in_person")
+            .await
+            .records
+            .len(),
+        0
+    );
+    let since = now_ms() - DAY;
+    assert_eq!(
+        list(&server, &format!("captured_from={since}"))
+            .await
+            .records
+            .len(),
+        2
+    );
+    assert_eq!(
+        list(&server, &format!("received_to={since}"))
+            .await
+            .records
+            .len(),
+        0
+    );
+    assert_eq!(
+        waybills(&list(&server, "waybill=0002").await),
+        vec!["SF0000000000002"]
+    );
+    assert_eq!(
+        waybills(&list(&server, "waybill=sf0000000000003").await),
+        vec!["SF0000000000003"],
+        "an exact number, in any case"
+    );
+    let (status, body) = server
+        .send(
+            Method::GET,
+            "/api/v1/records?waybill=12%25",
+            Some(&server.supervisor),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["error"]["code"], "invalid_waybill");
+
+    // Keyset pages keep the filter.
+    let first = list(&server, "method=door&limit=2").await;
+    let next = first.next.clone().expect("a second page");
+    let second = list(&server, &format!("method=door&limit=2&before={next}")).await;
+    assert_eq!(first.records.len() + second.records.len(), 3);
+    assert!(second.next.is_none());
+}
+
+#[tokio::test]
+async fn a_newer_revision_replaces_the_flags() {
+    let server = TestServer::start().await;
+    let mut attempts = fresh_record(1);
+    attempts.failed_attempts = 5;
+    server.sync(vec![attempts.clone()]).await;
+    assert_eq!(
+        list(&server, "flag=too_many_attempts").await.records.len(),
+        1
+    );
+    attempts.revision = 2;
+    attempts.failed_attempts = 0;
+    server.sync(vec![attempts]).await;
+    assert!(list(&server, "flag=too_many_attempts")
+        .await
+        .records
+        .is_empty());
+}
+
+#[tokio::test]
+async fn detail_shows_every_revision_masked_unless_asked_and_audited() {
+    let server = TestServer::start().await;
+    let first = late_record(1);
+    let mut second = first.clone();
+    second.revision = 2;
+    second.revised_at += 1000;
+    second.outcome = Some(Outcome::DeliveredToRecipient);
+    second.outcome_at = Some(second.revised_at);
+    server.sync(vec![first, second]).await;
+
+    let uri = format!("/api/v1/records/{}", Uuid::from_u128(1));
+    let (status, body) = server
+        .send(Method::GET, &uri, Some(&server.supervisor), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(!body.to_string().contains("13812345634"));
+    let detail: RecordDetail = serde_json::from_value(body).unwrap();
+    assert_eq!(detail.revisions.len(), 2);
+    assert_eq!(
+        detail.revisions[1].outcome.as_deref(),
+        Some("delivered_to_recipient")
+    );
+    assert!(detail.revisions[0].received_at > detail.revisions[0].revised_at);
+    assert_eq!(detail.recipient.unwrap().phone, "138******34");
+    assert!(detail.full_recipient.is_none());
+    assert_eq!(detail.flags[0].flag, ComplianceFlag::LateSync);
+    assert!(audit::entries(&server.db).await.unwrap().is_empty());
+
+    let (status, body) = server
+        .send(
+            Method::GET,
+            &format!("{uri}?full=1"),
+            Some(&server.supervisor),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let detail: RecordDetail = serde_json::from_value(body).unwrap();
+    assert_eq!(detail.full_recipient.unwrap().phone, "13812345634");
+    let entries = audit::entries(&server.db).await.unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].action, "view_personal_data");
+    assert_eq!(entries[0].subject, Uuid::from_u128(1).to_string());
+}
+
+#[tokio::test]
+async fn notes_and_reviews_reach_the_courier_once_through_the_sync_cursor() {
+    let server = TestServer::start().await;
+    server.sync(vec![late_record(1), fresh_record(2)]).await;
+
+    let (status, body) = note(&server, 1, serde_json::json!({ "note": "请当天同步" })).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, body) = note(
+        &server,
+        1,
+        serde_json::json!({ "note": "电梯故障，已核实", "reviewed_flag": "late_sync" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let review: NoteView = serde_json::from_value(body).unwrap();
+
+    let (status, body) = note(
+        &server,
+        2,
+        serde_json::json!({ "note": "x", "reviewed_flag": "late_sync" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "record 2 carries no flag");
+    assert_eq!(body["error"]["code"], "flag_not_raised");
+    let (status, _) = note(&server, 1, serde_json::json!({ "note": "  " })).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    let pulled = server.sync_from(0, Vec::new()).await;
+    assert_eq!(pulled.cursor, 2);
+    assert_eq!(
+        pulled.changes,
+        vec![
+            Change::SupervisorNote {
+                record_id: Uuid::from_u128(1),
+                note: "请当天同步".into(),
+                at: pulled_at(&pulled.changes[0]),
+                reviewed_flag: None,
+            },
+            Change::SupervisorNote {
+                record_id: Uuid::from_u128(1),
+                note: "电梯故障，已核实".into(),
+                at: review.created_at,
+                reviewed_flag: Some(ComplianceFlag::LateSync),
+            },
+        ]
+    );
+    let again = server.sync_from(pulled.cursor, Vec::new()).await;
+    assert!(again.changes.is_empty());
+    assert_eq!(again.cursor, 2, "the cursor stays where it was");
+
+    let detail: RecordDetail = serde_json::from_value(
+        server
+            .send(
+                Method::GET,
+                &format!("/api/v1/records/{}", Uuid::from_u128(1)),
+                Some(&server.supervisor),
+                None,
+            )
+            .await
+            .1,
+    )
+    .unwrap();
+    assert_eq!(detail.notes.len(), 2);
+    assert_eq!(detail.flags[0].reviewed_by_note, Some(review.id));
+    let actions: Vec<String> = audit::entries(&server.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(actions, vec!["note", "review"]);
+}
+
+fn pulled_at(change: &Change) -> i64 {
+    match change {
+        Change::SupervisorNote { at, .. } => *at,
+    }
+}
+
+#[tokio::test]
+async fn the_csv_export_is_masked_streams_chinese_text_and_is_audited() {
+    let server = TestServer::start().await;
+    let mut refused = fresh_record(2);
+    refused.outcome = Some(Outcome::Refused {
+        reason: "收件人说\"不要\"，改日再送".into(),
+    });
+    server.sync(vec![late_record(1), refused]).await;
+
+    let (status, bytes) = server
+        .send_raw(
+            Method::GET,
+            "/api/v1/records/export.csv",
+            Some(&server.supervisor),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        bytes.starts_with("\u{feff}".as_bytes()),
+        "UTF-8 byte-order mark"
+    );
+    let text = String::from_utf8(bytes).unwrap();
+    let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(lines[0].starts_with("id,revision,waybill"));
+    assert!(text.contains("王师傅"), "Chinese text survives: {text}");
+    assert!(text.contains("张*"));
+    assert!(text.contains("138******34"));
+    assert!(!text.contains("13812345634"));
+
+    let (status, bytes) = server
+        .send_raw(
+            Method::GET,
+            "/api/v1/records/export.csv?flag=late_sync&full=1",
+            Some(&server.supervisor),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let text = String::from_utf8(bytes).unwrap();
+    assert_eq!(text.lines().count(), 2, "{text}");
+    assert!(text.contains("13812345634") && text.contains("张三"));
+    let entries = audit::entries(&server.db).await.unwrap();
+    let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, vec!["export", "export_personal_data"]);
+    assert_eq!(entries[1].subject, "flag=late_sync");
+}
+
+#[tokio::test]
+async fn the_export_pages_through_more_rows_than_one_fetch() {
+    let server = TestServer::start().await;
+    server.sync((1..=150).map(fresh_record).collect()).await;
+    server.sync((151..=205).map(fresh_record).collect()).await;
+    let (status, bytes) = server
+        .send_raw(
+            Method::GET,
+            "/api/v1/records/export.csv",
+            Some(&server.supervisor),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let text = String::from_utf8(bytes).unwrap();
+    assert_eq!(text.lines().count(), 206);
+    let mut ids: Vec<&str> = text.lines().skip(1).map(|l| &l[..36]).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 205, "each record once");
+}
+
+#[tokio::test]
+async fn the_dashboard_counts_per_flag_courier_and_day() {
+    let server = TestServer::start().await;
+    server
+        .sync(vec![late_record(1), fresh_record(2), fresh_record(3)])
+        .await;
+    let (status, body) = server
+        .send(
+            Method::GET,
+            "/api/v1/dashboard",
+            Some(&server.supervisor),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let dashboard: Dashboard = serde_json::from_value(body).unwrap();
+    let late = dashboard
+        .per_flag
+        .iter()
+        .find(|c| c.flag == ComplianceFlag::LateSync)
+        .unwrap();
+    assert_eq!(late.records, 1);
+    assert_eq!(dashboard.per_courier.len(), 1);
+    assert_eq!(
+        (
+            dashboard.per_courier[0].records,
+            dashboard.per_courier[0].flagged
+        ),
+        (3, 1)
+    );
+    assert!(dashboard.per_day.len() >= 14);
+    assert_eq!(dashboard.per_day.iter().map(|d| d.records).sum::<u64>(), 3);
+    assert_eq!(dashboard.per_day.iter().map(|d| d.flagged).sum::<u64>(), 1);
+    let (status, _) = server
+        .send(
+            Method::GET,
+            "/api/v1/dashboard?from=10&to=5",
+            Some(&server.supervisor),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn permission_matrix_over_the_review_endpoints() {
+    let server = TestServer::start().await;
+    server.sync(vec![late_record(1)]).await;
+    let other = server.other_station_supervisor().await;
+    let id = Uuid::from_u128(1);
+    let reads = [
+        "/api/v1/records".to_string(),
+        format!("/api/v1/records/{id}"),
+        format!("/api/v1/records/{id}?full=1"),
+        "/api/v1/records/export.csv".to_string(),
+        "/api/v1/dashboard".to_string(),
+    ];
+    let note_uri = format!("/api/v1/records/{id}/notes");
+    let note_body = serde_json::json!({ "note": "看一下" }).to_string();
+    for uri in &reads {
+        let (status, _) = server.send(Method::GET, uri, None, None).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "anonymous {uri}");
+        let (status, _) = server
+            .send(Method::GET, uri, Some(&server.courier), None)
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "courier {uri}");
+        let (status, _) = server
+            .send(Method::GET, uri, Some(&server.supervisor), None)
+            .await;
+        assert_eq!(status, StatusCode::OK, "own supervisor {uri}");
+    }
+    for (token, expected) in [
+        (None, StatusCode::UNAUTHORIZED),
+        (Some(server.courier.as_str()), StatusCode::FORBIDDEN),
+        (Some(other.as_str()), StatusCode::NOT_FOUND),
+    ] {
+        let (status, _) = server
+            .send(Method::POST, &note_uri, token, Some(note_body.clone()))
+            .await;
+        assert_eq!(status, expected, "note as {token:?}");
+    }
+
+    // The other station's supervisor sees nothing of station A.
+    let (status, body) = server
+        .send(Method::GET, "/api/v1/records", Some(&other), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["records"].as_array().unwrap().len(), 0);
+    for uri in [
+        format!("/api/v1/records/{id}"),
+        format!("/api/v1/records/{id}?full=1"),
+    ] {
+        let (status, _) = server.send(Method::GET, &uri, Some(&other), None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{uri}");
+    }
+    let (_, bytes) = server
+        .send_raw(
+            Method::GET,
+            "/api/v1/records/export.csv?full=1",
+            Some(&other),
+            None,
+        )
+        .await;
+    assert_eq!(
+        String::from_utf8(bytes).unwrap().lines().count(),
+        1,
+        "header only"
+    );
+    let (_, body) = server
+        .send(Method::GET, "/api/v1/dashboard", Some(&other), None)
+        .await;
+    let dashboard: Dashboard = serde_json::from_value(body).unwrap();
+    assert!(dashboard.per_courier.is_empty());
+    assert!(dashboard.per_flag.iter().all(|c| c.records == 0));
+}
+
+/// Three audited actions, then the database's append-only triggers dropped, as someone with
+/// direct access to the file could.
+async fn tampered_server() -> TestServer {
+    let server = TestServer::start().await;
+    server.sync(vec![late_record(1)]).await;
+    for text in ["一", "二", "三"] {
+        let (status, _) = note(&server, 1, serde_json::json!({ "note": text })).await;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    assert_eq!(audit::verify(&server.db).await.unwrap(), Ok(3));
+    let (status, _) = server
+        .send_raw(
+            Method::GET,
+            "/api/v1/records/export.csv",
+            Some(&server.supervisor),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    // Tampering means going around the append-only triggers first.
+    let on_table = match server.db.backend {
+        doorstep_server::db::Backend::Sqlite => "",
+        doorstep_server::db::Backend::Postgres => " ON audit_log",
+    };
+    for trigger in ["audit_log_no_update", "audit_log_no_delete"] {
+        sqlx::query(&format!("DROP TRIGGER {trigger}{on_table}"))
+            .execute(&server.db.pool)
+            .await
+            .unwrap();
+    }
+    server
+}
+
+#[tokio::test]
+async fn the_audit_log_refuses_edits_through_the_database() {
+    let server = TestServer::start().await;
+    server.sync(vec![late_record(1)]).await;
+    note(&server, 1, serde_json::json!({ "note": "一" })).await;
+    let edit = sqlx::query("UPDATE audit_log SET detail = 'x'")
+        .execute(&server.db.pool)
+        .await;
+    assert!(edit.is_err());
+    let delete = sqlx::query("DELETE FROM audit_log")
+        .execute(&server.db.pool)
+        .await;
+    assert!(delete.is_err());
+}
+
+#[tokio::test]
+async fn audit_verify_names_an_edited_entry() {
+    let server = tampered_server().await;
+    sqlx::query("UPDATE audit_log SET detail = '改过' WHERE seq = 2")
+        .execute(&server.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        audit::verify(&server.db).await.unwrap(),
+        Err(ChainBreak::ContentChanged { seq: 2 })
+    );
+}
+
+#[tokio::test]
+async fn audit_verify_names_the_entry_after_a_deleted_one() {
+    let server = tampered_server().await;
+    sqlx::query("DELETE FROM audit_log WHERE seq = 2")
+        .execute(&server.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        audit::verify(&server.db).await.unwrap(),
+        Err(ChainBreak::LinkBroken {
+            seq: 3,
+            previous: 1
+        })
+    );
+}
+
+#[tokio::test]
+async fn audit_verify_names_a_reordered_pair() {
+    let server = tampered_server().await;
+    // Swap entries 2 and 3 by their sequence numbers.
+    for (from, to) in [(2, -1), (3, 2), (-1, 3)] {
+        sqlx::query("UPDATE audit_log SET seq = $1 WHERE seq = $2")
+            .bind(to)
+            .bind(from)
+            .execute(&server.db.pool)
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        audit::verify(&server.db).await.unwrap(),
+        Err(ChainBreak::LinkBroken {
+            seq: 2,
+            previous: 1
+        })
+    );
+}
+
+#[tokio::test]
+async fn the_review_endpoints_are_in_the_openapi_document() {
+    let server = TestServer::start().await;
+    let (_, doc) = server
+        .send(Method::GET, "/api/v1/openapi.json", None, None)
+        .await;
+    for path in [
+        "/records/{id}",
+        "/records/{id}/notes",
+        "/records/export.csv",
+        "/dashboard",
+    ] {
+        assert!(doc["paths"][path].is_object(), "{path} missing");
+    }
+    let params = doc["paths"]["/records"]["get"]["parameters"].to_string();
+    for name in [
+        "flag",
+        "waybill",
+        "captured_from",
+        "consent_channel",
+        "before",
+    ] {
+        assert!(
+            params.contains(&format!("\"{name}\"")),
+            "{name} missing: {params}"
+        );
+    }
+}

@@ -1,0 +1,100 @@
+//! The station's last 14 days: records and compliance rate per day, counts per flag and per
+//! courier.
+
+use crate::api::{self, ApiFailure};
+use crate::components::chart::{Bar, BarChart};
+use crate::i18n::{tr, use_lang, Key};
+use crate::session::use_session;
+use doorstep_core::api::{Dashboard, DAY_MS};
+use leptos::prelude::*;
+
+/// `MM-DD` of a Shanghai day number.
+fn day_label(day: i64) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64((day * DAY_MS) as f64));
+    format!("{:02}-{:02}", date.get_utc_month() + 1, date.get_utc_date())
+}
+
+#[component]
+pub fn DashboardView() -> impl IntoView {
+    let session = use_session();
+    let lang = use_lang();
+    let dashboard = RwSignal::new(None::<Dashboard>);
+    let error = RwSignal::new(None::<String>);
+    if let Some(token) = session
+        .0
+        .with_untracked(|s| s.as_ref().map(|s| s.token.clone()))
+    {
+        leptos::task::spawn_local(async move {
+            match api::dashboard(&token, lang.get_untracked()).await {
+                Ok(loaded) => dashboard.set(Some(loaded)),
+                Err(ApiFailure::Http { status: 401, .. }) => session.sign_out(),
+                Err(ApiFailure::Network) => {
+                    error.set(Some(Key::NetworkError.text(lang.get_untracked()).into()))
+                }
+                Err(ApiFailure::Http { message, .. }) => error.set(Some(message)),
+            }
+        });
+    }
+    view! {
+        <p class="field__error" role="alert">{move || error.get()}</p>
+        {move || dashboard.get().map(|d| view! { <DashboardBody dashboard=d/> })}
+    }
+}
+
+#[component]
+fn DashboardBody(dashboard: Dashboard) -> impl IntoView {
+    let lang = use_lang();
+    let days: Vec<Bar> = dashboard
+        .per_day
+        .iter()
+        .map(|d| Bar {
+            label: day_label(d.day),
+            value: d.records as f64,
+            highlight: d.flagged as f64,
+        })
+        .collect();
+    let rates: Vec<f64> = dashboard
+        .per_day
+        .iter()
+        .map(|d| d.compliance_permille() as f64 / 1000.0)
+        .collect();
+    let flags = dashboard.per_flag.clone();
+    view! {
+        <section class="card card--wide" data-testid="dashboard">
+            <h2>{tr(Key::PerDay)}</h2>
+            <p class="legend">
+                <span class="legend__swatch legend__swatch--all"></span>{tr(Key::RecordCount)}
+                <span class="legend__swatch legend__swatch--flagged"></span>{tr(Key::Flagged)}
+                <span class="legend__swatch legend__swatch--line"></span>{tr(Key::ComplianceRate)}
+            </p>
+            <BarChart bars=days line=rates title=Key::PerDay.text(lang.get_untracked()).to_string()/>
+            <h2>{tr(Key::PerFlag)}</h2>
+            <ul class="counts" data-testid="per-flag">
+                {flags.into_iter().map(|count| {
+                    let flag = count.flag;
+                    view! {
+                        <li data-flag=flag.code()>
+                            <span>{move || flag.label(lang.get())}</span>
+                            <strong>{count.records}</strong>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <h2>{tr(Key::PerCourier)}</h2>
+            <div class="table-scroll">
+                <table class="table">
+                    <thead><tr>
+                        <th scope="col">{tr(Key::Courier)}</th>
+                        <th scope="col">{tr(Key::RecordCount)}</th>
+                        <th scope="col">{tr(Key::Flagged)}</th>
+                    </tr></thead>
+                    <tbody>
+                        {dashboard.per_courier.into_iter().map(|c| view! {
+                            <tr><td>{c.courier}</td><td>{c.records}</td><td>{c.flagged}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,54 @@
+//! The supervisor's review of the station's synced records: a filtered list, one record's
+//! evidence with notes and reviews, and a dashboard. Personal data stays masked.
+
+mod dashboard;
+mod detail;
+mod list;
+
+use crate::i18n::{tr, Key};
+use crate::session::use_session;
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+use uuid::Uuid;
+
+#[component]
+pub fn SupervisorPage() -> impl IntoView {
+    let session = use_session();
+    move || match session.0.get() {
+        None => view! { <Redirect path="/login"/> }.into_any(),
+        Some(s) if s.is_courier() => {
+            view! { <p class="empty">{tr(Key::NotAllowedHere)}</p> }.into_any()
+        }
+        Some(_) => view! { <Review/> }.into_any(),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Records,
+    Dashboard,
+}
+
+/// The two tabs; the list stays mounted under an open record so its filter and pages survive.
+#[component]
+fn Review() -> impl IntoView {
+    let tab = RwSignal::new(Tab::Records);
+    let open = RwSignal::new(None::<Uuid>);
+    let tab_button = move |which: Tab, key: Key, test_id: &'static str| {
+        view! {
+            <button type="button" class="tabs__tab" data-testid=test_id
+                aria-pressed=move || (tab.get() == which).to_string()
+                on:click=move |_| tab.set(which)>{tr(key)}</button>
+        }
+    };
+    view! {
+        <nav class="tabs">
+            {tab_button(Tab::Records, Key::Records, "tab-records")}
+            {tab_button(Tab::Dashboard, Key::Dashboard, "tab-dashboard")}
+        </nav>
+        <Show when=move || tab.get() == Tab::Records fallback=|| view! { <dashboard::DashboardView/> }>
+            {move || open.get().map(|id| view! { <detail::RecordDetailPanel id=id open=open/> })}
+            <list::RecordList open=open/>
+        </Show>
+    }
+}
