@@ -231,8 +231,13 @@ pub struct RecordDetail {
     pub recipient: Option<MaskedRecipient>,
     /// The unmasked recipient, only when the supervisor asked with `full=1` (audited).
     pub full_recipient: Option<crate::Recipient>,
+    /// Delivery or pickup.
+    pub kind: crate::ParcelKind,
     /// The consent evidence of the current revision.
     pub consent: Option<Consent>,
+    /// The tariff script shown and the insurance answer (pickups and cash on delivery), naming
+    /// the table version it was priced with.
+    pub tariff: Option<crate::tariff::TariffDisclosure>,
     /// Device clock when the courier called the recipient.
     pub called_at: Option<Millis>,
     /// Device clock of the handover.

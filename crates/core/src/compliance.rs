@@ -2,11 +2,8 @@
 //! refused at sync by [`DeliveryRecord::violations`]; flags also catch records that are lawful but
 //! suspect (a late sync, many failed attempts, consent timing), so they are computed in full for
 //! every stored revision and kept beside it for filtering.
-//!
-//! Tariff disclosure for pickup and cash-on-delivery parcels is not flagged yet: the record does
-//! not carry a tariff disclosure on this branch.
 
-use crate::record::{ConsentDecision, DeliveryRecord, Millis, Outcome};
+use crate::record::{ConsentDecision, DeliveryRecord, Millis};
 use crate::Lang;
 use serde::{Deserialize, Serialize};
 
@@ -20,6 +17,9 @@ pub enum ComplianceFlag {
     ConsentAfterDelivery,
     /// A bulky, heavy or fresh parcel went to a locker or station without a call first.
     NoCallFirst,
+    /// A pickup or cash-on-delivery parcel changed hands without the tariff script shown and
+    /// the insurance question answered first.
+    NoTariffScript,
     /// More failed attempts than the station's policy allows.
     TooManyAttempts,
     /// The record reached the server long after it was captured.
@@ -27,10 +27,11 @@ pub enum ComplianceFlag {
 }
 
 impl ComplianceFlag {
-    pub const ALL: [ComplianceFlag; 5] = [
+    pub const ALL: [ComplianceFlag; 6] = [
         ComplianceFlag::NoConsent,
         ComplianceFlag::ConsentAfterDelivery,
         ComplianceFlag::NoCallFirst,
+        ComplianceFlag::NoTariffScript,
         ComplianceFlag::TooManyAttempts,
         ComplianceFlag::LateSync,
     ];
@@ -41,6 +42,7 @@ impl ComplianceFlag {
             ComplianceFlag::NoConsent => "no_consent",
             ComplianceFlag::ConsentAfterDelivery => "consent_after_delivery",
             ComplianceFlag::NoCallFirst => "no_call_first",
+            ComplianceFlag::NoTariffScript => "no_tariff_script",
             ComplianceFlag::TooManyAttempts => "too_many_attempts",
             ComplianceFlag::LateSync => "late_sync",
         }
@@ -59,6 +61,8 @@ impl ComplianceFlag {
             (ConsentAfterDelivery, Lang::En) => "Consent recorded after delivery",
             (NoCallFirst, Lang::Zh) => "大件/生鲜未先致电",
             (NoCallFirst, Lang::En) => "Bulky or fresh without a call first",
+            (NoTariffScript, Lang::Zh) => "揽收/代收货款未告知资费或未问保价",
+            (NoTariffScript, Lang::En) => "Pickup or COD without tariff script or insurance answer",
             (TooManyAttempts, Lang::Zh) => "投递失败次数过多",
             (TooManyAttempts, Lang::En) => "Too many failed attempts",
             (LateSync, Lang::Zh) => "记录超过 24 小时才同步",
@@ -102,7 +106,7 @@ pub fn flags(
         if accepted.is_none() {
             found.push(ComplianceFlag::NoConsent);
         }
-        if let (Some(consent), Some(done)) = (accepted, handed_over_at(record)) {
+        if let (Some(consent), Some(done)) = (accepted, record.handed_over_at()) {
             if consent.given_at > done {
                 found.push(ComplianceFlag::ConsentAfterDelivery);
             }
@@ -110,6 +114,9 @@ pub fn flags(
         if record.flags.needs_call_first() && record.called_at.is_none() {
             found.push(ComplianceFlag::NoCallFirst);
         }
+    }
+    if record.tariff_gap().is_some() {
+        found.push(ComplianceFlag::NoTariffScript);
     }
     if record.failed_attempts > policy.max_failed_attempts {
         found.push(ComplianceFlag::TooManyAttempts);
@@ -120,19 +127,13 @@ pub fn flags(
     found
 }
 
-/// When the parcel left the courier's hands, if it did.
-fn handed_over_at(record: &DeliveryRecord) -> Option<Millis> {
-    match record.outcome {
-        Some(Outcome::FailedAttempt { .. } | Outcome::Refused { .. }) | None => None,
-        Some(_) => record.outcome_at,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::record::tests::door_record;
-    use crate::record::{Consent, ConsentChannel, DeliveryMethod, Disclosure, ParcelFlags};
+    use crate::record::{
+        Consent, ConsentChannel, DeliveryMethod, Disclosure, Outcome, ParcelFlags, ParcelKind,
+    };
 
     const CAPTURED: Millis = 1_700_000_000_000;
     const HOUR: Millis = 60 * 60 * 1000;
@@ -211,6 +212,16 @@ mod tests {
             ..door_record()
         };
         assert!(flags_now(&door).is_empty(), "the door needs no call");
+    }
+
+    #[test]
+    fn a_pickup_without_the_tariff_script_is_flagged() {
+        let mut record = door_record();
+        record.kind = ParcelKind::Pickup;
+        assert!(flags_now(&record).is_empty(), "not collected yet");
+        record.outcome = Some(Outcome::PickedUp);
+        record.outcome_at = Some(CAPTURED);
+        assert_eq!(flags_now(&record), vec![ComplianceFlag::NoTariffScript]);
     }
 
     #[test]

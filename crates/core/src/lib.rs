@@ -13,9 +13,11 @@ pub mod phone;
 pub mod preference;
 pub mod record;
 pub mod sync;
+pub mod tariff;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod waybill;
+pub mod weight;
 
 pub use i18n::Lang;
 pub use record::{

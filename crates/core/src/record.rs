@@ -1,6 +1,7 @@
 //! The delivery record a courier captures at the doorstep, and the rules it must satisfy
 //! (《快递市场管理办法》 Art. 28; 《智能快件箱寄递服务管理办法》 Art. 22; Shanghai action plan task 3).
 
+use crate::tariff::TariffDisclosure;
 use crate::{Carrier, Lang, Waybill};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -141,6 +142,8 @@ pub struct Consent {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Outcome {
+    /// A pickup: the parcel was collected from the sender.
+    PickedUp,
     DeliveredToRecipient,
     /// Handed to a proxy the recipient named.
     DeliveredToProxy {
@@ -160,6 +163,7 @@ impl Outcome {
     /// Stable code used in storage, filters and exports.
     pub fn code(&self) -> &'static str {
         match self {
+            Outcome::PickedUp => "picked_up",
             Outcome::DeliveredToRecipient => "delivered_to_recipient",
             Outcome::DeliveredToProxy { .. } => "delivered_to_proxy",
             Outcome::PlacedInLocker => "placed_in_locker",
@@ -188,6 +192,9 @@ pub struct DeliveryRecord {
     pub called_at: Option<Millis>,
     pub outcome: Option<Outcome>,
     pub outcome_at: Option<Millis>,
+    /// The tariff and insurance script shown and answered: pickups and cash-on-delivery parcels.
+    #[serde(default)]
+    pub tariff: Option<TariffDisclosure>,
     /// Failed delivery attempts so far (each one a revision with a `FailedAttempt` outcome).
     #[serde(default)]
     pub failed_attempts: u32,
@@ -231,6 +238,14 @@ pub enum Violation {
     RecipientMissing,
     #[error("the recipient's mobile number is not a valid mainland mobile number")]
     InvalidPhone,
+    #[error("pickups and cash-on-delivery parcels need the tariff and insurance script first")]
+    TariffScriptMissing,
+    #[error("the customer has not answered whether to insure")]
+    InsuranceUnanswered,
+    #[error("the insurance answer was recorded after the handover")]
+    TariffAnsweredAfterHandover,
+    #[error("the recorded total is not the freight plus the premium")]
+    TariffDoesNotAddUp,
 }
 
 impl Violation {
@@ -272,6 +287,18 @@ impl Violation {
             (RecipientMissing, En) => "Enter the recipient's mobile number",
             (InvalidPhone, Zh) => "手机号应为 11 位大陆手机号码",
             (InvalidPhone, En) => "Enter an 11-digit mainland mobile number",
+            (TariffScriptMissing, Zh) => "揽收或代收货款须先告知资费并宣读保价话术",
+            (TariffScriptMissing, En) => {
+                "Pickups and cash-on-delivery parcels: tell the tariff and read the insurance script first"
+            }
+            (InsuranceUnanswered, Zh) => "请记录客户是否保价",
+            (InsuranceUnanswered, En) => "Record whether the customer insures the parcel",
+            (TariffAnsweredAfterHandover, Zh) => "保价答复晚于交接时间",
+            (TariffAnsweredAfterHandover, En) => {
+                "The insurance answer was recorded after the handover"
+            }
+            (TariffDoesNotAddUp, Zh) => "合计金额应等于运费加保价费",
+            (TariffDoesNotAddUp, En) => "The total must be the freight plus the premium",
         }
     }
 }
@@ -307,7 +334,49 @@ impl DeliveryRecord {
             self.check_consent(&mut found);
         }
         self.check_outcome(&mut found);
+        if self.tariff.as_ref().is_some_and(|t| !t.answer_adds_up()) {
+            found.push(Violation::TariffDoesNotAddUp);
+        }
+        found.extend(self.tariff_gap());
         found
+    }
+
+    /// Pickups and cash-on-delivery parcels need the tariff told and the insurance question asked
+    /// (Shanghai action plan task 2; Art. 26).
+    pub fn needs_tariff_script(&self) -> bool {
+        self.kind == ParcelKind::Pickup || self.flags.cash_on_delivery
+    }
+
+    /// When the parcel changed hands (delivered, or collected at a pickup), if it did.
+    pub fn handed_over_at(&self) -> Option<Millis> {
+        match self.outcome {
+            Some(Outcome::FailedAttempt { .. } | Outcome::Refused { .. }) | None => None,
+            Some(_) => self.outcome_at,
+        }
+    }
+
+    /// What the tariff disclosure lacks at the handover: a parcel that needs the script cannot
+    /// change hands before it was shown and answered.
+    pub fn tariff_gap(&self) -> Option<Violation> {
+        if !self.needs_tariff_script() || self.outcome.is_none() {
+            return None;
+        }
+        if matches!(
+            self.outcome,
+            Some(Outcome::FailedAttempt { .. } | Outcome::Refused { .. })
+        ) {
+            return None;
+        }
+        let Some(tariff) = &self.tariff else {
+            return Some(Violation::TariffScriptMissing);
+        };
+        let Some(answer) = &tariff.answer else {
+            return Some(Violation::InsuranceUnanswered);
+        };
+        match self.handed_over_at() {
+            Some(at) if answer.answered_at > at => Some(Violation::TariffAnsweredAfterHandover),
+            _ => None,
+        }
     }
 
     fn check_consent(&self, found: &mut Vec<Violation>) {
@@ -345,11 +414,17 @@ impl DeliveryRecord {
         let Some(outcome) = &self.outcome else {
             return;
         };
+        let delivery = self.kind == ParcelKind::Delivery;
         let fits = match outcome {
-            Outcome::PlacedInLocker => matches!(self.method, DeliveryMethod::Locker { .. }),
-            Outcome::LeftAtStation => matches!(self.method, DeliveryMethod::Station { .. }),
+            Outcome::PickedUp => !delivery && self.method == DeliveryMethod::Door,
+            Outcome::PlacedInLocker => {
+                delivery && matches!(self.method, DeliveryMethod::Locker { .. })
+            }
+            Outcome::LeftAtStation => {
+                delivery && matches!(self.method, DeliveryMethod::Station { .. })
+            }
             Outcome::DeliveredToRecipient | Outcome::DeliveredToProxy { .. } => {
-                self.method == DeliveryMethod::Door
+                delivery && self.method == DeliveryMethod::Door
             }
             Outcome::FailedAttempt { .. } | Outcome::Refused { .. } => true,
         };
@@ -548,6 +623,110 @@ pub(crate) mod tests {
         assert_eq!(record.violations(), vec![Violation::ReasonMissing]);
     }
 
+    fn cod_handed_over() -> DeliveryRecord {
+        DeliveryRecord {
+            flags: ParcelFlags {
+                cash_on_delivery: true,
+                ..Default::default()
+            },
+            outcome: Some(Outcome::DeliveredToRecipient),
+            outcome_at: Some(1_700_000_002_000),
+            ..door_record()
+        }
+    }
+
+    fn disclosure(answered_at: Option<Millis>) -> TariffDisclosure {
+        use crate::tariff::InsuranceAnswer;
+        TariffDisclosure {
+            table_version: "2026-11-sample".into(),
+            service: "standard".into(),
+            destination: "shanghai".into(),
+            weight_g: 1200,
+            dimensions_cm: None,
+            chargeable_g: 1500,
+            freight_fen: 1400,
+            script_shown_at: 1_700_000_001_000,
+            answer: answered_at.map(|at| InsuranceAnswer {
+                insured: true,
+                declared_fen: 80000,
+                premium_fen: 200,
+                total_fen: 1600,
+                answered_at: at,
+            }),
+        }
+    }
+
+    #[test]
+    fn cash_on_delivery_is_handed_over_only_after_the_script_is_answered() {
+        let bare = cod_handed_over();
+        assert_eq!(bare.violations(), vec![Violation::TariffScriptMissing]);
+        let shown = DeliveryRecord {
+            tariff: Some(disclosure(None)),
+            ..cod_handed_over()
+        };
+        assert_eq!(shown.violations(), vec![Violation::InsuranceUnanswered]);
+        let late = DeliveryRecord {
+            tariff: Some(disclosure(Some(1_700_000_003_000))),
+            ..cod_handed_over()
+        };
+        assert_eq!(
+            late.violations(),
+            vec![Violation::TariffAnsweredAfterHandover]
+        );
+        let answered = DeliveryRecord {
+            tariff: Some(disclosure(Some(1_700_000_001_500))),
+            ..cod_handed_over()
+        };
+        assert!(answered.violations().is_empty());
+        let not_yet = DeliveryRecord {
+            outcome: None,
+            outcome_at: None,
+            ..bare
+        };
+        assert!(not_yet.violations().is_empty(), "no handover yet");
+    }
+
+    #[test]
+    fn a_total_that_does_not_add_up_is_refused() {
+        let mut tariff = disclosure(Some(1_700_000_001_500));
+        tariff.answer.as_mut().unwrap().total_fen = 1500;
+        let record = DeliveryRecord {
+            tariff: Some(tariff),
+            ..cod_handed_over()
+        };
+        assert_eq!(record.violations(), vec![Violation::TariffDoesNotAddUp]);
+    }
+
+    #[test]
+    fn a_pickup_is_picked_up_at_the_door_after_the_script() {
+        let pickup = DeliveryRecord {
+            kind: ParcelKind::Pickup,
+            outcome: Some(Outcome::PickedUp),
+            outcome_at: Some(1_700_000_002_000),
+            ..door_record()
+        };
+        assert_eq!(pickup.violations(), vec![Violation::TariffScriptMissing]);
+        let answered = DeliveryRecord {
+            tariff: Some(disclosure(Some(1_700_000_001_500))),
+            ..pickup.clone()
+        };
+        assert!(answered.violations().is_empty());
+        let delivered = DeliveryRecord {
+            outcome: Some(Outcome::DeliveredToRecipient),
+            ..answered.clone()
+        };
+        assert_eq!(delivered.violations(), vec![Violation::OutcomeMismatch]);
+        let picked_up_delivery = DeliveryRecord {
+            outcome: Some(Outcome::PickedUp),
+            outcome_at: Some(1),
+            ..door_record()
+        };
+        assert_eq!(
+            picked_up_delivery.violations(),
+            vec![Violation::OutcomeMismatch]
+        );
+    }
+
     #[test]
     fn every_violation_has_both_languages() {
         use Violation::*;
@@ -564,6 +743,12 @@ pub(crate) mod tests {
             ReasonMissing,
             ConsentAfterDelivery,
             BadRevision,
+            RecipientMissing,
+            InvalidPhone,
+            TariffScriptMissing,
+            InsuranceUnanswered,
+            TariffAnsweredAfterHandover,
+            TariffDoesNotAddUp,
         ] {
             assert!(!v.message(Lang::Zh).is_empty());
             assert_ne!(v.message(Lang::Zh), v.message(Lang::En));

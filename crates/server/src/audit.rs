@@ -14,6 +14,7 @@ pub enum Action {
     ViewPersonalData,
     Export,
     ExportPersonalData,
+    TariffUpload,
 }
 
 impl Action {
@@ -24,6 +25,7 @@ impl Action {
             Action::ViewPersonalData => "view_personal_data",
             Action::Export => "export",
             Action::ExportPersonalData => "export_personal_data",
+            Action::TariffUpload => "tariff_upload",
         }
     }
 }

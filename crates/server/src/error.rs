@@ -11,6 +11,13 @@ use utoipa::ToSchema;
 pub enum ApiError {
     #[error("{message}")]
     BadRequest { code: &'static str, message: String },
+    /// Well-formed JSON that breaks the rules, with each problem at its field.
+    #[error("{message}")]
+    Unprocessable {
+        code: &'static str,
+        message: String,
+        details: Vec<FieldProblem>,
+    },
     #[error("sign in first")]
     Unauthorized,
     #[error("wrong username or password")]
@@ -41,6 +48,16 @@ pub struct ErrorDetail {
     pub code: String,
     /// A sentence for a person.
     pub message: String,
+    /// One entry per field at fault, when the request broke rules field by field.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<FieldProblem>,
+}
+
+/// A problem at one field, named by its JSON path, e.g. `carriers[0].insurance.bands[1].above_fen`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FieldProblem {
+    pub field: String,
+    pub message: String,
 }
 
 impl ApiError {
@@ -54,6 +71,7 @@ impl ApiError {
     fn status_and_code(&self) -> (StatusCode, &'static str) {
         match self {
             ApiError::BadRequest { code, .. } => (StatusCode::BAD_REQUEST, code),
+            ApiError::Unprocessable { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, code),
             ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
             ApiError::WrongCredentials => (StatusCode::UNAUTHORIZED, "wrong_credentials"),
             ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
@@ -74,10 +92,16 @@ impl IntoResponse for ApiError {
         if let ApiError::Internal(source) = &self {
             tracing::error!(error = %source, "request failed");
         }
+        let message = self.to_string();
+        let details = match self {
+            ApiError::Unprocessable { details, .. } => details,
+            _ => Vec::new(),
+        };
         let body = ErrorBody {
             error: ErrorDetail {
                 code: code.to_string(),
-                message: self.to_string(),
+                message,
+                details,
             },
         };
         (status, axum::Json(body)).into_response()

@@ -62,6 +62,12 @@ pub fn app(state: AppState) -> Router {
         .routes(routes!(routes::records::add_note))
         .routes(routes!(routes::records::export_csv))
         .routes(routes!(routes::dashboard::dashboard))
+        .routes(routes!(
+            routes::tariffs::current_table,
+            routes::tariffs::upload
+        ))
+        .routes(routes!(routes::tariffs::versions))
+        .routes(routes!(routes::tariffs::version))
         .split_for_parts();
     let openapi = Arc::new(openapi);
     let api = api

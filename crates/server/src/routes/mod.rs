@@ -5,3 +5,4 @@ pub mod dashboard;
 pub mod health;
 pub mod records;
 pub mod sync;
+pub mod tariffs;
