@@ -6,6 +6,7 @@ use doorstep_core::api::{
     RecordPage,
 };
 use doorstep_core::sync::{SyncRequest, SyncResponse};
+use doorstep_core::tariff::TariffTable;
 use doorstep_core::Lang;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -60,10 +61,25 @@ async fn call<T: DeserializeOwned>(
     body: Option<String>,
     lang: Lang,
 ) -> Result<T, ApiFailure> {
+    call_with(method, path, token, body, lang, &[]).await
+}
+
+/// [`call`] with extra request headers (e.g. `If-None-Match`).
+async fn call_with<T: DeserializeOwned>(
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<String>,
+    lang: Lang,
+    extra_headers: &[(&str, &str)],
+) -> Result<T, ApiFailure> {
     let init = web_sys::RequestInit::new();
     init.set_method(method);
     let headers = web_sys::Headers::new().map_err(|_| ApiFailure::Network)?;
     let _ = headers.set("Accept", "application/json");
+    for (name, value) in extra_headers {
+        let _ = headers.set(name, value);
+    }
     let _ = headers.set("Accept-Language", lang.tag());
     if let Some(token) = token {
         let _ = headers.set("Authorization", &format!("Bearer {token}"));
@@ -120,6 +136,29 @@ pub async fn logout(token: &str, lang: Lang) -> Result<(), ApiFailure> {
 /// Sends an already-serialised [`SyncRequest`], so the caller can measure and split batches.
 pub async fn sync_raw(token: &str, body: String, lang: Lang) -> Result<SyncResponse, ApiFailure> {
     call("POST", "/api/v1/sync", Some(token), Some(body), lang).await
+}
+
+/// The station's current tariff table, or `None` while `held_version` is still current (304).
+pub async fn tariffs(
+    token: &str,
+    held_version: &str,
+    lang: Lang,
+) -> Result<Option<TariffTable>, ApiFailure> {
+    let etag = format!("\"{held_version}\"");
+    let result = call_with(
+        "GET",
+        "/api/v1/tariffs",
+        Some(token),
+        None,
+        lang,
+        &[("If-None-Match", &etag)],
+    )
+    .await;
+    match result {
+        Ok(table) => Ok(Some(table)),
+        Err(ApiFailure::Http { status: 304, .. }) => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 pub fn sync_body(request: &SyncRequest) -> String {

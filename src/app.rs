@@ -15,7 +15,9 @@ pub fn App() -> impl IntoView {
     let session = CurrentSession::load();
     provide_context(language);
     provide_context(session);
-    let device = Device::new(session, language.0);
+    let tariffs = crate::tariffs::Tariffs::load();
+    provide_context(tariffs);
+    let device = Device::new(session, language.0, tariffs);
     provide_context(device);
     device.start();
     provide_context(AppUpdate::register());

@@ -37,10 +37,15 @@ pub struct Device {
     retry_generation: StoredValue<u64>,
     session: CurrentSession,
     lang: RwSignal<Lang>,
+    tariffs: crate::tariffs::Tariffs,
 }
 
 impl Device {
-    pub fn new(session: CurrentSession, lang: RwSignal<Lang>) -> Device {
+    pub fn new(
+        session: CurrentSession,
+        lang: RwSignal<Lang>,
+        tariffs: crate::tariffs::Tariffs,
+    ) -> Device {
         Device {
             outbox: StoredValue::new_local(None),
             book: StoredValue::new_local(None),
@@ -53,6 +58,7 @@ impl Device {
             retry_generation: StoredValue::new(0),
             session,
             lang,
+            tariffs,
         }
     }
 
@@ -176,6 +182,8 @@ impl Device {
                 SyncOutcome::Done => {
                     self.failures.set_value(0);
                     self.status.set(SyncStatus::Idle);
+                    // Reachable: a good moment to check for a newer tariff table.
+                    self.tariffs.refresh(&token, lang).await;
                 }
                 SyncOutcome::Unreachable => {
                     self.status.set(SyncStatus::Offline);

@@ -13,5 +13,6 @@ pub mod storage;
 pub mod sw;
 pub mod sync;
 pub mod sync_lock;
+pub mod tariffs;
 
 pub use app::App;

@@ -403,6 +403,107 @@ async fn the_courier_screen_fits_a_360_px_phone_and_speaks_english_on_request() 
     browser.close().await;
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cod_parcel_is_handed_over_only_after_the_tariff_script_is_answered() {
+    const COD_WAYBILL: &str = "SF7234567890123";
+    let (server, credentials, browser) = courier_signed_in(Browser::start().await).await;
+
+    browser.fill("input[name=waybill]", COD_WAYBILL).await;
+    fill_recipient(&browser, PHONE).await;
+    browser.click("input[name=cash_on_delivery]").await;
+    browser
+        .select_value("select[name=outcome]", "delivered_to_recipient")
+        .await;
+    browser.click("[data-testid=save]").await;
+    browser
+        .wait_for_text(
+            "[data-testid=rule-errors]",
+            "揽收或代收货款须先告知资费并宣读保价话术",
+        )
+        .await;
+
+    // The quote from the cached table (the built-in sample, labelled as such).
+    let version = browser.text("[data-testid=tariff-version]").await;
+    assert!(
+        version.contains("2026-11-sample") && version.contains("示例数据"),
+        "{version}"
+    );
+    browser
+        .select_value("select[name=tariff_service]", "standard")
+        .await;
+    browser
+        .select_value("select[name=tariff_destination]", "zhejiang")
+        .await;
+    browser.fill("input[name=tariff_weight]", "2.3").await;
+    browser.wait_for("[data-testid=tariff-quote]").await;
+    let quote = browser.text("[data-testid=tariff-quote]").await;
+    assert!(
+        quote.contains("计费重量 2.5 kg") && quote.contains("运费 ¥22.00"),
+        "{quote}"
+    );
+
+    browser.click("[data-testid=show-script]").await;
+    browser.wait_for("[data-testid=tariff-script]").await;
+    let script = browser.text("[data-testid=tariff-script]").await;
+    assert!(
+        script.contains("计费重量 2.5 公斤") && script.contains("验视"),
+        "{script}"
+    );
+    browser.click("[data-testid=save]").await;
+    browser
+        .wait_for_text("[data-testid=rule-errors]", "请记录客户是否保价")
+        .await;
+
+    browser.click("input[name=insured][value=yes]").await;
+    browser.fill("input[name=declared_value]", "800").await;
+    browser
+        .wait_for_text(
+            "[data-testid=tariff-total]",
+            "运费 ¥22.00 + 保价费 ¥2.00 = 合计 ¥24.00",
+        )
+        .await;
+    browser.screenshot("courier-tariff-script").await;
+    browser.click("[data-testid=save]").await;
+    browser
+        .wait_for_text("[data-testid=saved]", "已保存到本机")
+        .await;
+    browser
+        .wait_for_text(
+            &format!("li[data-waybill={COD_WAYBILL}] [data-testid=state]"),
+            "已同步",
+        )
+        .await;
+
+    // The answer reached the server as evidence on the record.
+    let supervisor = server
+        .token("supervisor", &credentials.supervisor_password)
+        .await;
+    let records = server.records(&supervisor).await;
+    let id = records
+        .iter()
+        .find(|r| r["waybill"] == COD_WAYBILL)
+        .and_then(|r| r["id"].as_str())
+        .expect("the COD record is on the server")
+        .to_string();
+    let detail: serde_json::Value = reqwest::Client::new()
+        .get(server.url(&format!("/api/v1/records/{id}")))
+        .bearer_auth(&supervisor)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let tariff = &detail["tariff"];
+    assert_eq!(tariff["table_version"], "2026-11-sample");
+    assert_eq!(tariff["freight_fen"], 2200);
+    assert_eq!(tariff["answer"]["insured"], true);
+    assert_eq!(tariff["answer"]["declared_fen"], 80000);
+    assert_eq!(tariff["answer"]["premium_fen"], 200);
+    assert_eq!(tariff["answer"]["total_fen"], 2400);
+    browser.close().await;
+}
+
 /// A delivery record as the courier app would sync it, captured `age_ms` ago.
 fn synced_record(n: u128, waybill: &str, age_ms: i64) -> doorstep_core::DeliveryRecord {
     let captured_at = std::time::SystemTime::now()

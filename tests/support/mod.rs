@@ -297,6 +297,18 @@ impl Browser {
         .await;
     }
 
+    /// The visible text of the first element matching `css`, once it exists.
+    pub async fn text(&self, css: &str) -> String {
+        self.wait_for(css).await;
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap_or_default()
+    }
+
     /// The visible text of the whole page.
     pub async fn page_text(&self) -> String {
         self.client

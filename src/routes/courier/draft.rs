@@ -1,9 +1,11 @@
 //! The parcel form as typed, saved on every keystroke so a reload or a crash loses nothing, and
 //! turned into a [`DeliveryRecord`] only through the core rules.
 
+use super::quote::{TariffDraft, TariffErrors};
 use doorstep_core::money::parse_yuan;
 use doorstep_core::phone::{parse_mobile, PhoneError};
 use doorstep_core::preference::{recipient_key, StandingPreference, Wish};
+use doorstep_core::tariff::TariffTable;
 use doorstep_core::{
     Address, Carrier, Consent, ConsentChannel, ConsentDecision, DeliveryMethod, DeliveryRecord,
     Disclosure, Outcome, ParcelFlags, ParcelKind, Recipient, Violation, Waybill, WaybillError,
@@ -24,6 +26,8 @@ pub struct Editing {
 #[serde(default)]
 pub struct Draft {
     pub editing: Option<Editing>,
+    /// `delivery` or `pickup`.
+    pub kind: String,
     pub waybill: String,
     /// Carrier code; empty until detected or chosen.
     pub carrier: String,
@@ -54,12 +58,15 @@ pub struct Draft {
     pub outcome: String,
     /// The proxy's name, or the reason of a failed attempt or refusal.
     pub outcome_note: String,
+    /// Pickups and cash-on-delivery parcels: the tariff step.
+    pub tariff: TariffDraft,
 }
 
 impl Default for Draft {
     fn default() -> Self {
         Draft {
             editing: None,
+            kind: "delivery".into(),
             waybill: String::new(),
             carrier: String::new(),
             name: String::new(),
@@ -81,6 +88,7 @@ impl Default for Draft {
             overtime_fee: "0".into(),
             outcome: String::new(),
             outcome_note: String::new(),
+            tariff: TariffDraft::default(),
         }
     }
 }
@@ -92,6 +100,7 @@ pub struct DraftErrors {
     pub carrier: bool,
     pub phone: Option<PhoneError>,
     pub fee: bool,
+    pub tariff: TariffErrors,
     pub rules: Vec<Violation>,
 }
 
@@ -101,6 +110,7 @@ impl DraftErrors {
             && !self.carrier
             && self.phone.is_none()
             && !self.fee
+            && self.tariff.is_empty()
             && self.rules.is_empty()
     }
 }
@@ -152,6 +162,26 @@ impl Draft {
         self
     }
 
+    /// A pickup is collected at the sender's door: no locker, no station, no delivery outcome.
+    pub fn with_kind(mut self, kind: &str) -> Draft {
+        if kind != self.kind {
+            self.kind = kind.to_string();
+            self.method = "door".into();
+            self.consent_given = false;
+            self.outcome.clear();
+        }
+        self
+    }
+
+    pub fn is_pickup(&self) -> bool {
+        self.kind == "pickup"
+    }
+
+    /// Pickups and cash-on-delivery parcels: tell the tariff and ask about insurance.
+    pub fn needs_tariff(&self) -> bool {
+        self.is_pickup() || self.flags.cash_on_delivery
+    }
+
     /// Whether the courier must call before anything but the door.
     pub fn call_pending(&self) -> bool {
         self.flags.needs_call_first() && self.called_at.is_none()
@@ -182,6 +212,13 @@ impl Draft {
             draft.name = r.name.clone().unwrap_or_default();
             draft.phone = r.phone.clone();
             draft.address = r.address.clone();
+        }
+        draft.kind = match record.kind {
+            ParcelKind::Pickup => "pickup".into(),
+            ParcelKind::Delivery => "delivery".into(),
+        };
+        if let Some(disclosure) = &record.tariff {
+            draft.tariff = TariffDraft::from_disclosure(disclosure);
         }
         draft.flags = record.flags;
         draft.called_at = record.called_at;
@@ -312,6 +349,7 @@ impl Draft {
     fn outcome(&self) -> Option<Outcome> {
         let note = self.outcome_note.trim().to_string();
         Some(match self.outcome.as_str() {
+            "picked_up" => Outcome::PickedUp,
             "delivered_to_recipient" => Outcome::DeliveredToRecipient,
             "delivered_to_proxy" => Outcome::DeliveredToProxy { proxy: note },
             "placed_in_locker" => Outcome::PlacedInLocker,
@@ -323,7 +361,11 @@ impl Draft {
     }
 
     /// The record this draft describes, or every reason it cannot be saved yet.
-    pub fn to_record(&self, now: i64) -> Result<DeliveryRecord, DraftErrors> {
+    pub fn to_record(
+        &self,
+        now: i64,
+        tariffs: &TariffTable,
+    ) -> Result<DeliveryRecord, DraftErrors> {
         let mut errors = DraftErrors::default();
         let waybill = Waybill::parse(&self.waybill)
             .map_err(|e| errors.waybill = Some(e))
@@ -335,7 +377,18 @@ impl Draft {
             .ok();
         let method = self.method();
         errors.fee = method.needs_consent() && parse_yuan(&self.overtime_fee).is_none();
-        let (Some(waybill), Some(carrier), Some(phone)) = (waybill, carrier, phone) else {
+        let tariff = if self.needs_tariff() {
+            self.tariff
+                .disclosure(tariffs, carrier, self.flags)
+                .map_err(|e| errors.tariff = e)
+                .ok()
+                .flatten()
+        } else {
+            None
+        };
+        let (Some(waybill), Some(carrier), Some(phone), true) =
+            (waybill, carrier, phone, errors.tariff.is_empty())
+        else {
             return Err(errors);
         };
         let outcome = self.outcome();
@@ -345,7 +398,11 @@ impl Draft {
         let record = DeliveryRecord {
             id: self.editing.as_ref().map_or_else(Uuid::new_v4, |e| e.id),
             revision: self.editing.as_ref().map_or(1, |e| e.revision + 1),
-            kind: ParcelKind::Delivery,
+            kind: if self.is_pickup() {
+                ParcelKind::Pickup
+            } else {
+                ParcelKind::Delivery
+            },
             waybill,
             carrier,
             recipient: Some(Recipient {
@@ -359,6 +416,7 @@ impl Draft {
             called_at: self.called_at,
             outcome_at: outcome.as_ref().map(|_| now),
             outcome,
+            tariff,
             failed_attempts: failed_before + failed_now,
             captured_at: self.editing.as_ref().map_or(now, |e| e.captured_at),
             revised_at: now,
@@ -384,6 +442,7 @@ fn channel_code(channel: ConsentChannel) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use doorstep_core::tariff::sample;
 
     fn filled() -> Draft {
         let mut draft = Draft::default().with_waybill("SF1234567890123".into());
@@ -415,13 +474,13 @@ mod tests {
 
     #[test]
     fn a_door_delivery_needs_waybill_carrier_and_phone() {
-        let record = filled().to_record(1).unwrap();
+        let record = filled().to_record(1, &sample()).unwrap();
         assert_eq!(record.method, DeliveryMethod::Door);
         assert_eq!(record.recipient.unwrap().phone, "13812345634");
         let mut no_phone = filled();
         no_phone.phone = "123".into();
         assert_eq!(
-            no_phone.to_record(1).unwrap_err().phone,
+            no_phone.to_record(1, &sample()).unwrap_err().phone,
             Some(PhoneError::Length)
         );
     }
@@ -431,12 +490,12 @@ mod tests {
         let mut draft = filled();
         to_locker(&mut draft);
         assert_eq!(
-            draft.to_record(1).unwrap_err().rules,
+            draft.to_record(1, &sample()).unwrap_err().rules,
             vec![Violation::NoConsent]
         );
         draft.consent_given = true;
         draft.consent_at = Some(1);
-        assert!(draft.to_record(1).is_ok());
+        assert!(draft.to_record(1, &sample()).is_ok());
     }
 
     #[test]
@@ -444,7 +503,7 @@ mod tests {
         let mut draft = filled();
         draft.refused = Some("locker".into());
         draft.consent_at = Some(1);
-        let record = draft.to_record(2).unwrap();
+        let record = draft.to_record(2, &sample()).unwrap();
         assert_eq!(record.method, DeliveryMethod::Door);
         assert_eq!(record.consent.unwrap().decision, ConsentDecision::Refused);
     }
@@ -463,11 +522,11 @@ mod tests {
         draft.consent_given = true;
         draft.consent_at = Some(1);
         assert_eq!(
-            draft.to_record(1).unwrap_err().rules,
+            draft.to_record(1, &sample()).unwrap_err().rules,
             vec![Violation::NoCallBeforeLocker]
         );
         draft.called_at = Some(1);
-        assert!(draft.to_record(2).is_ok());
+        assert!(draft.to_record(2, &sample()).is_ok());
     }
 
     #[test]
@@ -487,7 +546,7 @@ mod tests {
         assert_eq!(next.recipient_key("salt"), Some(key));
         next.apply_preference(&preference, 6);
         next.locker_compartment = "7".into();
-        let record = next.to_record(7).unwrap();
+        let record = next.to_record(7, &sample()).unwrap();
         let consent = record.consent.unwrap();
         assert_eq!(consent.channel, ConsentChannel::StandingPreference);
         assert_eq!(consent.preference_id, Some(preference.id));
@@ -495,11 +554,11 @@ mod tests {
 
     #[test]
     fn editing_makes_the_next_revision_and_counts_failed_attempts() {
-        let first = filled().to_record(1).unwrap();
+        let first = filled().to_record(1, &sample()).unwrap();
         let mut draft = Draft::from_record(&first);
         draft.outcome = "failed_attempt".into();
         draft.outcome_note = "无人在家".into();
-        let second = draft.to_record(2).unwrap();
+        let second = draft.to_record(2, &sample()).unwrap();
         assert_eq!(
             (second.id, second.revision, second.failed_attempts),
             (first.id, 2, 1)
@@ -513,6 +572,50 @@ mod tests {
     fn an_unknown_number_asks_for_the_carrier() {
         let mut draft = filled().with_waybill("773123456789012".into());
         draft.carrier.clear();
-        assert!(draft.to_record(1).unwrap_err().carrier);
+        assert!(draft.to_record(1, &sample()).unwrap_err().carrier);
+    }
+
+    #[test]
+    fn a_cod_parcel_is_handed_over_only_after_the_script_is_answered() {
+        use super::super::quote::ScriptShown;
+        let table = sample();
+        let mut draft = filled();
+        draft.flags.cash_on_delivery = true;
+        draft.outcome = "delivered_to_recipient".into();
+        assert_eq!(
+            draft.to_record(5, &table).unwrap_err().rules,
+            vec![Violation::TariffScriptMissing]
+        );
+        draft.tariff.service = "standard".into();
+        draft.tariff.destination = "shanghai".into();
+        draft.tariff.weight = "1.2".into();
+        draft.tariff.shown = Some(ScriptShown {
+            version: table.version.clone(),
+            at: 2,
+        });
+        assert_eq!(
+            draft.to_record(5, &table).unwrap_err().rules,
+            vec![Violation::InsuranceUnanswered]
+        );
+        draft.tariff.insured = Some(false);
+        draft.tariff.answered_at = Some(3);
+        let record = draft.to_record(5, &table).unwrap();
+        let answer = record.tariff.unwrap().answer.unwrap();
+        assert!(!answer.insured);
+        assert_eq!(answer.total_fen, 1400, "SF standard in Shanghai: 1.5 kg");
+    }
+
+    #[test]
+    fn a_pickup_is_collected_at_the_door() {
+        let mut draft = filled();
+        to_locker(&mut draft);
+        let mut draft = draft.with_kind("pickup");
+        assert_eq!(draft.method, "door");
+        assert!(draft.needs_tariff());
+        draft.outcome = "picked_up".into();
+        assert_eq!(
+            draft.to_record(1, &sample()).unwrap_err().rules,
+            vec![Violation::TariffScriptMissing]
+        );
     }
 }

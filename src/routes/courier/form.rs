@@ -1,11 +1,13 @@
 //! The parcel form: waybill, recipient, parcel flags, delivery method with consent, outcome.
 
 use super::draft::{Draft, DraftErrors};
+use super::tariff_step::TariffStep;
 use crate::clock::{local_time, now_ms};
 use crate::components::scanner::ScanButton;
 use crate::device::use_device;
 use crate::i18n::{tr, use_lang, Key};
 use crate::session::use_session;
+use crate::tariffs::use_tariffs;
 use doorstep_core::masking::mask_phone;
 use doorstep_core::phone::parse_mobile;
 use doorstep_core::preference::active_for;
@@ -58,6 +60,7 @@ fn flag_box(
 pub fn ParcelForm(draft: RwSignal<Draft>) -> impl IntoView {
     let device = use_device();
     let session = use_session();
+    let tariffs = use_tariffs();
     let lang = use_lang();
     let errors = RwSignal::new(DraftErrors::default());
     let saved = RwSignal::new(false);
@@ -87,7 +90,10 @@ pub fn ParcelForm(draft: RwSignal<Draft>) -> impl IntoView {
         save_error.set(None);
         let now = now_ms();
         let current = draft.get_untracked();
-        let record = match current.to_record(now) {
+        let record = match tariffs
+            .table
+            .with_untracked(|table| current.to_record(now, table))
+        {
             Ok(record) => record,
             Err(found) => {
                 errors.set(found);
@@ -132,6 +138,16 @@ pub fn ParcelForm(draft: RwSignal<Draft>) -> impl IntoView {
         })
     };
     let masked_phone = move || draft.with(|d| parse_mobile(&d.phone).ok().map(|p| mask_phone(&p)));
+    let kind_radio = move |code: &'static str, key: Key| {
+        view! {
+            <label class="choice">
+                <input type="radio" name="kind" value=code
+                    prop:checked=move || draft.with(|d| d.kind == code)
+                    on:change=move |_| draft.update(|d| *d = std::mem::take(d).with_kind(code)) />
+                <span>{tr(key)}</span>
+            </label>
+        }
+    };
     let method_radio = move |code: &'static str, key: Key| {
         view! {
             <label class="choice">
@@ -153,6 +169,13 @@ pub fn ParcelForm(draft: RwSignal<Draft>) -> impl IntoView {
                     </button>
                 </p>
             </Show>
+            <fieldset class="field">
+                <legend class="field__label">{tr(Key::Kind)}</legend>
+                <div class="choices choices--2">
+                    {kind_radio("delivery", Key::KindDelivery)}
+                    {kind_radio("pickup", Key::KindPickup)}
+                </div>
+            </fieldset>
             <label class="field">
                 <span class="field__label">{tr(Key::Waybill)}</span>
                 <input name="waybill" autocomplete="off" autocapitalize="characters"
@@ -183,7 +206,9 @@ pub fn ParcelForm(draft: RwSignal<Draft>) -> impl IntoView {
             </label>
 
             <fieldset class="field group">
-                <legend class="field__label">{tr(Key::Recipient)}</legend>
+                <legend class="field__label">
+                    {move || if draft.with(Draft::is_pickup) { Key::Sender.text(lang.get()) } else { Key::Recipient.text(lang.get()) }}
+                </legend>
                 <label class="field">
                     <span class="field__label">{tr(Key::Phone)}</span>
                     <input name="phone" type="tel" inputmode="tel" autocomplete="off"
@@ -258,6 +283,11 @@ pub fn ParcelForm(draft: RwSignal<Draft>) -> impl IntoView {
                 </div>
             </Show>
 
+            <Show when=move || draft.with(Draft::needs_tariff)>
+                <TariffStep draft=draft errors=errors/>
+            </Show>
+
+            <Show when=move || !draft.with(Draft::is_pickup)>
             <fieldset class="field">
                 <legend class="field__label">{tr(Key::Method)}</legend>
                 <div class="choices">
@@ -266,6 +296,7 @@ pub fn ParcelForm(draft: RwSignal<Draft>) -> impl IntoView {
                     {method_radio("station", Key::Station)}
                 </div>
             </fieldset>
+            </Show>
             <Show when=move || draft.with(|d| d.refused.is_some())>
                 <p class="notice notice--warn" role="status" data-testid="refused">{tr(Key::RefusedNote)}</p>
             </Show>
@@ -378,16 +409,25 @@ fn OutcomeSection(draft: RwSignal<Draft>) -> impl IntoView {
         }
     };
     let lang = use_lang();
+    let pickup = move || draft.with(Draft::is_pickup);
     view! {
         <label class="field">
             <span class="field__label">{tr(Key::Outcome)}</span>
             <select name="outcome" prop:value=move || draft.with(|d| d.outcome.clone())
                 on:change=move |ev| { let v = event_target_value(&ev); draft.update(|d| d.outcome = v) }>
                 <option value="">{tr(Key::OutcomeNone)}</option>
-                <option value="delivered_to_recipient">{tr(Key::DeliveredToRecipient)}</option>
-                <option value="delivered_to_proxy">{tr(Key::DeliveredToProxy)}</option>
-                <option value="placed_in_locker">{tr(Key::PlacedInLocker)}</option>
-                <option value="left_at_station">{tr(Key::LeftAtStation)}</option>
+                {move || if pickup() {
+                    view! {
+                        <option value="picked_up">{tr(Key::PickedUp)}</option>
+                    }.into_any()
+                } else {
+                    view! {
+                        <option value="delivered_to_recipient">{tr(Key::DeliveredToRecipient)}</option>
+                        <option value="delivered_to_proxy">{tr(Key::DeliveredToProxy)}</option>
+                        <option value="placed_in_locker">{tr(Key::PlacedInLocker)}</option>
+                        <option value="left_at_station">{tr(Key::LeftAtStation)}</option>
+                    }.into_any()
+                }}
                 <option value="failed_attempt">{tr(Key::FailedAttempt)}</option>
                 <option value="refused">{tr(Key::RefusedParcel)}</option>
             </select>

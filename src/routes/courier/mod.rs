@@ -3,6 +3,8 @@
 mod draft;
 mod form;
 mod list;
+mod quote;
+mod tariff_step;
 
 use crate::session::use_session;
 pub use draft::{Draft, DraftErrors};

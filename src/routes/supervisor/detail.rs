@@ -117,8 +117,10 @@ fn DetailBody(detail: RecordDetail) -> impl IntoView {
     });
     let method = summary.method.clone();
     let consent = detail.consent.clone();
+    let pickup = detail.kind == doorstep_core::ParcelKind::Pickup;
     view! {
         <dl class="detail__facts">
+            <dt>{tr(Key::Kind)}</dt><dd>{tr(if pickup { Key::KindPickup } else { Key::KindDelivery })}</dd>
             <dt>{tr(Key::Courier)}</dt><dd>{summary.courier.clone()}</dd>
             <dt>{tr(Key::Recipient)}</dt><dd data-testid="detail-recipient">{recipient}</dd>
             <dt>{tr(Key::Method)}</dt><dd>{move || method_label(&method, lang.get())}</dd>
@@ -144,6 +146,7 @@ fn DetailBody(detail: RecordDetail) -> impl IntoView {
                 }.into_any()
             }
         }}
+        {detail.tariff.clone().map(|t| view! { <TariffEvidence tariff=t/> })}
         <h3>{tr(Key::Flag)}</h3>
         <ul class="detail__flags" data-testid="flags">
             {detail.flags.is_empty().then(|| view! { <li class="empty">{tr(Key::NoFlags)}</li> })}
@@ -200,5 +203,42 @@ fn DetailBody(detail: RecordDetail) -> impl IntoView {
                 }
             }).collect_view()}
         </ul>
+    }
+}
+
+/// What the courier disclosed of the tariff and what the customer answered, with the table
+/// version the price came from.
+#[component]
+fn TariffEvidence(tariff: doorstep_core::tariff::TariffDisclosure) -> impl IntoView {
+    use doorstep_core::money::format_yuan;
+    use doorstep_core::weight::format_kg;
+    let lang = use_lang();
+    let answer = tariff.answer.clone();
+    view! {
+        <h3>{tr(Key::TariffTitle)}</h3>
+        <dl class="detail__facts" data-testid="tariff-evidence">
+            <dt>{tr(Key::TariffVersion)}</dt><dd>{tariff.table_version.clone()}</dd>
+            <dt>{tr(Key::ChargeableWeight)}</dt>
+            <dd>{format!("{} kg ({} kg)", format_kg(tariff.chargeable_g), format_kg(tariff.weight_g))}</dd>
+            <dt>{tr(Key::Freight)}</dt><dd>{format!("¥{}", format_yuan(tariff.freight_fen))}</dd>
+            <dt>{tr(Key::ScriptTitle)}</dt><dd>{local_date_time(tariff.script_shown_at)}</dd>
+            <dt>{tr(Key::InsureQuestion)}</dt>
+            <dd>{move || match &answer {
+                None => "—".to_string(),
+                Some(a) if a.insured => format!(
+                    "{} ¥{} · {} ¥{} · {} ¥{} · {}",
+                    Key::DeclaredValue.text(lang.get()), format_yuan(a.declared_fen),
+                    Key::Premium.text(lang.get()), format_yuan(a.premium_fen),
+                    Key::Total.text(lang.get()), format_yuan(a.total_fen),
+                    local_date_time(a.answered_at),
+                ),
+                Some(a) => format!(
+                    "{} · {} ¥{} · {}",
+                    Key::NotInsured.text(lang.get()),
+                    Key::Total.text(lang.get()), format_yuan(a.total_fen),
+                    local_date_time(a.answered_at),
+                ),
+            }}</dd>
+        </dl>
     }
 }
