@@ -23,7 +23,16 @@ pub enum ApiFailure {
         status: u16,
         code: String,
         message: String,
+        /// Problems by field, when the server named them (e.g. a tariff upload).
+        details: Vec<FieldProblem>,
     },
+}
+
+/// A problem at one field of a request, as the server names it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct FieldProblem {
+    pub field: String,
+    pub message: String,
 }
 
 impl ApiFailure {
@@ -52,6 +61,8 @@ struct ErrorBody {
 struct ErrorDetail {
     code: String,
     message: String,
+    #[serde(default)]
+    details: Vec<FieldProblem>,
 }
 
 async fn call<T: DeserializeOwned>(
@@ -107,17 +118,23 @@ async fn call_with<T: DeserializeOwned>(
             status,
             code: "bad_response".into(),
             message: e.to_string(),
+            details: Vec::new(),
         });
     }
-    let (code, message) = match serde_json::from_str::<ErrorBody>(&text) {
-        Ok(body) => (body.error.code, body.error.message),
+    let (code, message, details) = match serde_json::from_str::<ErrorBody>(&text) {
+        Ok(body) => (body.error.code, body.error.message, body.error.details),
         // Not our server's JSON (a proxy, or a dev server): treat 5xx/404 pages as transient.
-        Err(_) => ("unexpected".to_string(), format!("HTTP {status}")),
+        Err(_) => (
+            "unexpected".to_string(),
+            format!("HTTP {status}"),
+            Vec::new(),
+        ),
     };
     Err(ApiFailure::Http {
         status,
         code,
         message,
+        details,
     })
 }
 
@@ -208,6 +225,37 @@ pub async fn add_note(
 ) -> Result<NoteView, ApiFailure> {
     let path = format!("/api/v1/records/{id}/notes");
     call("POST", &path, Some(token), json(request), lang).await
+}
+
+/// Every version of the station's tariff table, newest first.
+pub async fn tariff_versions(token: &str, lang: Lang) -> Result<Vec<TariffVersion>, ApiFailure> {
+    call("GET", "/api/v1/tariffs/versions", Some(token), None, lang).await
+}
+
+/// Uploads a new version of the station's tariff table, as JSON text.
+pub async fn upload_tariffs(
+    token: &str,
+    table_json: String,
+    lang: Lang,
+) -> Result<TariffVersion, ApiFailure> {
+    call(
+        "POST",
+        "/api/v1/tariffs",
+        Some(token),
+        Some(table_json),
+        lang,
+    )
+    .await
+}
+
+/// One version of a station's tariff table, as the server lists it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct TariffVersion {
+    pub version: String,
+    pub sample: bool,
+    pub effective_from: String,
+    pub uploaded_at: Option<i64>,
+    pub uploaded_by: Option<String>,
 }
 
 /// The station's dashboard for the last 14 days.

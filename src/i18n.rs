@@ -165,6 +165,13 @@ pub enum Key {
     Premium,
     Total,
     TariffRecorded,
+    TariffTables,
+    UploadTariffs,
+    TariffJson,
+    UseCurrentAsTemplate,
+    Uploaded,
+    EffectiveFrom,
+    BuiltIn,
 }
 
 impl Key {
@@ -325,6 +332,16 @@ impl Key {
             Premium => ("保价费", "Premium"),
             Total => ("合计", "Total"),
             TariffRecorded => ("已宣读并记录", "Script read and recorded"),
+            TariffTables => ("资费表", "Tariff tables"),
+            UploadTariffs => ("上传新版本", "Upload a new version"),
+            TariffJson => (
+                "资费表 JSON（在当前版本基础上修改，并改版本号）",
+                "Tariff table JSON (edit the current one and give it a new version)",
+            ),
+            UseCurrentAsTemplate => ("以当前版本为模板", "Start from the current version"),
+            Uploaded => ("已上传", "Uploaded"),
+            EffectiveFrom => ("生效日期", "Effective from"),
+            BuiltIn => ("内置", "Built in"),
             InspectionReminder => (
                 "收件人可当面验视内件",
                 "The recipient may inspect the contents",

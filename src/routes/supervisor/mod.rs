@@ -4,6 +4,7 @@
 mod dashboard;
 mod detail;
 mod list;
+mod tariffs;
 
 use crate::i18n::{tr, Key};
 use crate::session::use_session;
@@ -27,9 +28,10 @@ pub fn SupervisorPage() -> impl IntoView {
 enum Tab {
     Records,
     Dashboard,
+    Tariffs,
 }
 
-/// The two tabs; the list stays mounted under an open record so its filter and pages survive.
+/// The tabs; the list stays mounted under an open record so its filter and pages survive.
 #[component]
 fn Review() -> impl IntoView {
     let tab = RwSignal::new(Tab::Records);
@@ -45,8 +47,15 @@ fn Review() -> impl IntoView {
         <nav class="tabs">
             {tab_button(Tab::Records, Key::Records, "tab-records")}
             {tab_button(Tab::Dashboard, Key::Dashboard, "tab-dashboard")}
+            {tab_button(Tab::Tariffs, Key::TariffTables, "tab-tariffs")}
         </nav>
-        <Show when=move || tab.get() == Tab::Records fallback=|| view! { <dashboard::DashboardView/> }>
+        <Show when=move || tab.get() == Tab::Records fallback=move || {
+            if tab.get() == Tab::Tariffs {
+                view! { <tariffs::TariffTables/> }.into_any()
+            } else {
+                view! { <dashboard::DashboardView/> }.into_any()
+            }
+        }>
             {move || open.get().map(|id| view! { <detail::RecordDetailPanel id=id open=open/> })}
             <list::RecordList open=open/>
         </Show>
