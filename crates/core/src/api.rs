@@ -297,6 +297,52 @@ pub struct Dashboard {
 pub const SHANGHAI_OFFSET_MS: Millis = 8 * 60 * 60 * 1000;
 pub const DAY_MS: Millis = 24 * 60 * 60 * 1000;
 
+/// A recipient's complaint as the supervisor's queue shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ComplaintView {
+    pub id: i64,
+    pub record_id: Uuid,
+    pub waybill: String,
+    pub courier: String,
+    pub kind: crate::link::ComplaintKind,
+    pub note: String,
+    /// Server clock.
+    pub created_at: Millis,
+    pub resolved_at: Option<Millis>,
+    pub resolution: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResolveRequest {
+    /// What was done, for the record and the audit trail.
+    pub reason: String,
+}
+
+/// `YYYY-MM-DD HH:MM` in Shanghai time, for pages the server renders (the app uses the device's
+/// own time zone).
+pub fn shanghai_date_time(ms: Millis) -> String {
+    let local = ms + SHANGHAI_OFFSET_MS;
+    let days = local.div_euclid(DAY_MS);
+    let minutes = local.rem_euclid(DAY_MS) / 60_000;
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year}-{month:02}-{day:02} {:02}:{:02}",
+        minutes / 60,
+        minutes % 60
+    )
+}
+
 /// The display label of a delivery method code, in the UI's language.
 pub fn method_label(code: &str, lang: Lang) -> &'static str {
     match (code, lang) {
@@ -384,6 +430,14 @@ mod tests {
         let json = serde_json::to_string(&MaskedRecipient::of(&recipient)).unwrap();
         assert!(!json.contains("13812345634") && !json.contains("1203") && !json.contains("三丰"));
         assert!(json.contains("愚园路"));
+    }
+
+    #[test]
+    fn shanghai_time_is_eight_hours_ahead_of_utc() {
+        assert_eq!(shanghai_date_time(0), "1970-01-01 08:00");
+        // 2026-11-22 23:30 UTC is the next morning in Shanghai.
+        assert_eq!(shanghai_date_time(1_795_390_200_000), "2026-11-23 07:30");
+        assert_eq!(shanghai_date_time(951_782_400_000), "2000-02-29 08:00");
     }
 
     #[test]

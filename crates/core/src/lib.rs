@@ -7,6 +7,7 @@ pub mod api;
 pub mod audit;
 pub mod compliance;
 pub mod i18n;
+pub mod link;
 pub mod masking;
 pub mod money;
 pub mod phone;

@@ -192,6 +192,12 @@ pub struct DeliveryRecord {
     pub called_at: Option<Millis>,
     pub outcome: Option<Outcome>,
     pub outcome_at: Option<Millis>,
+    /// The consent link offered to the recipient, if the courier asked by link.
+    #[serde(default)]
+    pub link: Option<crate::link::LinkRequest>,
+    /// The code the recipient needs at the locker or station.
+    #[serde(default)]
+    pub pickup_code: Option<String>,
     /// The tariff and insurance script shown and answered: pickups and cash-on-delivery parcels.
     #[serde(default)]
     pub tariff: Option<TariffDisclosure>,
@@ -246,6 +252,12 @@ pub enum Violation {
     TariffAnsweredAfterHandover,
     #[error("the recorded total is not the freight plus the premium")]
     TariffDoesNotAddUp,
+    #[error("the consent link request is incomplete")]
+    LinkRequestInvalid,
+    #[error("a consent by link needs the link on the record")]
+    LinkNotRequested,
+    #[error("the recipient has not chosen this by link")]
+    LinkDecisionMissing,
 }
 
 impl Violation {
@@ -299,6 +311,14 @@ impl Violation {
             }
             (TariffDoesNotAddUp, Zh) => "合计金额应等于运费加保价费",
             (TariffDoesNotAddUp, En) => "The total must be the freight plus the premium",
+            (LinkRequestInvalid, Zh) => "确认链接须提供送货上门及至少一个快件箱或驿站选项",
+            (LinkRequestInvalid, En) => {
+                "A consent link must offer the door and at least one locker or station"
+            }
+            (LinkNotRequested, Zh) => "通过链接的同意须有对应的确认链接",
+            (LinkNotRequested, En) => "A consent by link needs the link on the record",
+            (LinkDecisionMissing, Zh) => "收件人尚未通过链接选择该投递方式",
+            (LinkDecisionMissing, En) => "The recipient has not chosen this through the link",
         }
     }
 }
@@ -334,6 +354,9 @@ impl DeliveryRecord {
             self.check_consent(&mut found);
         }
         self.check_outcome(&mut found);
+        if self.link.as_ref().is_some_and(|l| l.check().is_err()) {
+            found.push(Violation::LinkRequestInvalid);
+        }
         if self.tariff.as_ref().is_some_and(|t| !t.answer_adds_up()) {
             found.push(Violation::TariffDoesNotAddUp);
         }
@@ -394,6 +417,9 @@ impl DeliveryRecord {
         if consent.channel == ConsentChannel::StandingPreference && consent.preference_id.is_none()
         {
             found.push(Violation::PreferenceNotNamed);
+        }
+        if consent.channel == ConsentChannel::RecipientLink && self.link.is_none() {
+            found.push(Violation::LinkNotRequested);
         }
         if self.flags.needs_call_first() {
             if self.called_at.is_none() && consent.channel != ConsentChannel::PhoneCall {
@@ -749,6 +775,9 @@ pub(crate) mod tests {
             InsuranceUnanswered,
             TariffAnsweredAfterHandover,
             TariffDoesNotAddUp,
+            LinkRequestInvalid,
+            LinkNotRequested,
+            LinkDecisionMissing,
         ] {
             assert!(!v.message(Lang::Zh).is_empty());
             assert_ne!(v.message(Lang::Zh), v.message(Lang::En));

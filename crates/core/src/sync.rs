@@ -82,6 +82,23 @@ pub enum Change {
         #[serde(default)]
         reviewed_flag: Option<crate::compliance::ComplianceFlag>,
     },
+    /// The recipient answered a consent link (or changed their answer).
+    RecipientDecision {
+        record_id: Uuid,
+        decision: crate::link::LinkDecision,
+    },
+    /// The recipient complained about a delivery from the link page.
+    Complaint {
+        record_id: Uuid,
+        complaint_id: i64,
+        kind: crate::link::ComplaintKind,
+        /// Server clock.
+        at: i64,
+    },
+    /// A recipient asked, through a link, to be treated this way for future parcels.
+    StandingPreference {
+        preference: crate::preference::StandingPreference,
+    },
 }
 
 /// What the server already holds for a record id.

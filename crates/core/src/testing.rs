@@ -34,6 +34,8 @@ pub fn door_delivery(n: u64) -> DeliveryRecord {
         called_at: None,
         outcome: None,
         outcome_at: None,
+        link: None,
+        pickup_code: None,
         tariff: None,
         failed_attempts: 0,
         captured_at: CAPTURED_AT,

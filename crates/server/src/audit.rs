@@ -15,6 +15,7 @@ pub enum Action {
     Export,
     ExportPersonalData,
     TariffUpload,
+    ResolveComplaint,
 }
 
 impl Action {
@@ -26,6 +27,7 @@ impl Action {
             Action::Export => "export",
             Action::ExportPersonalData => "export_personal_data",
             Action::TariffUpload => "tariff_upload",
+            Action::ResolveComplaint => "resolve_complaint",
         }
     }
 }

@@ -5,6 +5,8 @@ pub mod auth;
 pub mod changes;
 pub mod db;
 pub mod error;
+pub mod links;
+pub mod rate_limit;
 pub mod routes;
 pub mod security;
 pub mod seed;
@@ -67,6 +69,8 @@ pub fn app(state: AppState) -> Router {
             routes::tariffs::upload
         ))
         .routes(routes!(routes::tariffs::versions))
+        .routes(routes!(routes::complaints::list))
+        .routes(routes!(routes::complaints::resolve))
         .routes(routes!(routes::tariffs::version))
         .split_for_parts();
     let openapi = Arc::new(openapi);
@@ -79,6 +83,14 @@ pub fn app(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
     let mut router = Router::new()
         .route("/healthz", get(routes::health::healthz))
+        .route(
+            "/c/{token}",
+            get(routes::recipient::page).post(routes::recipient::choose),
+        )
+        .route(
+            "/c/{token}/complaint",
+            axum::routing::post(routes::recipient::complain),
+        )
         .nest("/api/v1", api);
     let index_html = state
         .dist

@@ -127,9 +127,13 @@ async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
     println!("  supervisor:     http://{addr}/supervisor");
     println!("  API document:   http://{addr}/api/v1/openapi.json");
     let state = AppState::new(db, args.dist);
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_requested())
-        .await?;
+    // Connection info gives per-address rate limits the client's address.
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_requested())
+    .await?;
     Ok(())
 }
 

@@ -90,7 +90,10 @@ pub async fn add_security_headers(
     let cache = cache_control(request.uri().path());
     let mut response = next.run(request).await;
     let set = response.headers_mut();
-    set.insert(header::CONTENT_SECURITY_POLICY, headers.csp.clone());
+    // A page with a policy of its own (the recipient page) keeps it.
+    if !set.contains_key(header::CONTENT_SECURITY_POLICY) {
+        set.insert(header::CONTENT_SECURITY_POLICY, headers.csp.clone());
+    }
     set.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

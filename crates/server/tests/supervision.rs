@@ -285,6 +285,7 @@ async fn notes_and_reviews_reach_the_courier_once_through_the_sync_cursor() {
 fn pulled_at(change: &Change) -> i64 {
     match change {
         Change::SupervisorNote { at, .. } => *at,
+        other => panic!("only supervisor notes were expected, got {other:?}"),
     }
 }
 

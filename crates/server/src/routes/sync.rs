@@ -130,16 +130,7 @@ async fn apply(
 ) -> Result<Ack, ApiError> {
     let violations = record.violations();
     if !violations.is_empty() {
-        let separator = if lang == Lang::Zh { "；" } else { "; " };
-        let message = violations
-            .iter()
-            .map(|v| v.message(lang))
-            .collect::<Vec<_>>()
-            .join(separator);
-        return Ok(Ack::Rejected {
-            violations,
-            message,
-        });
+        return Ok(rejection(violations, lang));
     }
     let id = record.id.to_string();
     let (payload, fingerprint) = canonical(record).map_err(|e| ApiError::Internal(Box::new(e)))?;
@@ -169,6 +160,9 @@ async fn apply(
     });
     let ack = sync::decide(stored, record.revision, &fingerprint);
     if ack == Ack::Stored {
+        if let Some(violation) = crate::links::check(tx, record).await? {
+            return Ok(rejection(vec![violation], lang));
+        }
         let stored = StoredRecord {
             courier_id,
             station_id,
@@ -178,8 +172,23 @@ async fn apply(
             received_at,
         };
         insert_revision(tx, &stored).await?;
+        crate::links::store_request(tx, courier_id, station_id, record, received_at).await?;
     }
     Ok(ack)
+}
+
+/// A record refused for the rules it breaks, with their messages in the device's language.
+fn rejection(violations: Vec<doorstep_core::Violation>, lang: Lang) -> Ack {
+    let separator = if lang == Lang::Zh { "；" } else { "; " };
+    let message = violations
+        .iter()
+        .map(|v| v.message(lang))
+        .collect::<Vec<_>>()
+        .join(separator);
+    Ack::Rejected {
+        violations,
+        message,
+    }
 }
 
 /// The canonical JSON of a revision and its SHA-256: equal fingerprints mean an identical replay.
