@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
 
-use super::db::{to_js, StorageError, RECORDS};
+use super::db::{to_js, StorageError, PREFERENCES, RECORDS};
+use doorstep_core::link::{ComplaintKind, LinkDecision};
 
 /// A record as the device keeps it: the latest revision and where it stands with the server.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -17,6 +18,21 @@ pub struct OutboxEntry {
     /// Supervisors' notes on the record, as they arrived through sync.
     #[serde(default)]
     pub notes: Vec<RecordNote>,
+    /// The recipient's latest answer through the consent link.
+    #[serde(default)]
+    pub decision: Option<LinkDecision>,
+    /// Complaints the recipient filed from the link page.
+    #[serde(default)]
+    pub complaints: Vec<ComplaintNotice>,
+}
+
+/// A recipient's complaint as the courier sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ComplaintNotice {
+    pub id: i64,
+    pub kind: ComplaintKind,
+    /// Server clock.
+    pub at: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,7 +49,63 @@ impl OutboxEntry {
             record,
             state: QueueState::Queued,
             notes: Vec::new(),
+            decision: None,
+            complaints: Vec::new(),
         }
+    }
+
+    /// Applies one change from the server; says whether anything changed.
+    fn apply(&mut self, change: &Change) -> bool {
+        match change {
+            Change::SupervisorNote { note, at, .. } => {
+                let note = RecordNote {
+                    note: note.clone(),
+                    at: *at,
+                };
+                let new = !self.notes.contains(&note);
+                if new {
+                    self.notes.push(note);
+                }
+                new
+            }
+            Change::RecipientDecision { decision, .. } => {
+                let newer = self
+                    .decision
+                    .as_ref()
+                    .is_none_or(|d| d.decided_at <= decision.decided_at && d != decision);
+                if newer {
+                    self.decision = Some(decision.clone());
+                }
+                newer
+            }
+            Change::Complaint {
+                complaint_id,
+                kind,
+                at,
+                ..
+            } => {
+                let new = !self.complaints.iter().any(|c| c.id == *complaint_id);
+                if new {
+                    self.complaints.push(ComplaintNotice {
+                        id: *complaint_id,
+                        kind: *kind,
+                        at: *at,
+                    });
+                }
+                new
+            }
+            Change::StandingPreference { .. } => false,
+        }
+    }
+}
+
+/// The record a change is about, if it is about one.
+fn record_of(change: &Change) -> Option<uuid::Uuid> {
+    match change {
+        Change::SupervisorNote { record_id, .. }
+        | Change::RecipientDecision { record_id, .. }
+        | Change::Complaint { record_id, .. } => Some(*record_id),
+        Change::StandingPreference { .. } => None,
     }
 }
 
@@ -50,13 +122,19 @@ impl Outbox {
 
     /// Saves a new revision and resolves only once the transaction has committed.
     pub async fn save(&self, record: DeliveryRecord) -> Result<OutboxEntry, StorageError> {
-        let entry = OutboxEntry::new(record);
+        let mut entry = OutboxEntry::new(record);
         let tx = self
             .db
             .transaction(&[RECORDS], TransactionMode::ReadWrite)?;
-        tx.object_store(RECORDS)?
-            .put(&to_js(&entry)?, None)?
-            .await?;
+        let store = tx.object_store(RECORDS)?;
+        // A new revision keeps what the server told about the record: notes, answer, complaints.
+        if let Some(value) = store.get(JsValue::from_str(&entry.id))?.await? {
+            let previous: OutboxEntry = serde_wasm_bindgen::from_value(value)?;
+            entry.notes = previous.notes;
+            entry.decision = previous.decision;
+            entry.complaints = previous.complaints;
+        }
+        store.put(&to_js(&entry)?, None)?.await?;
         if !tx.commit()?.await?.is_committed() {
             return Err(StorageError("the save was aborted".into()));
         }
@@ -114,15 +192,17 @@ impl Outbox {
         }
         let tx = self
             .db
-            .transaction(&[RECORDS], TransactionMode::ReadWrite)?;
+            .transaction(&[RECORDS, PREFERENCES], TransactionMode::ReadWrite)?;
         let store = tx.object_store(RECORDS)?;
+        let book = tx.object_store(PREFERENCES)?;
         for change in changes {
-            let Change::SupervisorNote {
-                record_id,
-                note,
-                at,
-                ..
-            } = change;
+            if let Change::StandingPreference { preference } = change {
+                book.put(&to_js(preference)?, None)?.await?;
+                continue;
+            }
+            let Some(record_id) = record_of(change) else {
+                continue;
+            };
             let Some(value) = store
                 .get(JsValue::from_str(&record_id.to_string()))?
                 .await?
@@ -130,12 +210,7 @@ impl Outbox {
                 continue;
             };
             let mut entry: OutboxEntry = serde_wasm_bindgen::from_value(value)?;
-            let note = RecordNote {
-                note: note.clone(),
-                at: *at,
-            };
-            if !entry.notes.contains(&note) {
-                entry.notes.push(note);
+            if entry.apply(change) {
                 store.put(&to_js(&entry)?, None)?.await?;
             }
         }
