@@ -8,12 +8,13 @@ use argon2::Argon2;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use base64::Engine;
-use rand::RngCore;
+use rand::{Rng, RngCore};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::time::Duration;
 use utoipa::ToSchema;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Courier,
@@ -35,6 +36,77 @@ impl Role {
             .into_iter()
             .find(|r| r.code() == code)
     }
+}
+
+/// How long sessions live and how many failed sign-ins are tolerated. The defaults are the
+/// production values; tests shorten them.
+#[derive(Debug, Clone)]
+pub struct AuthPolicy {
+    /// A supervisor's or admin's session ends after this long without a request…
+    pub staff_idle: Duration,
+    /// …and this long after sign-in however busy, so a forgotten desk session does not live on.
+    pub staff_lifetime: Duration,
+    /// A courier's device token ends this long after sign-in; it has no idle timeout because
+    /// phones stay offline for hours.
+    pub device_lifetime: Duration,
+    /// `last_seen_at` is written at most this often, so a request is not also a write. An idle
+    /// session may therefore end up to this much early.
+    pub last_seen_every: Duration,
+    /// How long a failed sign-in counts against its username and its client address.
+    pub failure_window: Duration,
+    /// Failed sign-ins for one username within the window after which attempts are refused.
+    pub account_failures: u32,
+    /// Failed sign-ins from one client address within the window after which attempts are
+    /// refused, whatever the username.
+    pub address_failures: u32,
+}
+
+impl Default for AuthPolicy {
+    fn default() -> AuthPolicy {
+        const MINUTE: Duration = Duration::from_secs(60);
+        AuthPolicy {
+            staff_idle: 30 * MINUTE,
+            staff_lifetime: 12 * 60 * MINUTE,
+            device_lifetime: 30 * 24 * 60 * MINUTE,
+            last_seen_every: MINUTE,
+            failure_window: 15 * MINUTE,
+            account_failures: 5,
+            address_failures: 20,
+        }
+    }
+}
+
+impl AuthPolicy {
+    /// Whether a session of `role`, opened at `created_at` and last seen at `last_seen_at`
+    /// (milliseconds), has ended by `now`.
+    pub fn session_expired(
+        &self,
+        role: Role,
+        created_at: i64,
+        last_seen_at: i64,
+        now: i64,
+    ) -> bool {
+        let (lifetime, idle) = match role {
+            Role::Courier => (self.device_lifetime, None),
+            Role::Supervisor | Role::Admin => (self.staff_lifetime, Some(self.staff_idle)),
+        };
+        now - created_at >= millis(lifetime)
+            || idle.is_some_and(|idle| now - last_seen_at >= millis(idle))
+    }
+}
+
+/// A duration in the milliseconds the database stores times in.
+pub fn millis(duration: Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// 12 characters without look-alikes (no 0/O, 1/l/I), about 70 bits: read out or typed by hand.
+pub fn random_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rngs::OsRng;
+    (0..12)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect()
 }
 
 /// Argon2id with the crate's defaults, which are OWASP's minimum (19 MiB, 2 passes, 1 lane).
@@ -92,15 +164,32 @@ impl FromRequestParts<AppState> for Caller {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let token = bearer(&parts.headers).ok_or(ApiError::Unauthorized)?;
-        let row: Option<(i64, i64, String)> = sqlx::query_as(
-            "SELECT a.id, a.station_id, a.role FROM sessions s JOIN accounts a ON a.id = s.account_id \
+        let token_hash = token_hash(token);
+        let row: Option<(i64, i64, String, i64, i64)> = sqlx::query_as(
+            "SELECT a.id, a.station_id, a.role, s.created_at, s.last_seen_at \
+             FROM sessions s JOIN accounts a ON a.id = s.account_id \
              WHERE s.token_hash = $1 AND s.revoked_at IS NULL",
         )
-        .bind(token_hash(token))
+        .bind(&token_hash)
         .fetch_optional(&state.db.pool)
         .await?;
-        let (account_id, station_id, role) = row.ok_or(ApiError::Unauthorized)?;
+        let (account_id, station_id, role, created_at, last_seen_at) =
+            row.ok_or(ApiError::Unauthorized)?;
         let role = Role::from_code(&role).ok_or(ApiError::Unauthorized)?;
+        let now = now_ms();
+        if state
+            .policy
+            .session_expired(role, created_at, last_seen_at, now)
+        {
+            return Err(ApiError::SessionExpired);
+        }
+        if now - last_seen_at >= millis(state.policy.last_seen_every) {
+            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+                .bind(now)
+                .bind(&token_hash)
+                .execute(&state.db.pool)
+                .await?;
+        }
         Ok(Caller {
             account_id,
             station_id,
@@ -169,6 +258,40 @@ mod tests {
         assert!(verify_password("correct horse", &hash));
         assert!(!verify_password("wrong", &hash));
         assert!(!verify_password("x", "not a hash"));
+    }
+
+    #[test]
+    fn staff_sessions_end_when_idle_or_old_and_devices_only_when_old() {
+        let policy = AuthPolicy::default();
+        let minute = 60_000;
+        let hour = 60 * minute;
+        let expired = |role, created_at, last_seen_at, now| {
+            policy.session_expired(role, created_at, last_seen_at, now)
+        };
+        for role in [Role::Supervisor, Role::Admin] {
+            assert!(!expired(role, 0, 0, 29 * minute));
+            assert!(expired(role, 0, 0, 30 * minute), "idle");
+            assert!(!expired(role, 0, 11 * hour + 50 * minute, 12 * hour - 1));
+            assert!(expired(role, 0, 12 * hour - minute, 12 * hour), "absolute");
+        }
+        assert!(
+            !expired(Role::Courier, 0, 0, 29 * 24 * hour),
+            "no idle timeout"
+        );
+        assert!(expired(
+            Role::Courier,
+            0,
+            30 * 24 * hour - minute,
+            30 * 24 * hour
+        ));
+    }
+
+    #[test]
+    fn random_passwords_avoid_look_alikes() {
+        let password = random_password();
+        assert_eq!(password.len(), 12);
+        assert!(!password.contains(['0', 'O', '1', 'l', 'I']));
+        assert_ne!(password, random_password());
     }
 
     #[test]

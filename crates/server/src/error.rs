@@ -2,7 +2,7 @@
 //! with a 4xx or 5xx status, never a bare text response.
 
 use axum::extract::rejection::JsonRejection;
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -20,6 +20,8 @@ pub enum ApiError {
     },
     #[error("sign in first")]
     Unauthorized,
+    #[error("the session expired; sign in again")]
+    SessionExpired,
     #[error("wrong username or password")]
     WrongCredentials,
     #[error("this account may not do that")]
@@ -30,8 +32,9 @@ pub enum ApiError {
     Conflict(String),
     #[error("the request body is larger than {limit} bytes")]
     PayloadTooLarge { limit: usize },
-    #[error("too many attempts; try again later")]
-    TooManyRequests,
+    /// Answered with `Retry-After`, so a client knows when trying again can succeed.
+    #[error("too many attempts; try again in {retry_after_secs} s")]
+    TooManyRequests { retry_after_secs: u64 },
     #[error("internal error")]
     /// The source goes to the log, never to the client.
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
@@ -73,6 +76,7 @@ impl ApiError {
             ApiError::BadRequest { code, .. } => (StatusCode::BAD_REQUEST, code),
             ApiError::Unprocessable { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, code),
             ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            ApiError::SessionExpired => (StatusCode::UNAUTHORIZED, "session_expired"),
             ApiError::WrongCredentials => (StatusCode::UNAUTHORIZED, "wrong_credentials"),
             ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
@@ -80,7 +84,9 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => {
                 (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large")
             }
-            ApiError::TooManyRequests => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
+            ApiError::TooManyRequests { .. } => {
+                (StatusCode::TOO_MANY_REQUESTS, "too_many_requests")
+            }
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -93,6 +99,10 @@ impl IntoResponse for ApiError {
             tracing::error!(error = %source, "request failed");
         }
         let message = self.to_string();
+        let retry_after = match &self {
+            ApiError::TooManyRequests { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
+        };
         let details = match self {
             ApiError::Unprocessable { details, .. } => details,
             _ => Vec::new(),
@@ -104,7 +114,13 @@ impl IntoResponse for ApiError {
                 details,
             },
         };
-        (status, axum::Json(body)).into_response()
+        let mut response = (status, axum::Json(body)).into_response();
+        if let Some(retry_after_secs) = retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+        }
+        response
     }
 }
 

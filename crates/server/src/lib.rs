@@ -1,11 +1,13 @@
 //! Doorstep's server: the JSON API under `/api/v1` and the built app.
 
+pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod changes;
 pub mod db;
 pub mod error;
 pub mod links;
+pub mod login_limit;
 pub mod rate_limit;
 pub mod routes;
 pub mod security;
@@ -33,6 +35,8 @@ pub struct AppState {
     pub dummy_password_hash: Arc<str>,
     /// The built app (`dist/`), served for every path outside the API.
     pub dist: Option<PathBuf>,
+    /// Session lifetimes and sign-in limits; a field so tests can shorten them.
+    pub policy: auth::AuthPolicy,
 }
 
 impl AppState {
@@ -41,6 +45,7 @@ impl AppState {
             db,
             dummy_password_hash: auth::hash_password("not a password").into(),
             dist,
+            policy: auth::AuthPolicy::default(),
         }
     }
 }

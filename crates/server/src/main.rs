@@ -1,4 +1,6 @@
 use clap::{Parser, Subcommand};
+use doorstep_server::admin::{self, AdminError, NewAccount};
+use doorstep_server::auth::Role;
 use doorstep_server::{app, audit, db, seed, AppState};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -21,6 +23,60 @@ enum Command {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// Manage stations and accounts.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create a station.
+    CreateStation {
+        name: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Create an account and print its generated password (shown only once).
+    CreateAccount {
+        /// The station's name.
+        #[arg(long)]
+        station: String,
+        /// The sign-in name, without spaces.
+        #[arg(long)]
+        username: String,
+        /// The name the app shows, e.g. 王师傅.
+        #[arg(long)]
+        display_name: String,
+        /// The staff number, e.g. SH-0217.
+        #[arg(long)]
+        staff_no: String,
+        #[arg(long, value_enum)]
+        role: Role,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Give an account a new generated password (shown only once) and sign it out everywhere.
+    ResetPassword {
+        username: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Sign an account out of every device and browser; the password stays.
+    RevokeDevices {
+        username: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// List accounts, all or one station's.
+    ListAccounts {
+        /// Only this station's accounts.
+        #[arg(long)]
+        station: Option<String>,
+        #[command(flatten)]
+        database: DatabaseArgs,
     },
 }
 
@@ -78,7 +134,82 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Command::Audit {
             command: AuditCommand::Verify(database),
         } => verify_audit(database).await,
+        Command::Admin { command } => run_admin(command).await,
     }
+}
+
+/// Runs an admin command; a refusal (unknown name, duplicate, blank field) is one line on stderr
+/// and exit status 1.
+async fn run_admin(command: AdminCommand) -> Result<(), Box<dyn std::error::Error>> {
+    let result = match command {
+        AdminCommand::CreateStation { name, database } => {
+            let db = database.connect().await?;
+            admin::create_station(&db, &name)
+                .await
+                .map(|_| println!("Created the station {}.", name.trim()))
+        }
+        AdminCommand::CreateAccount {
+            station,
+            username,
+            display_name,
+            staff_no,
+            role,
+            database,
+        } => {
+            let db = database.connect().await?;
+            let account = NewAccount {
+                station: &station,
+                username: &username,
+                display_name: &display_name,
+                staff_no: &staff_no,
+                role,
+            };
+            admin::create_account(&db, &account).await.map(|password| {
+                println!(
+                    "Created the {} account {} at {} (password shown only now):",
+                    role.code(),
+                    username.trim(),
+                    station.trim()
+                );
+                println!("  username: {}  password: {password}", username.trim());
+            })
+        }
+        AdminCommand::ResetPassword { username, database } => {
+            let db = database.connect().await?;
+            admin::reset_password(&db, &username).await.map(|reset| {
+                println!(
+                    "New password for {} (shown only now): {}",
+                    username.trim(),
+                    reset.password
+                );
+                println!("Signed out of {} sessions.", reset.revoked_sessions);
+            })
+        }
+        AdminCommand::RevokeDevices { username, database } => {
+            let db = database.connect().await?;
+            admin::revoke_devices(&db, &username)
+                .await
+                .map(|revoked| println!("Revoked {revoked} sessions of {}.", username.trim()))
+        }
+        AdminCommand::ListAccounts { station, database } => {
+            let db = database.connect().await?;
+            admin::list_accounts(&db, station.as_deref())
+                .await
+                .map(|accounts| {
+                    println!("station\tusername\trole\tdisplay name\tstaff no");
+                    for a in accounts {
+                        println!(
+                            "{}\t{}\t{}\t{}\t{}",
+                            a.station, a.username, a.role, a.display_name, a.staff_no
+                        );
+                    }
+                })
+        }
+    };
+    result.or_else(|error: AdminError| {
+        eprintln!("error: {error}");
+        std::process::exit(1)
+    })
 }
 
 /// Prints how many entries are intact, or exits with status 1 naming the first bad entry.
@@ -127,7 +258,7 @@ async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
     println!("  supervisor:     http://{addr}/supervisor");
     println!("  API document:   http://{addr}/api/v1/openapi.json");
     let state = AppState::new(db, args.dist);
-    // Connection info gives per-address rate limits the client's address.
+    // Connection info gives per-address limits (sign-in, recipient pages) the client's address.
     axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<SocketAddr>(),

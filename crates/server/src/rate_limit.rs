@@ -2,6 +2,10 @@
 //! PostgreSQL counts the same hits.
 
 use crate::db::Db;
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use std::convert::Infallible;
+use std::net::SocketAddr;
 
 /// Counts a hit in `bucket` and says whether it is within `limit` hits per `window_ms`.
 pub async fn allow(
@@ -31,10 +35,24 @@ pub async fn allow(
     Ok(hits <= limit)
 }
 
-/// The client's address for per-address limits, or one shared key when the server was not given
-/// connection info (tests driving the router directly).
-pub fn client_address(extensions: &axum::http::Extensions) -> String {
-    extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map_or_else(|| "local".to_string(), |info| info.0.ip().to_string())
+/// The key for requests without connection info: tests driving the router directly.
+const UNKNOWN_ADDRESS: &str = "unknown";
+
+/// The client's IP address (IPv4 also when it arrives as IPv4-mapped IPv6), the key of the
+/// per-address limit. Behind a reverse proxy every client has the proxy's address; forwarded
+/// headers are not trusted because any client can set them.
+pub struct ClientAddress(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let address = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| addr.ip().to_canonical().to_string());
+        Ok(ClientAddress(
+            address.unwrap_or_else(|| UNKNOWN_ADDRESS.to_string()),
+        ))
+    }
 }

@@ -1,10 +1,9 @@
 //! First-start demo data: one station with one courier and one supervisor, so a newcomer can sign
 //! in at once. Passwords are random and printed once; only their hashes are stored.
 
-use crate::auth::{hash_password, Role};
+use crate::auth::{hash_password, random_password, Role};
 use crate::db::Db;
 use crate::now_ms;
-use rand::Rng;
 
 /// Sign-in details of a freshly created demo account.
 #[derive(Debug, Clone)]
@@ -68,13 +67,4 @@ pub async fn seed_demo(db: &Db) -> Result<Vec<DemoAccount>, sqlx::Error> {
     }
     tx.commit().await?;
     Ok(created)
-}
-
-/// 12 characters without look-alikes (no 0/O, 1/l/I), about 70 bits.
-fn random_password() -> String {
-    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    let mut rng = rand::rngs::OsRng;
-    (0..12)
-        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
-        .collect()
 }

@@ -2,21 +2,31 @@
 
 use crate::auth::{open_session, token_hash, verify_password, Caller};
 use crate::error::{ApiError, ApiJson, ErrorBody};
+use crate::login_limit::Attempt;
+use crate::rate_limit::ClientAddress;
 use crate::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use doorstep_core::api::{Account, LoginRequest, LoginResponse};
 
 /// Signs in with a username and password and returns a bearer token.
+///
+/// Refused with 429 and `Retry-After`, before any password is checked, while the username or the
+/// client address has had too many failed sign-ins lately (see `AuthPolicy`).
 #[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = LoginRequest,
-    responses((status = 200, body = LoginResponse), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = LoginResponse), (status = 401, body = ErrorBody),
+              (status = 429, body = ErrorBody)))]
 pub async fn login(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> Result<ApiJson<LoginResponse>, ApiError> {
+    let username = request.username.trim();
+    // Unknown usernames are limited too, so a 429 does not tell which accounts exist.
+    let attempt = Attempt::begin(&state.db, &state.policy, username, &address).await?;
     let row: Option<(i64, String)> =
         sqlx::query_as("SELECT id, password_hash FROM accounts WHERE username = $1")
-            .bind(request.username.trim())
+            .bind(username)
             .fetch_optional(&state.db.pool)
             .await?;
     // Verify against a dummy hash when the account is unknown, so timing does not tell.
@@ -26,8 +36,10 @@ pub async fn login(
         .await
         .map_err(|e| ApiError::Internal(Box::new(e)))?;
     if !ok || id == 0 {
+        attempt.failed(&state.db, &state.policy).await?;
         return Err(ApiError::WrongCredentials);
     }
+    attempt.succeeded(&state.db).await?;
     let token = open_session(&state, id).await?;
     let account = account(&state, id).await?;
     let (preference_salt,): (String,) = sqlx::query_as(

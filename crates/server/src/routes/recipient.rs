@@ -5,10 +5,11 @@
 //! staff number, the offers, free period and fee.
 
 use crate::links::{self, Answer, Lookup, OpenLink};
-use crate::{now_ms, rate_limit, request_lang, AppState};
+use crate::rate_limit::{self, ClientAddress};
+use crate::{now_ms, request_lang, AppState};
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, Extensions, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use base64::Engine;
@@ -143,11 +144,11 @@ fn too_many(lang: Lang) -> Response {
 /// What every `/c/` request goes through first: the per-address limit, then the token.
 async fn open(
     state: &AppState,
-    extensions: &Extensions,
+    address: &str,
     token: &str,
     lang: Lang,
 ) -> Result<Box<OpenLink>, Response> {
-    let bucket = format!("c:{}", rate_limit::client_address(extensions));
+    let bucket = format!("c:{address}");
     let now = now_ms();
     let allowed = rate_limit::allow(&state.db, &bucket, MINUTE_MS, PER_ADDRESS_PER_MINUTE, now)
         .await
@@ -399,10 +400,10 @@ pub async fn page(
     Path(token): Path<String>,
     Query(query): Query<PageQuery>,
     headers: HeaderMap,
-    extensions: Extensions,
+    ClientAddress(address): ClientAddress,
 ) -> Response {
     let lang = page_lang(&query, &headers);
-    match open(&state, &extensions, &token, lang).await {
+    match open(&state, &address, &token, lang).await {
         Ok(link) => render(&link, &token, lang, None),
         Err(response) => response,
     }
@@ -439,11 +440,11 @@ pub async fn choose(
     Path(token): Path<String>,
     Query(query): Query<PageQuery>,
     headers: HeaderMap,
-    extensions: Extensions,
+    ClientAddress(address): ClientAddress,
     form: Result<Form<ChoiceForm>, FormRejection>,
 ) -> Response {
     let lang = page_lang(&query, &headers);
-    let link = match open(&state, &extensions, &token, lang).await {
+    let link = match open(&state, &address, &token, lang).await {
         Ok(link) => link,
         Err(response) => return response,
     };
@@ -512,11 +513,11 @@ pub async fn complain(
     Path(token): Path<String>,
     Query(query): Query<PageQuery>,
     headers: HeaderMap,
-    extensions: Extensions,
+    ClientAddress(address): ClientAddress,
     form: Result<Form<ComplaintForm>, FormRejection>,
 ) -> Response {
     let lang = page_lang(&query, &headers);
-    let link = match open(&state, &extensions, &token, lang).await {
+    let link = match open(&state, &address, &token, lang).await {
         Ok(link) => link,
         Err(response) => return response,
     };

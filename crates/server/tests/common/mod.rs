@@ -10,6 +10,7 @@ use axum::Router;
 use doorstep_core::api::{LoginResponse, RecordPage};
 use doorstep_core::sync::{SyncRequest, SyncResponse};
 use doorstep_core::DeliveryRecord;
+use doorstep_server::auth::AuthPolicy;
 use doorstep_server::{app, db::Db, seed, AppState};
 use http_body_util::BodyExt;
 use serde_json::Value;
@@ -21,29 +22,47 @@ pub struct TestServer {
     pub db: Db,
     pub courier: String,
     pub supervisor: String,
+    pub courier_password: String,
+    pub supervisor_password: String,
     _dir: tempfile::TempDir,
 }
 
 impl TestServer {
     pub async fn start() -> TestServer {
+        TestServer::start_with(AuthPolicy::default()).await
+    }
+
+    /// A server whose session lifetimes and sign-in limits are `policy`.
+    pub async fn start_with(policy: AuthPolicy) -> TestServer {
         let dir = tempfile::tempdir().unwrap();
         let db = Db::connect(&test_database_url(dir.path()).await)
             .await
             .unwrap();
         let accounts = seed::seed_demo(&db).await.unwrap();
-        let router = app(AppState::new(db.clone(), None));
+        let router = app(AppState {
+            policy,
+            ..AppState::new(db.clone(), None)
+        });
         let mut server = TestServer {
             router,
             db,
             courier: String::new(),
             supervisor: String::new(),
+            courier_password: String::new(),
+            supervisor_password: String::new(),
             _dir: dir,
         };
         for account in accounts {
             let token = server.login(&account.username, &account.password).await;
             match account.role.code() {
-                "courier" => server.courier = token,
-                _ => server.supervisor = token,
+                "courier" => {
+                    server.courier = token;
+                    server.courier_password = account.password;
+                }
+                _ => {
+                    server.supervisor = token;
+                    server.supervisor_password = account.password;
+                }
             }
         }
         server
