@@ -2,8 +2,8 @@
 //! turned into [`ApiFailure`].
 
 use doorstep_core::api::{
-    Dashboard, LoginRequest, LoginResponse, NoteRequest, NoteView, RecordDetail, RecordFilter,
-    RecordPage,
+    ComplaintView, Dashboard, LoginRequest, LoginResponse, NoteRequest, NoteView, RecordDetail,
+    RecordFilter, RecordPage, ResolveRequest,
 };
 use doorstep_core::sync::{SyncRequest, SyncResponse};
 use doorstep_core::tariff::TariffTable;
@@ -256,6 +256,21 @@ pub struct TariffVersion {
     pub effective_from: String,
     pub uploaded_at: Option<i64>,
     pub uploaded_by: Option<String>,
+}
+
+/// The station's open complaints, newest first.
+pub async fn complaints(token: &str, lang: Lang) -> Result<Vec<ComplaintView>, ApiFailure> {
+    call("GET", "/api/v1/complaints", Some(token), None, lang).await
+}
+
+pub async fn resolve_complaint(
+    token: &str,
+    id: i64,
+    request: &ResolveRequest,
+    lang: Lang,
+) -> Result<ComplaintView, ApiFailure> {
+    let path = format!("/api/v1/complaints/{id}/resolve");
+    call("POST", &path, Some(token), json(request), lang).await
 }
 
 /// The station's dashboard for the last 14 days.

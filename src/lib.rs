@@ -7,6 +7,7 @@ pub mod components;
 pub mod device;
 pub mod i18n;
 pub mod install;
+pub mod links;
 pub mod routes;
 pub mod session;
 pub mod storage;

@@ -2,4 +2,5 @@
 
 pub mod chart;
 pub mod header;
+pub mod qr;
 pub mod scanner;

@@ -2,6 +2,7 @@
 //! turned into a [`DeliveryRecord`] only through the core rules.
 
 use super::quote::{TariffDraft, TariffErrors};
+use doorstep_core::link::{token_digest, LinkDecision, LinkRequest, Offer, DEFAULT_EXPIRY_HOURS};
 use doorstep_core::money::parse_yuan;
 use doorstep_core::phone::{parse_mobile, PhoneError};
 use doorstep_core::preference::{recipient_key, StandingPreference, Wish};
@@ -60,6 +61,10 @@ pub struct Draft {
     pub outcome_note: String,
     /// Pickups and cash-on-delivery parcels: the tariff step.
     pub tariff: TariffDraft,
+    /// The consent link asked of the recipient, kept across revisions.
+    pub link: Option<LinkRequest>,
+    /// The code the recipient needs at the locker or station.
+    pub pickup_code: String,
 }
 
 impl Default for Draft {
@@ -89,6 +94,8 @@ impl Default for Draft {
             outcome: String::new(),
             outcome_note: String::new(),
             tariff: TariffDraft::default(),
+            link: None,
+            pickup_code: String::new(),
         }
     }
 }
@@ -217,6 +224,8 @@ impl Draft {
             ParcelKind::Pickup => "pickup".into(),
             ParcelKind::Delivery => "delivery".into(),
         };
+        draft.link = record.link.clone();
+        draft.pickup_code = record.pickup_code.clone().unwrap_or_default();
         if let Some(disclosure) = &record.tariff {
             draft.tariff = TariffDraft::from_disclosure(disclosure);
         }
@@ -243,6 +252,85 @@ impl Draft {
             }
         }
         draft
+    }
+
+    /// The place the courier proposes for the current method (locker bank or station).
+    fn place(&self) -> String {
+        match self.method.as_str() {
+            "locker" => self.locker_bank.trim().to_string(),
+            "station" => self.station.trim().to_string(),
+            _ => String::new(),
+        }
+    }
+
+    /// Asks the recipient by link: the locker or station chosen so far, or the door. The draft
+    /// goes to the door until the recipient answers.
+    pub fn ask_by_link(&mut self, token: &str, now: i64) {
+        let offered = Offer {
+            method: self.method.clone(),
+            place: self.place(),
+        };
+        self.link = Some(LinkRequest {
+            id: Uuid::new_v4(),
+            token_sha256: token_digest(token),
+            offers: vec![
+                offered,
+                Offer {
+                    method: "door".into(),
+                    place: String::new(),
+                },
+            ],
+            free_storage_hours: self.free_hours.trim().parse().unwrap_or(0),
+            overtime_fee_fen: parse_yuan(&self.overtime_fee).unwrap_or(0),
+            expires_in_hours: DEFAULT_EXPIRY_HOURS,
+            requested_at: now,
+            revoked_at: None,
+        });
+        self.method = "door".into();
+        self.consent_given = false;
+        self.outcome.clear();
+    }
+
+    /// Takes the recipient's answer by link: their locker or station choice becomes the method
+    /// with a consent by link; the door after an offer of something else is kept as a refusal.
+    pub fn apply_decision(&mut self, decision: &LinkDecision) {
+        let offered = self
+            .link
+            .as_ref()
+            .map(|l| l.offers.clone())
+            .unwrap_or_default();
+        let place = |method: &str| {
+            offered
+                .iter()
+                .find(|o| o.method == method)
+                .map(|o| o.place.clone())
+                .unwrap_or_default()
+        };
+        self.consent_channel = "recipient_link".into();
+        self.consent_at = Some(decision.decided_at);
+        self.preference_id = None;
+        match decision.choice.as_str() {
+            "locker" => {
+                self.method = "locker".into();
+                self.locker_bank = place("locker");
+                self.consent_given = true;
+                self.refused = None;
+            }
+            "station" => {
+                self.method = "station".into();
+                self.station = place("station");
+                self.consent_given = true;
+                self.refused = None;
+            }
+            _ => {
+                self.method = "door".into();
+                self.consent_given = false;
+                self.refused = offered
+                    .iter()
+                    .find(|o| o.method != "door")
+                    .map(|o| o.method.clone());
+            }
+        }
     }
 
     /// The recipient's key in the preference book, once phone and address are filled in.
@@ -322,6 +410,7 @@ impl Draft {
         };
         let channel = match self.consent_channel.as_str() {
             "phone_call" => ConsentChannel::PhoneCall,
+            "recipient_link" => ConsentChannel::RecipientLink,
             "standing_preference" => ConsentChannel::StandingPreference,
             _ => ConsentChannel::InPerson,
         };
@@ -416,6 +505,8 @@ impl Draft {
             called_at: self.called_at,
             outcome_at: outcome.as_ref().map(|_| now),
             outcome,
+            link: self.link.clone(),
+            pickup_code: Some(self.pickup_code.trim().to_string()).filter(|c| !c.is_empty()),
             tariff,
             failed_attempts: failed_before + failed_now,
             captured_at: self.editing.as_ref().map_or(now, |e| e.captured_at),
@@ -617,5 +708,45 @@ mod tests {
             draft.to_record(1, &sample()).unwrap_err().rules,
             vec![Violation::TariffScriptMissing]
         );
+    }
+
+    #[test]
+    fn a_locker_chosen_by_link_becomes_a_consent_by_link() {
+        let mut draft = filled();
+        to_locker(&mut draft);
+        draft.ask_by_link("0123456789abcdef0123456789abcdef", 5);
+        assert_eq!(draft.method, "door", "the door until the recipient answers");
+        let asked = draft.to_record(6, &sample()).unwrap();
+        let link = asked.link.clone().unwrap();
+        assert_eq!(link.offers[0].place, "3");
+        assert_eq!(link.check(), Ok(()));
+
+        let mut answered = Draft::from_record(&asked);
+        answered.apply_decision(&LinkDecision {
+            link_id: link.id,
+            choice: "locker".into(),
+            time_window: None,
+            note: None,
+            decided_at: 7,
+        });
+        answered.locker_compartment = "12".into();
+        answered.outcome = "placed_in_locker".into();
+        let delivered = answered.to_record(8, &sample()).unwrap();
+        let consent = delivered.consent.unwrap();
+        assert_eq!(consent.channel, ConsentChannel::RecipientLink);
+        assert_eq!(consent.given_at, 7);
+        assert_eq!(delivered.revision, 2);
+
+        let mut refused = Draft::from_record(&asked);
+        refused.apply_decision(&LinkDecision {
+            link_id: link.id,
+            choice: "door".into(),
+            time_window: Some("18:00".into()),
+            note: None,
+            decided_at: 7,
+        });
+        let at_door = refused.to_record(8, &sample()).unwrap();
+        assert_eq!(at_door.method, DeliveryMethod::Door);
+        assert_eq!(at_door.consent.unwrap().decision, ConsentDecision::Refused);
     }
 }

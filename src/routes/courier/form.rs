@@ -85,11 +85,10 @@ pub fn ParcelForm(draft: RwSignal<Draft>) -> impl IntoView {
         }
     });
 
-    let save = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    // Saves the draft as the record's next revision; `then` runs once it is committed.
+    let persist = move |current: Draft, then: Box<dyn FnOnce()>| {
         save_error.set(None);
         let now = now_ms();
-        let current = draft.get_untracked();
         let record = match tariffs
             .table
             .with_untracked(|table| current.to_record(now, table))
@@ -114,6 +113,7 @@ pub fn ParcelForm(draft: RwSignal<Draft>) -> impl IntoView {
             };
             match result {
                 Ok(()) => {
+                    then();
                     draft.set(Draft::default());
                     saved.set(true);
                 }
@@ -121,7 +121,28 @@ pub fn ParcelForm(draft: RwSignal<Draft>) -> impl IntoView {
             }
         });
     };
-
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        persist(draft.get_untracked(), Box::new(|| ()));
+    };
+    // Asks the recipient by link: saved with the door for now; the link works once synced.
+    let ask_by_link = move || {
+        let Some(token) = crate::links::new_token() else {
+            save_error.set(Some(Key::LinkUnavailable.text(lang.get_untracked()).into()));
+            return;
+        };
+        let mut current = draft.get_untracked();
+        current.ask_by_link(&token, now_ms());
+        let link_id = current.link.as_ref().map(|l| l.id);
+        persist(
+            current,
+            Box::new(move || {
+                if let Some(id) = link_id {
+                    crate::links::remember(id, &token);
+                }
+            }),
+        );
+    };
     let waybill_error = move || errors.with(|e| e.waybill.map(|w| w.message(lang.get())));
     let phone_error = move || {
         errors
@@ -310,7 +331,7 @@ pub fn ParcelForm(draft: RwSignal<Draft>) -> impl IntoView {
                 {text_field(draft, "station", Key::StationName, |d| d.station.clone(), |d, v| d.station = v)}
             </Show>
             <Show when=move || draft.with(|d| d.method != "door")>
-                <ConsentSection draft=draft lang=lang/>
+                <ConsentSection draft=draft lang=lang ask_by_link=ask_by_link/>
             </Show>
 
             <OutcomeSection draft=draft/>
@@ -328,7 +349,11 @@ pub fn ParcelForm(draft: RwSignal<Draft>) -> impl IntoView {
 /// Locker and station need the recipient's consent, with what was disclosed (Art. 28; locker
 /// rules Art. 22): where, how long free, the overtime fee.
 #[component]
-fn ConsentSection(draft: RwSignal<Draft>, lang: RwSignal<Lang>) -> impl IntoView {
+fn ConsentSection(
+    draft: RwSignal<Draft>,
+    lang: RwSignal<Lang>,
+    ask_by_link: impl Fn() + Copy + 'static,
+) -> impl IntoView {
     let from_preference = move || draft.with(|d| d.consent_channel == "standing_preference");
     view! {
         <fieldset class="field consent">
@@ -341,6 +366,9 @@ fn ConsentSection(draft: RwSignal<Draft>, lang: RwSignal<Lang>) -> impl IntoView
                     <option value="phone_call">{tr(Key::PhoneCall)}</option>
                     <option value="standing_preference" disabled=move || draft.with(|d| d.preference_id.is_none())>
                         {tr(Key::FromPreference)}
+                    </option>
+                    <option value="recipient_link" disabled=move || draft.with(|d| d.consent_channel != "recipient_link")>
+                        {tr(Key::RecipientLink)}
                     </option>
                 </select>
             </label>
@@ -384,6 +412,10 @@ fn ConsentSection(draft: RwSignal<Draft>, lang: RwSignal<Lang>) -> impl IntoView
                     d.method = "door".into();
                 })>
                 {move || Key::RecipientRefused.text(lang.get())}
+            </button>
+            <button type="button" class="button" data-testid="ask-by-link"
+                on:click=move |_| ask_by_link()>
+                {tr(Key::AskByLink)}
             </button>
         </fieldset>
     }
@@ -433,6 +465,14 @@ fn OutcomeSection(draft: RwSignal<Draft>) -> impl IntoView {
             </select>
             <span class="field__hint">{tr(Key::InspectionReminder)}</span>
         </label>
+        <Show when=move || draft.with(|d| matches!(d.outcome.as_str(), "placed_in_locker" | "left_at_station"))>
+            <label class="field">
+                <span class="field__label">{tr(Key::PickupCode)}</span>
+                <input name="pickup_code" inputmode="numeric" autocomplete="off"
+                    prop:value=move || draft.with(|d| d.pickup_code.clone())
+                    on:input=move |ev| { let v = event_target_value(&ev); draft.update(|d| d.pickup_code = v) } />
+            </label>
+        </Show>
         <Show when=needs_note>
             <label class="field">
                 <span class="field__label">{move || note_label().text(lang.get())}</span>

@@ -48,7 +48,7 @@ pub fn TodayList(draft: RwSignal<Draft>) -> impl IntoView {
                 <p class="empty">{tr(Key::NoRecords)}</p>
             </Show>
             <ul class="records" data-testid="records">
-                <For each=shown key=|e| (e.id.clone(), e.record.revision, format!("{:?}", e.state), e.notes.len()) let:entry>
+                <For each=shown key=|e| (e.id.clone(), e.record.revision, format!("{:?}", e.state), e.notes.len(), e.decision.as_ref().map(|d| d.decided_at), e.complaints.len()) let:entry>
                     <RecordRow entry=entry draft=draft on_pick=scroll_to_form lang=lang/>
                 </For>
             </ul>
@@ -88,6 +88,11 @@ fn RecordRow(
     let attempts = record.failed_attempts;
     let for_edit = record.clone();
     let for_copy = record.clone();
+    let decision = entry.decision.clone();
+    let for_answer = (record.clone(), entry.decision.clone());
+    let complaints = entry.complaints.clone();
+    let synced = matches!(entry.state, QueueState::Synced { .. });
+    let link = record.link.clone().filter(|l| l.revoked_at.is_none());
     view! {
         <li class="records__item" data-waybill=record.waybill.to_string()>
             <span class="records__waybill" title=record.waybill.to_string()>
@@ -107,6 +112,39 @@ fn RecordRow(
                     </p>
                 }
             }).collect_view()}
+            {decision.map(|d| {
+                let at = local_time(d.decided_at);
+                let door = d.choice == "door";
+                let choice = d.choice.clone();
+                let window = d.time_window.clone().unwrap_or_default();
+                view! {
+                    <p class=if door { "notice notice--warn records__wide" } else { "notice records__wide" } role="status" data-testid="link-decision">
+                        {move || if door {
+                            format!("{} {window}（{at}）", Key::DoorByLink.text(lang.get()))
+                        } else {
+                            format!("{}：{}（{at}）", Key::ConfirmedByLink.text(lang.get()), method_label(&choice, lang.get()))
+                        }}
+                        <button type="button" class="button button--small" data-testid="apply-answer"
+                            on:click=move |_| {
+                                let (record, decision) = for_answer.clone();
+                                let mut next = Draft::from_record(&record);
+                                if let Some(decision) = &decision {
+                                    next.apply_decision(decision);
+                                }
+                                draft.set(next);
+                                on_pick();
+                            }>
+                            {tr(Key::ApplyAnswer)}
+                        </button>
+                    </p>
+                }
+            })}
+            {complaints.into_iter().map(|c| view! {
+                <p class="notice notice--warn records__wide" role="alert" data-testid="complaint">
+                    {move || format!("{}：{}（{}）", Key::RecipientComplaint.text(lang.get()), c.kind.label(lang.get()), local_time(c.at))}
+                </p>
+            }).collect_view()}
+            {link.map(|link| view! { <LinkPanel record=record.clone() link=link synced=synced lang=lang/> })}
             <div class="records__actions records__wide">
                 <button type="button" class="button button--small" data-testid="edit"
                     on:click=move |_| { draft.set(Draft::from_record(&for_edit)); on_pick(); }>
@@ -118,5 +156,80 @@ fn RecordRow(
                 </button>
             </div>
         </li>
+    }
+}
+
+/// The consent link of a record: pending until synced, then its QR code, a share action and
+/// revocation.
+#[component]
+fn LinkPanel(
+    record: doorstep_core::DeliveryRecord,
+    link: doorstep_core::link::LinkRequest,
+    synced: bool,
+    lang: RwSignal<doorstep_core::Lang>,
+) -> impl IntoView {
+    let device = use_device();
+    let open = RwSignal::new(false);
+    let token = crate::links::token_for(link.id);
+    if !synced {
+        return view! { <p class="records__note records__wide" data-testid="link-pending">{tr(Key::LinkPending)}</p> }.into_any();
+    }
+    let Some(token) = token else {
+        return ().into_any();
+    };
+    let url = crate::links::url(&token);
+    let carrier = record.carrier;
+    let waybill = record.waybill.to_string();
+    let share_url = url.clone();
+    let share = move |_| {
+        let message =
+            doorstep_core::link::share_message(carrier, &waybill, &share_url, lang.get_untracked());
+        share_or_sms(&message, &share_url);
+    };
+    let revoke = move |_| {
+        let mut next = record.clone();
+        if let Some(l) = next.link.as_mut() {
+            l.revoked_at = Some(crate::clock::now_ms());
+        }
+        next.revision += 1;
+        next.revised_at = crate::clock::now_ms();
+        leptos::task::spawn_local(async move {
+            let _ = device.save(next).await;
+        });
+    };
+    view! {
+        <div class="records__wide" data-testid="link-panel">
+            <div class="records__actions">
+                <button type="button" class="button button--small" data-testid="show-link"
+                    aria-expanded=move || open.get().to_string()
+                    on:click=move |_| open.update(|o| *o = !*o)>
+                    {move || if open.get() { Key::HideLink.text(lang.get()) } else { Key::ShowLink.text(lang.get()) }}
+                </button>
+                <button type="button" class="button button--small" on:click=share>{tr(Key::ShareLink)}</button>
+                <button type="button" class="button button--small" data-testid="revoke-link" on:click=revoke>{tr(Key::RevokeLink)}</button>
+            </div>
+            <Show when=move || open.get()>
+                <crate::components::qr::QrSvg text=url.clone() label=Key::LinkQrLabel.text(lang.get_untracked()).to_string()/>
+                <p class="records__note" data-testid="link-url"><a href=url.clone() target="_blank" rel="noreferrer">{url.clone()}</a></p>
+            </Show>
+        </div>
+    }
+    .into_any()
+}
+
+/// The system share sheet where there is one (Web Share API), otherwise the SMS app with the
+/// message filled in; the recipient's number is chosen there, never put in a URL by us.
+fn share_or_sms(message: &str, url: &str) {
+    let navigator = window().navigator();
+    let can_share = js_sys::Reflect::has(&navigator, &wasm_bindgen::JsValue::from_str("share"))
+        .unwrap_or(false);
+    if can_share {
+        let data = web_sys::ShareData::new();
+        data.set_text(message);
+        data.set_url(url);
+        let _ = navigator.share_with_data(&data);
+    } else {
+        let body = js_sys::encode_uri_component(message);
+        let _ = window().location().set_href(&format!("sms:?&body={body}"));
     }
 }

@@ -1,6 +1,7 @@
 //! The supervisor's review of the station's synced records: a filtered list, one record's
 //! evidence with notes and reviews, and a dashboard. Personal data stays masked.
 
+mod complaints;
 mod dashboard;
 mod detail;
 mod list;
@@ -29,6 +30,7 @@ enum Tab {
     Records,
     Dashboard,
     Tariffs,
+    Complaints,
 }
 
 /// The tabs; the list stays mounted under an open record so its filter and pages survive.
@@ -47,11 +49,14 @@ fn Review() -> impl IntoView {
         <nav class="tabs">
             {tab_button(Tab::Records, Key::Records, "tab-records")}
             {tab_button(Tab::Dashboard, Key::Dashboard, "tab-dashboard")}
+            {tab_button(Tab::Complaints, Key::Complaints, "tab-complaints")}
             {tab_button(Tab::Tariffs, Key::TariffTables, "tab-tariffs")}
         </nav>
         <Show when=move || tab.get() == Tab::Records fallback=move || {
             if tab.get() == Tab::Tariffs {
                 view! { <tariffs::TariffTables/> }.into_any()
+            } else if tab.get() == Tab::Complaints {
+                view! { <complaints::ComplaintQueue/> }.into_any()
             } else {
                 view! { <dashboard::DashboardView/> }.into_any()
             }
