@@ -504,6 +504,184 @@ async fn a_cod_parcel_is_handed_over_only_after_the_tariff_script_is_answered() 
     browser.close().await;
 }
 
+/// The `href` of the first element matching `css`.
+async fn href(browser: &Browser, css: &str) -> String {
+    browser.wait_for(css).await;
+    browser
+        .client
+        .find(fantoccini::Locator::Css(css))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .expect("a link")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_recipient_confirms_a_locker_by_link_and_complains_about_another_parcel() {
+    const LINKED: &str = "SF8234567890123";
+    let (server, credentials, courier) = courier_signed_in(Browser::start().await).await;
+
+    // The courier offers locker bank 3 by link; the record goes to the server with the link's
+    // digest only, and the QR code appears once it has synced.
+    courier.fill("input[name=waybill]", LINKED).await;
+    fill_recipient(&courier, PHONE).await;
+    choose_locker(&courier, "3", "").await;
+    courier.click("[data-testid=ask-by-link]").await;
+    courier
+        .wait_for_text("[data-testid=saved]", "已保存到本机")
+        .await;
+    let row = format!("li[data-waybill={LINKED}]");
+    courier
+        .wait_for_text(&format!("{row} [data-testid=state]"), "已同步")
+        .await;
+    courier
+        .click(&format!("{row} [data-testid=show-link]"))
+        .await;
+    courier.wait_for(&format!("{row} [data-testid=qr]")).await;
+    courier.screenshot("courier-link-qr").await;
+    let fits = courier
+        .client
+        .execute(
+            "return document.documentElement.scrollWidth <= window.innerWidth;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        fits,
+        serde_json::json!(true),
+        "the code and its link fit the screen"
+    );
+    let link = href(&courier, &format!("{row} [data-testid=link-url] a")).await;
+    assert!(link.starts_with(&server.url("/c/")), "{link}");
+
+    // The recipient, in a browser of their own, sees masked data and chooses the locker.
+    let recipient = Browser::start().await;
+    recipient.client.goto(&link).await.unwrap();
+    recipient.wait_for("input[name=choice][value=locker]").await;
+    let page = recipient.page_text().await;
+    assert!(
+        page.contains("0123") && !page.contains(PHONE) && !page.contains("1203"),
+        "{page}"
+    );
+    recipient.click("input[name=choice][value=locker]").await;
+    recipient.click("button[type=submit]").await;
+    recipient.wait_for("[data-testid=current-choice]").await;
+    recipient.screenshot("recipient-link-page").await;
+
+    // The courier's next sync brings the answer; the locker delivery is then allowed.
+    courier.click("[data-testid=sync-now]").await;
+    courier
+        .wait_for(&format!("{row} [data-testid=link-decision]"))
+        .await;
+    courier
+        .click(&format!("{row} [data-testid=apply-answer]"))
+        .await;
+    courier.fill("input[name=locker_compartment]", "12").await;
+    courier
+        .select_value("select[name=outcome]", "placed_in_locker")
+        .await;
+    courier.fill("input[name=pickup_code]", "6-2-1234").await;
+    courier.click("[data-testid=save]").await;
+    courier
+        .wait_for_text("[data-testid=saved]", "已保存到本机")
+        .await;
+    courier
+        .wait_until("the delivery is synced", || async {
+            let records = server
+                .records(
+                    &server
+                        .token("supervisor", &credentials.supervisor_password)
+                        .await,
+                )
+                .await;
+            records
+                .iter()
+                .any(|r| r["waybill"] == LINKED && r["outcome"] == "placed_in_locker")
+        })
+        .await;
+    recipient.client.goto(&link).await.unwrap();
+    recipient.wait_for("[data-testid=delivered]").await;
+    assert!(recipient.page_text().await.contains("6-2-1234"));
+
+    // Another parcel went to a locker on a consent the courier says was given in person; its
+    // recipient says they never agreed, and the supervisor sees the complaint.
+    let token = "feedfacefeedfacefeedfacefeedface";
+    let courier_token = server.token("courier", &credentials.courier_password).await;
+    let mut other = synced_record(9, "SF9234567890123", 60_000);
+    other.link = Some(doorstep_core::link::LinkRequest {
+        id: uuid::Uuid::from_u128(99),
+        token_sha256: doorstep_core::link::token_digest(token),
+        offers: vec![
+            doorstep_core::link::Offer {
+                method: "locker".into(),
+                place: "5".into(),
+            },
+            doorstep_core::link::Offer {
+                method: "door".into(),
+                place: String::new(),
+            },
+        ],
+        free_storage_hours: 24,
+        overtime_fee_fen: 50,
+        expires_in_hours: 48,
+        requested_at: other.captured_at,
+        revoked_at: None,
+    });
+    other.method = doorstep_core::DeliveryMethod::Locker {
+        bank: "5".into(),
+        compartment: "1".into(),
+    };
+    other.consent = Some(doorstep_core::Consent {
+        channel: doorstep_core::ConsentChannel::InPerson,
+        decision: doorstep_core::ConsentDecision::Accepted,
+        method: "locker".into(),
+        given_at: other.captured_at,
+        disclosed: doorstep_core::Disclosure::default(),
+        preference_id: None,
+    });
+    other.outcome = Some(doorstep_core::Outcome::PlacedInLocker);
+    other.outcome_at = Some(other.captured_at + 1000);
+    let synced = server.sync(&courier_token, 0, vec![other]).await;
+    assert_eq!(synced["acks"][0]["status"], "stored", "{synced}");
+    recipient
+        .client
+        .goto(&server.url(&format!("/c/{token}")))
+        .await
+        .unwrap();
+    recipient
+        .click("input[name=kind][value=did_not_agree]")
+        .await;
+    recipient
+        .fill("input[name=note]", "我从没同意放快件箱")
+        .await;
+    recipient
+        .click("form[action*=complaint] button[type=submit]")
+        .await;
+    recipient.wait_for("[data-complaint=did_not_agree]").await;
+
+    let supervisor = Browser::start().await;
+    sign_in(
+        &supervisor,
+        &server,
+        "supervisor",
+        &credentials.supervisor_password,
+    )
+    .await;
+    supervisor.click("[data-testid=tab-complaints]").await;
+    supervisor
+        .wait_for("[data-testid=complaints] li[data-complaint=did_not_agree][data-waybill=SF9234567890123]")
+        .await;
+    assert!(supervisor.page_text().await.contains("我从没同意放快件箱"));
+    supervisor.screenshot("supervisor-complaints").await;
+
+    supervisor.close().await;
+    recipient.close().await;
+    courier.close().await;
+}
+
 /// A delivery record as the courier app would sync it, captured `age_ms` ago.
 fn synced_record(n: u128, waybill: &str, age_ms: i64) -> doorstep_core::DeliveryRecord {
     let captured_at = std::time::SystemTime::now()

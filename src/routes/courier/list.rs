@@ -210,7 +210,7 @@ fn LinkPanel(
             </div>
             <Show when=move || open.get()>
                 <crate::components::qr::QrSvg text=url.clone() label=Key::LinkQrLabel.text(lang.get_untracked()).to_string()/>
-                <p class="records__note" data-testid="link-url"><a href=url.clone() target="_blank" rel="noreferrer">{url.clone()}</a></p>
+                <p class="records__note link-url" data-testid="link-url"><a href=url.clone() target="_blank" rel="noreferrer">{url.clone()}</a></p>
             </Show>
         </div>
     }

@@ -6,10 +6,10 @@
 
 use crate::links::{self, Answer, Lookup, OpenLink};
 use crate::rate_limit::{self, ClientAddress};
-use crate::{now_ms, request_lang, AppState};
+use crate::{now_ms, AppState};
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use base64::Engine;
@@ -31,7 +31,7 @@ const MAX_TEXT_CHARS: usize = 200;
 const STYLE: &str = "body{font:16px/1.5 system-ui,-apple-system,'PingFang SC','Noto Sans CJK SC',sans-serif;margin:0;background:#f8fafc;color:#0f172a}\
 main{max-width:34rem;margin:0 auto;padding:16px}h1{font-size:1.3rem;margin:.2rem 0 1rem}\
 section{background:#fff;border:1px solid #cbd5e1;border-radius:10px;padding:14px;margin:0 0 14px}\
-label{display:flex;gap:10px;align-items:center;min-height:44px}input[type=text]{width:100%;min-height:44px;font:inherit;box-sizing:border-box;padding:0 8px;border:1px solid #94a3b8;border-radius:8px}\
+label{display:flex;gap:10px;align-items:center;min-height:44px}label.text{display:block;margin:8px 0}input[type=text]{width:100%;min-height:44px;font:inherit;box-sizing:border-box;padding:0 8px;border:1px solid #94a3b8;border-radius:8px}\
 button{min-height:44px;width:100%;font:inherit;font-weight:600;border:0;border-radius:8px;background:#0f766e;color:#fff;margin-top:8px}\
 button.secondary{background:#fff;color:#0f766e;border:1px solid #0f766e}\
 .state{font-weight:600;color:#115e59}.warn{color:#b45309}dt{color:#475569}dd{margin:0 0 8px}\
@@ -52,11 +52,13 @@ pub struct PageQuery {
     lang: Option<String>,
 }
 
-fn page_lang(query: &PageQuery, headers: &HeaderMap) -> Lang {
+/// Chinese unless the page was switched to English, like the app.
+fn page_lang(query: &PageQuery) -> Lang {
     query
         .lang
         .as_deref()
-        .map_or_else(|| request_lang(headers), Lang::from_tag)
+        .map(Lang::from_tag)
+        .unwrap_or_default()
 }
 
 /// Escapes text for HTML element content and attribute values.
@@ -293,8 +295,8 @@ fn render_choice(body: &mut String, link: &OpenLink, action: &str, lang_query: &
     }
     let _ = write!(
         body,
-        "<label>{}<input type=\"text\" name=\"time_window\" maxlength=\"{MAX_TEXT_CHARS}\" placeholder=\"{}\"></label>\
-         <label>{}<input type=\"text\" name=\"note\" maxlength=\"{MAX_TEXT_CHARS}\"></label>\
+        "<label class=\"text\">{}<input type=\"text\" name=\"time_window\" maxlength=\"{MAX_TEXT_CHARS}\" placeholder=\"{}\"></label>\
+         <label class=\"text\">{}<input type=\"text\" name=\"note\" maxlength=\"{MAX_TEXT_CHARS}\"></label>\
          <label><input type=\"checkbox\" name=\"remember\" value=\"1\"> {}</label>\
          <button type=\"submit\">{}</button></form></section>",
         t(lang, "方便收件时间（选填）", "When you are home (optional)"),
@@ -361,7 +363,7 @@ fn render_complaint_form(
     }
     let _ = write!(
         body,
-        "<label>{}<input type=\"text\" name=\"note\" maxlength=\"{MAX_TEXT_CHARS}\"></label>\
+        "<label class=\"text\">{}<input type=\"text\" name=\"note\" maxlength=\"{MAX_TEXT_CHARS}\"></label>\
          <button type=\"submit\" class=\"secondary\">{}</button></form></section>",
         t(lang, "说明（选填）", "Details (optional)"),
         t(lang, "提交", "Report"),
@@ -399,10 +401,9 @@ pub async fn page(
     State(state): State<AppState>,
     Path(token): Path<String>,
     Query(query): Query<PageQuery>,
-    headers: HeaderMap,
     ClientAddress(address): ClientAddress,
 ) -> Response {
-    let lang = page_lang(&query, &headers);
+    let lang = page_lang(&query);
     match open(&state, &address, &token, lang).await {
         Ok(link) => render(&link, &token, lang, None),
         Err(response) => response,
@@ -439,11 +440,10 @@ pub async fn choose(
     State(state): State<AppState>,
     Path(token): Path<String>,
     Query(query): Query<PageQuery>,
-    headers: HeaderMap,
     ClientAddress(address): ClientAddress,
     form: Result<Form<ChoiceForm>, FormRejection>,
 ) -> Response {
-    let lang = page_lang(&query, &headers);
+    let lang = page_lang(&query);
     let link = match open(&state, &address, &token, lang).await {
         Ok(link) => link,
         Err(response) => return response,
@@ -512,11 +512,10 @@ pub async fn complain(
     State(state): State<AppState>,
     Path(token): Path<String>,
     Query(query): Query<PageQuery>,
-    headers: HeaderMap,
     ClientAddress(address): ClientAddress,
     form: Result<Form<ComplaintForm>, FormRejection>,
 ) -> Response {
-    let lang = page_lang(&query, &headers);
+    let lang = page_lang(&query);
     let link = match open(&state, &address, &token, lang).await {
         Ok(link) => link,
         Err(response) => return response,
