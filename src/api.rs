@@ -2,8 +2,8 @@
 //! turned into [`ApiFailure`].
 
 use doorstep_core::api::{
-    ComplaintView, Dashboard, LoginRequest, LoginResponse, NoteRequest, NoteView, RecordDetail,
-    RecordFilter, RecordPage, ResolveRequest,
+    ComplaintView, Dashboard, DeviceView, LoginRequest, LoginResponse, NoteRequest, NoteView,
+    RecordDetail, RecordFilter, RecordPage, ResolveRequest,
 };
 use doorstep_core::sync::{SyncRequest, SyncResponse};
 use doorstep_core::tariff::TariffTable;
@@ -256,6 +256,11 @@ pub struct TariffVersion {
     pub effective_from: String,
     pub uploaded_at: Option<i64>,
     pub uploaded_by: Option<String>,
+}
+
+/// The station's courier devices, at-risk ones first.
+pub async fn devices(token: &str, lang: Lang) -> Result<Vec<DeviceView>, ApiFailure> {
+    call("GET", "/api/v1/devices", Some(token), None, lang).await
 }
 
 /// The station's open complaints, newest first.

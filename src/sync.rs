@@ -5,7 +5,7 @@
 use crate::api::{self, ApiFailure};
 use crate::storage::{Outbox, OutboxEntry, StorageError};
 use doorstep_core::sync::{
-    plan_batches, retry_delay_ms, SyncRequest, MAX_BATCH_BYTES, MAX_BATCH_RECORDS,
+    plan_batches, retry_delay_ms, DeviceReport, SyncRequest, MAX_BATCH_BYTES, MAX_BATCH_RECORDS,
 };
 use doorstep_core::{DeliveryRecord, Lang};
 
@@ -34,8 +34,9 @@ pub async fn push_pending(outbox: &Outbox, token: &str, lang: Lang) -> SyncOutco
         Ok(p) => p,
         Err(e) => return e.into(),
     };
+    let report = device_report(&pending);
     if pending.is_empty() {
-        return push_batch(outbox, token, lang, &[]).await;
+        return push_batch(outbox, token, lang, &[], &report).await;
     }
     let sizes: Vec<usize> = pending
         .iter()
@@ -46,7 +47,7 @@ pub async fn push_pending(outbox: &Outbox, token: &str, lang: Lang) -> SyncOutco
         })
         .collect();
     for range in plan_batches(&sizes, MAX_BATCH_RECORDS, MAX_BATCH_BYTES) {
-        let outcome = push_batch(outbox, token, lang, &pending[range]).await;
+        let outcome = push_batch(outbox, token, lang, &pending[range], &report).await;
         if outcome != SyncOutcome::Done {
             return outcome;
         }
@@ -61,11 +62,13 @@ async fn push_batch(
     token: &str,
     lang: Lang,
     batch: &[OutboxEntry],
+    report: &DeviceReport,
 ) -> SyncOutcome {
     let records: Vec<DeliveryRecord> = batch.iter().map(|e| e.record.clone()).collect();
     let body = api::sync_body(&SyncRequest {
         cursor: cursor::load(),
         records,
+        device: Some(report.clone()),
     });
     match api::sync_raw(token, body, lang).await {
         Ok(response) => {
@@ -95,11 +98,11 @@ async fn push_batch(
                 };
             }
             let (left, right) = batch.split_at(batch.len() / 2);
-            let first = Box::pin(push_batch(outbox, token, lang, left)).await;
+            let first = Box::pin(push_batch(outbox, token, lang, left, report)).await;
             if first != SyncOutcome::Done {
                 return first;
             }
-            Box::pin(push_batch(outbox, token, lang, right)).await
+            Box::pin(push_batch(outbox, token, lang, right, report)).await
         }
         Err(ApiFailure::Http { status: 401, .. }) => SyncOutcome::SignedOut,
         Err(failure) if failure.is_transient() => SyncOutcome::Unreachable,
@@ -137,6 +140,33 @@ pub mod cursor {
             let _ = storage.remove_item(KEY);
         }
     }
+}
+
+/// How the queue stands, for the supervisor's view of devices at risk.
+fn device_report(pending: &[OutboxEntry]) -> DeviceReport {
+    DeviceReport {
+        device_id: device_id(),
+        app_version: env!("CARGO_PKG_VERSION").to_string(),
+        queued: u32::try_from(pending.len()).unwrap_or(u32::MAX),
+        oldest_queued_at: pending.iter().map(|e| e.record.captured_at).min(),
+    }
+}
+
+/// This installation's random id, made on first use and kept in local storage.
+fn device_id() -> uuid::Uuid {
+    const KEY: &str = "doorstep.device_id";
+    let storage = crate::session::local_storage();
+    let stored = storage
+        .as_ref()
+        .and_then(|s| s.get_item(KEY).ok().flatten())
+        .and_then(|id| id.parse().ok());
+    stored.unwrap_or_else(|| {
+        let id = uuid::Uuid::new_v4();
+        if let Some(storage) = storage {
+            let _ = storage.set_item(KEY, &id.to_string());
+        }
+        id
+    })
 }
 
 /// Milliseconds to wait before the next attempt after `failures` failed rounds in a row.

@@ -133,7 +133,11 @@ impl TestServer {
         cursor: i64,
         records: Vec<doorstep_core::DeliveryRecord>,
     ) -> serde_json::Value {
-        let body = doorstep_core::sync::SyncRequest { cursor, records };
+        let body = doorstep_core::sync::SyncRequest {
+            cursor,
+            records,
+            device: None,
+        };
         reqwest::Client::new()
             .post(self.url("/api/v1/sync"))
             .bearer_auth(token)

@@ -297,6 +297,23 @@ pub struct Dashboard {
 pub const SHANGHAI_OFFSET_MS: Millis = 8 * 60 * 60 * 1000;
 pub const DAY_MS: Millis = 24 * 60 * 60 * 1000;
 
+/// A courier device as the supervisor's devices view shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeviceView {
+    pub device_id: Uuid,
+    pub courier: String,
+    pub app_version: String,
+    /// Records the device held unsynced at its last sync.
+    pub queued: u32,
+    /// Device clock of the oldest of them.
+    pub oldest_queued_at: Option<Millis>,
+    /// Server clock.
+    pub last_sync_at: Millis,
+    /// Silent for longer than the threshold while holding records.
+    pub at_risk: bool,
+}
+
 /// A recipient's complaint as the supervisor's queue shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

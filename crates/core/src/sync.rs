@@ -19,6 +19,23 @@ pub struct SyncRequest {
     /// Changes after this cursor are returned; `0` on a device's first sync.
     pub cursor: i64,
     pub records: Vec<DeliveryRecord>,
+    /// How the device's queue stood when it sent this, for the supervisor's devices view.
+    #[serde(default)]
+    pub device: Option<DeviceReport>,
+}
+
+/// A device's own account of its queue at a sync: a device that stops syncing while it holds
+/// records is data at risk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeviceReport {
+    /// Random, made once per installation.
+    pub device_id: Uuid,
+    pub app_version: String,
+    /// Records not yet acknowledged, this batch included.
+    pub queued: u32,
+    /// Device clock of the oldest of them.
+    pub oldest_queued_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

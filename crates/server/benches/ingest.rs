@@ -53,7 +53,12 @@ async fn http_ingest(base: &str, token: &str, clients: usize, first: u64) -> (f6
                 let records = (batch_start..(batch_start + BATCH).min(per_client))
                     .map(|i| record(start + i as u64))
                     .collect();
-                let body = serde_json::to_vec(&SyncRequest { cursor: 0, records }).unwrap();
+                let body = serde_json::to_vec(&SyncRequest {
+                    cursor: 0,
+                    records,
+                    device: None,
+                })
+                .unwrap();
                 let sent = Instant::now();
                 let response = client
                     .post(format!("{base}/api/v1/sync"))

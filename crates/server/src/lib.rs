@@ -75,6 +75,7 @@ pub fn app(state: AppState) -> Router {
         ))
         .routes(routes!(routes::tariffs::versions))
         .routes(routes!(routes::complaints::list))
+        .routes(routes!(routes::devices::list))
         .routes(routes!(routes::complaints::resolve))
         .routes(routes!(routes::tariffs::version))
         .split_for_parts();

@@ -88,6 +88,7 @@ async fn malformed_sync_bodies_are_refused_and_nothing_is_lost() {
     let bad_waybill = serde_json::to_value(SyncRequest {
         cursor: 0,
         records: vec![record(2)],
+        device: None,
     })
     .unwrap();
     let mut bad_waybill = bad_waybill;
@@ -226,7 +227,12 @@ async fn too_many_records_in_one_batch_are_refused_whole() {
     let records: Vec<_> = (1..=(doorstep_core::sync::MAX_BATCH_RECORDS as u128 + 1))
         .map(record)
         .collect();
-    let body = serde_json::to_string(&SyncRequest { cursor: 0, records }).unwrap();
+    let body = serde_json::to_string(&SyncRequest {
+        cursor: 0,
+        records,
+        device: None,
+    })
+    .unwrap();
     let (status, body) = server
         .send(
             Method::POST,

@@ -78,6 +78,7 @@ async fn push(base: String, token: String, pending: Vec<u64>) -> BTreeSet<u64> {
         let body = SyncRequest {
             cursor: 0,
             records: chunk.iter().map(|&n| record(n)).collect(),
+            device: None,
         };
         let Ok(response) = client
             .post(format!("{base}/api/v1/sync"))

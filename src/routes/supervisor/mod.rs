@@ -4,6 +4,7 @@
 mod complaints;
 mod dashboard;
 mod detail;
+mod devices;
 mod list;
 mod tariffs;
 
@@ -31,6 +32,7 @@ enum Tab {
     Dashboard,
     Tariffs,
     Complaints,
+    Devices,
 }
 
 /// The tabs; the list stays mounted under an open record so its filter and pages survive.
@@ -50,6 +52,7 @@ fn Review() -> impl IntoView {
             {tab_button(Tab::Records, Key::Records, "tab-records")}
             {tab_button(Tab::Dashboard, Key::Dashboard, "tab-dashboard")}
             {tab_button(Tab::Complaints, Key::Complaints, "tab-complaints")}
+            {tab_button(Tab::Devices, Key::Devices, "tab-devices")}
             {tab_button(Tab::Tariffs, Key::TariffTables, "tab-tariffs")}
         </nav>
         <Show when=move || tab.get() == Tab::Records fallback=move || {
@@ -57,6 +60,8 @@ fn Review() -> impl IntoView {
                 view! { <tariffs::TariffTables/> }.into_any()
             } else if tab.get() == Tab::Complaints {
                 view! { <complaints::ComplaintQueue/> }.into_any()
+            } else if tab.get() == Tab::Devices {
+                view! { <devices::DeviceList/> }.into_any()
             } else {
                 view! { <dashboard::DashboardView/> }.into_any()
             }

@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod complaints;
 pub mod dashboard;
+pub mod devices;
 pub mod health;
 pub mod recipient;
 pub mod records;

@@ -52,6 +52,16 @@ pub async fn sync(
             received_at,
         });
     }
+    if let Some(report) = &request.device {
+        crate::routes::devices::store_report(
+            &mut tx,
+            caller.account_id,
+            caller.station_id,
+            report,
+            received_at,
+        )
+        .await?;
+    }
     tx.commit().await?;
     let (changes, cursor) =
         crate::changes::since(&state.db.pool, caller.account_id, request.cursor).await?;

@@ -133,7 +133,12 @@ impl TestServer {
 
     /// Syncs as the demo courier, pulling the changes after `cursor`.
     pub async fn sync_from(&self, cursor: i64, records: Vec<DeliveryRecord>) -> SyncResponse {
-        let body = serde_json::to_string(&SyncRequest { cursor, records }).unwrap();
+        let body = serde_json::to_string(&SyncRequest {
+            cursor,
+            records,
+            device: None,
+        })
+        .unwrap();
         let (status, body) = self
             .send(
                 Method::POST,

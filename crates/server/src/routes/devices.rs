@@ -1,0 +1,93 @@
+//! `/devices`: each courier device as it reported itself at its last sync, and which of them are
+//! data at risk (silent for hours while holding unsynced records).
+
+use crate::auth::Supervisor;
+use crate::error::{ApiError, ApiJson, ErrorBody};
+use crate::AppState;
+use axum::extract::{Query, State};
+use doorstep_core::api::DeviceView;
+use doorstep_core::sync::DeviceReport;
+use serde::Deserialize;
+use sqlx::{Any, Transaction};
+use utoipa::IntoParams;
+
+/// A device silent for longer than this, while holding records, is flagged unless the
+/// supervisor asks for another threshold.
+pub const DEFAULT_SILENT_HOURS: u32 = 4;
+const HOUR_MS: i64 = 60 * 60 * 1000;
+
+/// Keeps the device's latest report, written in the sync's own transaction.
+pub async fn store_report(
+    tx: &mut Transaction<'static, Any>,
+    courier_id: i64,
+    station_id: i64,
+    report: &DeviceReport,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let version: String = report.app_version.chars().take(40).collect();
+    sqlx::query(
+        "INSERT INTO devices (id, courier_id, station_id, app_version, queued, oldest_queued_at, last_sync_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) \
+         ON CONFLICT (id) DO UPDATE SET courier_id = excluded.courier_id, station_id = excluded.station_id, \
+         app_version = excluded.app_version, queued = excluded.queued, \
+         oldest_queued_at = excluded.oldest_queued_at, last_sync_at = excluded.last_sync_at",
+    )
+    .bind(report.device_id.to_string())
+    .bind(courier_id)
+    .bind(station_id)
+    .bind(version)
+    .bind(i64::from(report.queued))
+    .bind(report.oldest_queued_at)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct DeviceQuery {
+    /// Hours of silence, with records held, after which a device is at risk (default 4).
+    pub silent_hours: Option<u32>,
+}
+
+type DeviceRow = (String, String, String, i64, Option<i64>, i64);
+
+/// The station's devices, at-risk ones first, then the longest silent.
+#[utoipa::path(get, path = "/devices", tag = "devices", params(DeviceQuery),
+    responses((status = 200, body = Vec<DeviceView>), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    Supervisor(caller): Supervisor,
+    Query(query): Query<DeviceQuery>,
+) -> Result<ApiJson<Vec<DeviceView>>, ApiError> {
+    let silent_ms = i64::from(query.silent_hours.unwrap_or(DEFAULT_SILENT_HOURS)) * HOUR_MS;
+    let now = crate::now_ms();
+    let rows: Vec<DeviceRow> = sqlx::query_as(
+        "SELECT d.id, a.display_name, d.app_version, d.queued, d.oldest_queued_at, d.last_sync_at \
+         FROM devices d JOIN accounts a ON a.id = d.courier_id WHERE d.station_id = $1 \
+         ORDER BY d.last_sync_at LIMIT 1000",
+    )
+    .bind(caller.station_id)
+    .fetch_all(&state.db.pool)
+    .await?;
+    let mut devices: Vec<DeviceView> = rows
+        .into_iter()
+        .filter_map(
+            |(id, courier, app_version, queued, oldest_queued_at, last_sync_at)| {
+                let queued = u32::try_from(queued).unwrap_or(u32::MAX);
+                Some(DeviceView {
+                    device_id: id.parse().ok()?,
+                    courier,
+                    app_version,
+                    queued,
+                    oldest_queued_at,
+                    last_sync_at,
+                    at_risk: queued > 0 && now - last_sync_at > silent_ms,
+                })
+            },
+        )
+        .collect();
+    devices.sort_by_key(|d| (!d.at_risk, d.last_sync_at));
+    Ok(ApiJson(devices))
+}
