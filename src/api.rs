@@ -92,8 +92,18 @@ async fn call_with<T: DeserializeOwned>(
         let _ = headers.set(name, value);
     }
     let _ = headers.set("Accept-Language", lang.tag());
-    if let Some(token) = token {
-        let _ = headers.set("Authorization", &format!("Bearer {token}"));
+    // A supervisor's browser session is an HttpOnly cookie (empty token here); its state
+    // changes carry the CSRF token from the readable cookie.
+    match token {
+        Some(token) if !token.is_empty() => {
+            let _ = headers.set("Authorization", &format!("Bearer {token}"));
+        }
+        _ if method != "GET" => {
+            if let Some(csrf) = csrf_cookie() {
+                let _ = headers.set("X-CSRF-Token", &csrf);
+            }
+        }
+        _ => {}
     }
     if let Some(body) = body {
         let _ = headers.set("Content-Type", "application/json");
@@ -136,6 +146,17 @@ async fn call_with<T: DeserializeOwned>(
         message,
         details,
     })
+}
+
+/// The CSRF token the server set at a browser sign-in, under either cookie name.
+fn csrf_cookie() -> Option<String> {
+    let document: web_sys::HtmlDocument = leptos::prelude::document().dyn_into().ok()?;
+    let cookies = document.cookie().ok()?;
+    cookies
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == "doorstep_csrf" || *name == "__Host-doorstep_csrf")
+        .map(|(_, value)| value.to_string())
 }
 
 fn json(body: &impl Serialize) -> Option<String> {
@@ -182,6 +203,20 @@ pub fn sync_body(request: &SyncRequest) -> String {
     json(request).unwrap_or_default()
 }
 
+/// The CSV export of the records matching `filter`, masked unless `full` (audited); a plain
+/// link, since the browser session's cookie authenticates it and the browser saves the file.
+pub fn export_url(filter: &RecordFilter, full: bool) -> String {
+    let mut pairs = filter.pairs();
+    if full {
+        pairs.push(("full", "1".to_string()));
+    }
+    let query: Vec<String> = pairs
+        .iter()
+        .map(|(name, value)| format!("{name}={}", js_sys::encode_uri_component(value)))
+        .collect();
+    format!("/api/v1/records/export.csv?{}", query.join("&"))
+}
+
 /// One page of the station's records matching `filter`, after `before` when given.
 pub async fn records(
     token: &str,
@@ -202,14 +237,18 @@ pub async fn records(
     call("GET", &path, Some(token), None, lang).await
 }
 
+/// One record; `full` asks for the unmasked recipient, which the server writes to the audit
+/// trail.
 pub async fn record_detail(
     token: &str,
     id: uuid::Uuid,
+    full: bool,
     lang: Lang,
 ) -> Result<RecordDetail, ApiFailure> {
+    let query = if full { "?full=1" } else { "" };
     call(
         "GET",
-        &format!("/api/v1/records/{id}"),
+        &format!("/api/v1/records/{id}{query}"),
         Some(token),
         None,
         lang,

@@ -189,6 +189,10 @@ pub enum Key {
     AppVersion,
     AtRisk,
     NoDevices,
+    ShowFullData,
+    FullDataWarning,
+    ExportCsv,
+    ExportFull,
 }
 
 impl Key {
@@ -396,6 +400,10 @@ impl Key {
                 "At risk: silent while holding unsynced records",
             ),
             NoDevices => ("还没有设备同步过", "No device has synced yet"),
+            ShowFullData => ("查看完整个人信息", "Show full personal data"),
+            FullDataWarning => ("完整个人信息仅在必要时查看，本次查看将记入审计日志。继续？", "Full personal data is for when it is needed; this will be recorded in the audit trail. Continue?"),
+            ExportCsv => ("导出 CSV（已脱敏）", "Export CSV (masked)"),
+            ExportFull => ("导出完整数据", "Export with full data"),
             InspectionReminder => (
                 "收件人可当面验视内件",
                 "The recipient may inspect the contents",

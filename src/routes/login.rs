@@ -26,6 +26,8 @@ pub fn LoginPage() -> impl IntoView {
         let request = LoginRequest {
             username: username.get_untracked(),
             password: password.get_untracked(),
+            // Supervisors' sessions stay in an HttpOnly cookie; couriers get a device token.
+            cookie: true,
         };
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {

@@ -12,6 +12,11 @@ use uuid::Uuid;
 pub struct LoginRequest {
     pub username: String,
     pub password: String,
+    /// A browser signing in a supervisor or admin asks for the session in an HttpOnly cookie
+    /// (with a CSRF token in a readable one) instead of a token in the body. Couriers' devices
+    /// always get a bearer token: their background sync needs it.
+    #[serde(default)]
+    pub cookie: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,7 +33,8 @@ pub struct Account {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginResponse {
-    /// Bearer token for `Authorization: Bearer …`; shown once.
+    /// Bearer token for `Authorization: Bearer …`, shown once; empty when the session was put in
+    /// a cookie.
     pub token: String,
     pub account: Account,
     /// The station's salt for preference-book keys, so recipients are recognised offline

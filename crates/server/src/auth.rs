@@ -59,6 +59,9 @@ pub struct AuthPolicy {
     /// Failed sign-ins from one client address within the window after which attempts are
     /// refused, whatever the username.
     pub address_failures: u32,
+    /// The app is served over TLS (by a proxy in front): cookies get `Secure` and the `__Host-`
+    /// prefix.
+    pub tls: bool,
 }
 
 impl Default for AuthPolicy {
@@ -72,6 +75,7 @@ impl Default for AuthPolicy {
             failure_window: 15 * MINUTE,
             account_failures: 5,
             address_failures: 20,
+            tls: false,
         }
     }
 }
@@ -148,6 +152,70 @@ pub fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
         .and_then(|v| v.strip_prefix("Bearer "))
 }
 
+/// The session cookie's name: `__Host-` pinned to this origin when served over TLS.
+pub fn session_cookie(tls: bool) -> &'static str {
+    if tls {
+        "__Host-doorstep_session"
+    } else {
+        "doorstep_session"
+    }
+}
+
+/// The CSRF cookie: readable by the app, which echoes it in `X-CSRF-Token`.
+pub fn csrf_cookie(tls: bool) -> &'static str {
+    if tls {
+        "__Host-doorstep_csrf"
+    } else {
+        "doorstep_csrf"
+    }
+}
+
+/// The header a cookie session's state changes must carry.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// The value of one cookie of the request.
+pub fn cookie<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value)
+}
+
+/// `Set-Cookie` values for a browser session: the session itself (HttpOnly) and its CSRF token
+/// (readable, so the app can echo it); both `SameSite=Strict`.
+pub fn session_cookies(tls: bool, token: &str, csrf: &str) -> [String; 2] {
+    let secure = if tls { "; Secure" } else { "" };
+    [
+        format!(
+            "{}={token}; Path=/; HttpOnly; SameSite=Strict{secure}",
+            session_cookie(tls)
+        ),
+        format!(
+            "{}={csrf}; Path=/; SameSite=Strict{secure}",
+            csrf_cookie(tls)
+        ),
+    ]
+}
+
+/// `Set-Cookie` values that end the browser session.
+pub fn cleared_cookies(tls: bool) -> [String; 2] {
+    let secure = if tls { "; Secure" } else { "" };
+    [session_cookie(tls), csrf_cookie(tls)]
+        .map(|name| format!("{name}=; Path=/; Max-Age=0; SameSite=Strict{secure}"))
+}
+
+/// The session token of a request: the bearer token, or the session cookie. A cookie, which the
+/// browser sends by itself, only counts for a state change with the session's CSRF token.
+pub fn session_token<'a>(parts: &'a Parts, tls: bool) -> Option<(&'a str, bool)> {
+    bearer(&parts.headers)
+        .map(|token| (token, false))
+        .or_else(|| cookie(&parts.headers, session_cookie(tls)).map(|token| (token, true)))
+}
+
 /// The signed-in account behind a request's `Authorization: Bearer` token.
 #[derive(Debug, Clone)]
 pub struct Caller {
@@ -163,18 +231,29 @@ impl FromRequestParts<AppState> for Caller {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let token = bearer(&parts.headers).ok_or(ApiError::Unauthorized)?;
+        let (token, from_cookie) =
+            session_token(parts, state.policy.tls).ok_or(ApiError::Unauthorized)?;
         let token_hash = token_hash(token);
-        let row: Option<(i64, i64, String, i64, i64)> = sqlx::query_as(
-            "SELECT a.id, a.station_id, a.role, s.created_at, s.last_seen_at \
+        let row: Option<(i64, i64, String, i64, i64, Option<String>)> = sqlx::query_as(
+            "SELECT a.id, a.station_id, a.role, s.created_at, s.last_seen_at, s.csrf_hash \
              FROM sessions s JOIN accounts a ON a.id = s.account_id \
              WHERE s.token_hash = $1 AND s.revoked_at IS NULL",
         )
         .bind(&token_hash)
         .fetch_optional(&state.db.pool)
         .await?;
-        let (account_id, station_id, role, created_at, last_seen_at) =
+        let (account_id, station_id, role, created_at, last_seen_at, csrf_hash) =
             row.ok_or(ApiError::Unauthorized)?;
+        if from_cookie && !parts.method.is_safe() {
+            let sent = parts
+                .headers
+                .get(CSRF_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .map(crate::auth::token_hash);
+            if sent.is_none() || sent != csrf_hash {
+                return Err(ApiError::CsrfRejected);
+            }
+        }
         let role = Role::from_code(&role).ok_or(ApiError::Unauthorized)?;
         let now = now_ms();
         if state
@@ -235,16 +314,24 @@ impl FromRequestParts<AppState> for Supervisor {
 }
 
 /// Opens a session for an account and returns its token (shown to the client once).
-pub async fn open_session(state: &AppState, account_id: i64) -> Result<String, ApiError> {
+/// Opens a new session (a new id at every sign-in) and returns its token, and for a browser
+/// session its CSRF token, both shown to the client once.
+pub async fn open_session(
+    state: &AppState,
+    account_id: i64,
+    browser: bool,
+) -> Result<(String, Option<String>), ApiError> {
     let token = new_token();
+    let csrf = browser.then(new_token);
     let now = now_ms();
-    sqlx::query("INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at) VALUES ($1, $2, $3, $3)")
+    sqlx::query("INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at, csrf_hash) VALUES ($1, $2, $3, $3, $4)")
         .bind(token_hash(&token))
         .bind(account_id)
         .bind(now)
+        .bind(csrf.as_deref().map(token_hash))
         .execute(&state.db.pool)
         .await?;
-    Ok(token)
+    Ok((token, csrf))
 }
 
 #[cfg(test)]

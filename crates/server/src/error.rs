@@ -26,6 +26,8 @@ pub enum ApiError {
     WrongCredentials,
     #[error("this account may not do that")]
     Forbidden,
+    #[error("the request lacks this session's CSRF token; reload the page and try again")]
+    CsrfRejected,
     #[error("not found")]
     NotFound,
     #[error("{0}")]
@@ -79,6 +81,7 @@ impl ApiError {
             ApiError::SessionExpired => (StatusCode::UNAUTHORIZED, "session_expired"),
             ApiError::WrongCredentials => (StatusCode::UNAUTHORIZED, "wrong_credentials"),
             ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
+            ApiError::CsrfRejected => (StatusCode::FORBIDDEN, "csrf"),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             ApiError::PayloadTooLarge { .. } => {

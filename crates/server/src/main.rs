@@ -117,6 +117,10 @@ struct ServeArgs {
     /// The built app to serve (Trunk's dist/).
     #[arg(long, env = "DOORSTEP_DIST")]
     dist: Option<PathBuf>,
+    /// The app is reached over HTTPS (a TLS proxy in front): session cookies get `Secure` and
+    /// the `__Host-` prefix.
+    #[arg(long, env = "DOORSTEP_TLS")]
+    tls: bool,
     #[command(flatten)]
     database: DatabaseArgs,
 }
@@ -257,7 +261,8 @@ async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
     println!("  courier app:    http://{addr}/courier");
     println!("  supervisor:     http://{addr}/supervisor");
     println!("  API document:   http://{addr}/api/v1/openapi.json");
-    let state = AppState::new(db, args.dist);
+    let mut state = AppState::new(db, args.dist);
+    state.policy.tls = args.tls;
     // Connection info gives per-address limits (sign-in, recipient pages) the client's address.
     axum::serve(
         listener,

@@ -28,10 +28,13 @@ pub fn RecordDetailPanel(id: Uuid, open: RwSignal<Option<Uuid>>) -> impl IntoVie
         ApiFailure::Network => error.set(Some(Key::NetworkError.text(lang.get_untracked()).into())),
         ApiFailure::Http { message, .. } => error.set(Some(message)),
     };
+    // Set once the supervisor explicitly asked for the unmasked recipient (audited).
+    let full = RwSignal::new(false);
     let load = move || {
         let Some(token) = token() else { return };
+        let full = full.get_untracked();
         leptos::task::spawn_local(async move {
-            match api::record_detail(&token, id, lang.get_untracked()).await {
+            match api::record_detail(&token, id, full, lang.get_untracked()).await {
                 Ok(loaded) => {
                     detail.set(Some(loaded));
                     error.set(None);
@@ -75,6 +78,17 @@ pub fn RecordDetailPanel(id: Uuid, open: RwSignal<Option<Uuid>>) -> impl IntoVie
             </div>
             <p class="field__error" role="alert">{move || error.get()}</p>
             {move || detail.get().map(|d| view! { <DetailBody detail=d/> })}
+            <Show when=move || !full.get()>
+                <button type="button" class="button button--small button--secondary" data-testid="show-full"
+                    on:click=move |_| {
+                        if window().confirm_with_message(Key::FullDataWarning.text(lang.get_untracked())).unwrap_or(false) {
+                            full.set(true);
+                            load();
+                        }
+                    }>
+                    {tr(Key::ShowFullData)}
+                </button>
+            </Show>
             <form class="form" on:submit=submit>
                 <label class="field">
                     <span class="field__label">{tr(Key::NoteText)}</span>
@@ -105,15 +119,31 @@ pub fn RecordDetailPanel(id: Uuid, open: RwSignal<Option<Uuid>>) -> impl IntoVie
 fn DetailBody(detail: RecordDetail) -> impl IntoView {
     let lang = use_lang();
     let summary = detail.summary.clone();
-    let recipient = detail.recipient.clone().map(|r| {
-        let address = [r.compound, r.building, r.unit, r.room]
-            .into_iter()
-            .filter(|p| !p.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ");
-        format!("{} {} {address}", r.name.unwrap_or_default(), r.phone)
-            .trim()
-            .to_string()
+    let full = detail.full_recipient.clone().map(|r| {
+        let a = r.address;
+        format!(
+            "{} {} {} {} {} {}",
+            r.name.unwrap_or_default(),
+            r.phone,
+            a.compound,
+            a.building,
+            a.unit,
+            a.room
+        )
+        .trim()
+        .to_string()
+    });
+    let recipient = full.or_else(|| {
+        detail.recipient.clone().map(|r| {
+            let address = [r.compound, r.building, r.unit, r.room]
+                .into_iter()
+                .filter(|p| !p.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
+            format!("{} {} {address}", r.name.unwrap_or_default(), r.phone)
+                .trim()
+                .to_string()
+        })
     });
     let method = summary.method.clone();
     let consent = detail.consent.clone();

@@ -229,6 +229,18 @@ pub fn RecordList(open: RwSignal<Option<Uuid>>) -> impl IntoView {
                 <div class="filters__actions">
                     <button type="submit" class="button" data-testid="apply-filters">{tr(Key::ApplyFilters)}</button>
                     <button type="button" class="button button--secondary" on:click=clear>{tr(Key::ClearFilters)}</button>
+                    <button type="button" class="button button--secondary" data-testid="export"
+                        on:click=move |_| { let _ = window().location().set_href(&api::export_url(&applied.get_value(), false)); }>
+                        {tr(Key::ExportCsv)}
+                    </button>
+                    <button type="button" class="button button--secondary" data-testid="export-full"
+                        on:click=move |_| {
+                            if window().confirm_with_message(Key::FullDataWarning.text(lang.get_untracked())).unwrap_or(false) {
+                                let _ = window().location().set_href(&api::export_url(&applied.get_value(), true));
+                            }
+                        }>
+                        {tr(Key::ExportFull)}
+                    </button>
                 </div>
             </form>
             <p class="field__error" role="alert">{move || error.get()}</p>

@@ -1,15 +1,21 @@
 //! Sign-in and sign-out for couriers' devices and supervisors.
 
-use crate::auth::{open_session, token_hash, verify_password, Caller};
+use crate::auth::{
+    cleared_cookies, open_session, session_cookies, session_token, token_hash, verify_password,
+    Caller,
+};
 use crate::error::{ApiError, ApiJson, ErrorBody};
 use crate::login_limit::Attempt;
 use crate::rate_limit::ClientAddress;
 use crate::AppState;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use doorstep_core::api::{Account, LoginRequest, LoginResponse};
 
-/// Signs in with a username and password and returns a bearer token.
+/// Signs in with a username and password: a bearer token for devices and API clients, or for a
+/// supervisor's browser (`cookie: true`) an HttpOnly session cookie plus a CSRF cookie.
 ///
 /// Refused with 429 and `Retry-After`, before any password is checked, while the username or the
 /// client address has had too many failed sign-ins lately (see `AuthPolicy`).
@@ -20,7 +26,7 @@ pub async fn login(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
     ApiJson(request): ApiJson<LoginRequest>,
-) -> Result<ApiJson<LoginResponse>, ApiError> {
+) -> Result<Response, ApiError> {
     let username = request.username.trim();
     // Unknown usernames are limited too, so a 429 does not tell which accounts exist.
     let attempt = Attempt::begin(&state.db, &state.policy, username, &address).await?;
@@ -40,36 +46,68 @@ pub async fn login(
         return Err(ApiError::WrongCredentials);
     }
     attempt.succeeded(&state.db).await?;
-    let token = open_session(&state, id).await?;
     let account = account(&state, id).await?;
+    let browser = request.cookie && account.role != "courier";
+    let (token, csrf) = open_session(&state, id, browser).await?;
     let (preference_salt,): (String,) = sqlx::query_as(
         "SELECT s.preference_salt FROM stations s JOIN accounts a ON a.station_id = s.id WHERE a.id = $1",
     )
     .bind(id)
     .fetch_one(&state.db.pool)
     .await?;
-    Ok(ApiJson(LoginResponse {
-        token,
+    let mut response = ApiJson(LoginResponse {
+        token: if browser {
+            String::new()
+        } else {
+            token.clone()
+        },
         account,
         preference_salt,
-    }))
+    })
+    .into_response();
+    if let Some(csrf) = csrf {
+        for cookie in session_cookies(state.policy.tls, &token, &csrf) {
+            let value =
+                HeaderValue::from_str(&cookie).map_err(|e| ApiError::Internal(Box::new(e)))?;
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    Ok(response)
 }
 
-/// Ends the session of the token used for this request.
+/// The session token a request came with, for sign-out.
+pub struct SessionToken(String);
+
+impl axum::extract::FromRequestParts<AppState> for SessionToken {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        session_token(parts, state.policy.tls)
+            .map(|(token, _)| SessionToken(token.to_string()))
+            .ok_or(ApiError::Unauthorized)
+    }
+}
+
+/// Ends the session used for this request (and clears a browser's session cookies).
 #[utoipa::path(post, path = "/auth/logout", tag = "auth",
-    responses((status = 204), (status = 401, body = ErrorBody)))]
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn logout(
     State(state): State<AppState>,
     _caller: Caller,
-    headers: HeaderMap,
-) -> Result<StatusCode, ApiError> {
-    let token = crate::auth::bearer(&headers).ok_or(ApiError::Unauthorized)?;
+    SessionToken(token): SessionToken,
+) -> Result<Response, ApiError> {
     sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE token_hash = $2")
         .bind(crate::now_ms())
-        .bind(token_hash(token))
+        .bind(token_hash(&token))
         .execute(&state.db.pool)
         .await?;
-    Ok(StatusCode::NO_CONTENT)
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    for cookie in cleared_cookies(state.policy.tls) {
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    Ok(response)
 }
 
 /// The signed-in account.
