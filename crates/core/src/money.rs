@@ -4,14 +4,15 @@
 /// At most two decimals; negative amounts are refused.
 pub fn parse_yuan(input: &str) -> Option<u32> {
     let s = input.trim().trim_start_matches(['¥', '￥']).trim();
-    if s.is_empty() {
-        return None;
-    }
+    parse_decimal(s, 2)
+}
+
+/// A non-negative decimal with at most `places` decimals, as an integer count of its smallest
+/// unit (`"1.5"` with 2 places → 150), without floating point. Shared by money and weight.
+pub(crate) fn parse_decimal(s: &str, places: usize) -> Option<u32> {
     let (whole, fraction) = s.split_once('.').unwrap_or((s, ""));
-    if whole.is_empty() && fraction.is_empty() {
-        return None;
-    }
-    if fraction.len() > 2
+    if (whole.is_empty() && fraction.is_empty())
+        || fraction.len() > places
         || !whole
             .bytes()
             .chain(fraction.bytes())
@@ -24,8 +25,14 @@ pub fn parse_yuan(input: &str) -> Option<u32> {
     } else {
         whole.parse().ok()?
     };
-    let fraction: u32 = format!("{fraction:0<2}").parse().ok()?;
-    whole.checked_mul(100)?.checked_add(fraction)
+    let fraction: u32 = if places == 0 {
+        0
+    } else {
+        format!("{fraction:0<places$}").parse().ok()?
+    };
+    whole
+        .checked_mul(10u32.checked_pow(u32::try_from(places).ok()?)?)?
+        .checked_add(fraction)
 }
 
 /// `1234` → `12.34`.

@@ -11,23 +11,7 @@ pub fn parse_kg(input: &str) -> Option<u32> {
         .or_else(|| s.strip_suffix("公斤"))
         .unwrap_or(s)
         .trim();
-    let (whole, fraction) = s.split_once('.').unwrap_or((s, ""));
-    if (whole.is_empty() && fraction.is_empty())
-        || fraction.len() > 3
-        || !whole
-            .bytes()
-            .chain(fraction.bytes())
-            .all(|b| b.is_ascii_digit())
-    {
-        return None;
-    }
-    let whole: u32 = if whole.is_empty() {
-        0
-    } else {
-        whole.parse().ok()?
-    };
-    let fraction: u32 = format!("{fraction:0<3}").parse().ok()?;
-    let grams = whole.checked_mul(1000)?.checked_add(fraction)?;
+    let grams = crate::money::parse_decimal(s, 3)?;
     (grams > 0).then_some(grams)
 }
 

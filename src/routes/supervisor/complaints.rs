@@ -1,7 +1,8 @@
 //! Recipients' complaints from the consent-link page: the open ones, each resolved with a reason
 //! (the recipient's page then shows it as handled; the audit trail keeps the reason).
 
-use crate::api::{self, ApiFailure};
+use super::{session_token, show_failure};
+use crate::api;
 use crate::clock::local_date_time;
 use crate::i18n::{tr, use_lang, Key};
 use crate::session::use_session;
@@ -14,22 +15,13 @@ pub fn ComplaintQueue() -> impl IntoView {
     let lang = use_lang();
     let complaints = RwSignal::new(None::<Vec<ComplaintView>>);
     let error = RwSignal::new(None::<String>);
-    let token = move || {
-        session
-            .0
-            .with_untracked(|s| s.as_ref().map(|s| s.token.clone()))
-    };
-    let show_failure = move |failure: ApiFailure| match failure {
-        ApiFailure::Http { status: 401, .. } => session.sign_out(),
-        ApiFailure::Network => error.set(Some(Key::NetworkError.text(lang.get_untracked()).into())),
-        ApiFailure::Http { message, .. } => error.set(Some(message)),
-    };
+    let token = move || session_token(session);
     let load = move || {
         let Some(token) = token() else { return };
         leptos::task::spawn_local(async move {
             match api::complaints(&token, lang.get_untracked()).await {
                 Ok(list) => complaints.set(Some(list)),
-                Err(failure) => show_failure(failure),
+                Err(failure) => show_failure(failure, session, error, lang),
             }
         });
     };
@@ -43,7 +35,7 @@ pub fn ComplaintQueue() -> impl IntoView {
                     error.set(None);
                     load();
                 }
-                Err(failure) => show_failure(failure),
+                Err(failure) => show_failure(failure, session, error, lang),
             }
         });
     };

@@ -1,7 +1,8 @@
 //! The station's last 14 days: records and compliance rate per day, counts per flag and per
 //! courier.
 
-use crate::api::{self, ApiFailure};
+use super::show_failure;
+use crate::api;
 use crate::components::chart::{Bar, BarChart};
 use crate::i18n::{tr, use_lang, Key};
 use crate::session::use_session;
@@ -27,11 +28,7 @@ pub fn DashboardView() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match api::dashboard(&token, lang.get_untracked()).await {
                 Ok(loaded) => dashboard.set(Some(loaded)),
-                Err(ApiFailure::Http { status: 401, .. }) => session.sign_out(),
-                Err(ApiFailure::Network) => {
-                    error.set(Some(Key::NetworkError.text(lang.get_untracked()).into()))
-                }
-                Err(ApiFailure::Http { message, .. }) => error.set(Some(message)),
+                Err(failure) => show_failure(failure, session, error, lang),
             }
         });
     }

@@ -2,7 +2,8 @@
 //! flags with their review state, and the notes; a supervisor adds a note or marks a flag
 //! reviewed with a reason. The courier's data is never edited here.
 
-use crate::api::{self, ApiFailure};
+use super::{session_token, show_failure};
+use crate::api;
 use crate::clock::local_date_time;
 use crate::i18n::{channel_key, outcome_label, tr, use_lang, Key};
 use crate::session::use_session;
@@ -18,16 +19,7 @@ pub fn RecordDetailPanel(id: Uuid, open: RwSignal<Option<Uuid>>) -> impl IntoVie
     let lang = use_lang();
     let detail = RwSignal::new(None::<RecordDetail>);
     let error = RwSignal::new(None::<String>);
-    let token = move || {
-        session
-            .0
-            .with_untracked(|s| s.as_ref().map(|s| s.token.clone()))
-    };
-    let show_failure = move |failure: ApiFailure| match failure {
-        ApiFailure::Http { status: 401, .. } => session.sign_out(),
-        ApiFailure::Network => error.set(Some(Key::NetworkError.text(lang.get_untracked()).into())),
-        ApiFailure::Http { message, .. } => error.set(Some(message)),
-    };
+    let token = move || session_token(session);
     // Set once the supervisor explicitly asked for the unmasked recipient (audited).
     let full = RwSignal::new(false);
     let load = move || {
@@ -39,7 +31,7 @@ pub fn RecordDetailPanel(id: Uuid, open: RwSignal<Option<Uuid>>) -> impl IntoVie
                     detail.set(Some(loaded));
                     error.set(None);
                 }
-                Err(failure) => show_failure(failure),
+                Err(failure) => show_failure(failure, session, error, lang),
             }
         });
     };
@@ -63,7 +55,7 @@ pub fn RecordDetailPanel(id: Uuid, open: RwSignal<Option<Uuid>>) -> impl IntoVie
                     review.set(String::new());
                     load();
                 }
-                Err(failure) => show_failure(failure),
+                Err(failure) => show_failure(failure, session, error, lang),
             }
             sending.set(false);
         });

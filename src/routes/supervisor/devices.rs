@@ -1,7 +1,8 @@
 //! The station's courier devices as they reported themselves at their last sync; the ones silent
 //! for hours while holding unsynced records come first, flagged.
 
-use crate::api::{self, ApiFailure};
+use super::show_failure;
+use crate::api;
 use crate::clock::local_date_time;
 use crate::i18n::{tr, use_lang, Key};
 use crate::session::use_session;
@@ -21,11 +22,7 @@ pub fn DeviceList() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match api::devices(&token, lang.get_untracked()).await {
                 Ok(list) => devices.set(Some(list)),
-                Err(ApiFailure::Http { status: 401, .. }) => session.sign_out(),
-                Err(ApiFailure::Network) => {
-                    error.set(Some(Key::NetworkError.text(lang.get_untracked()).into()))
-                }
-                Err(ApiFailure::Http { message, .. }) => error.set(Some(message)),
+                Err(failure) => show_failure(failure, session, error, lang),
             }
         });
     }

@@ -1,6 +1,7 @@
 //! The filtered list: newest first, masked, one page at a time.
 
-use crate::api::{self, ApiFailure};
+use super::show_failure;
+use crate::api;
 use crate::clock::{local_date_time, local_midnight_ms};
 use crate::i18n::{channel_key, outcome_label, tr, use_lang, Key, OUTCOME_CODES};
 use crate::session::use_session;
@@ -163,11 +164,7 @@ pub fn RecordList(open: RwSignal<Option<Uuid>>) -> impl IntoView {
                     next.set(page.next);
                     error.set(None);
                 }
-                Err(ApiFailure::Http { status: 401, .. }) => session.sign_out(),
-                Err(ApiFailure::Network) => {
-                    error.set(Some(Key::NetworkError.text(lang.get_untracked()).into()))
-                }
-                Err(ApiFailure::Http { message, .. }) => error.set(Some(message)),
+                Err(failure) => show_failure(failure, session, error, lang),
             }
             loading.set(false);
         });

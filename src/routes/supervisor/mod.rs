@@ -9,7 +9,7 @@ mod list;
 mod tariffs;
 
 use crate::i18n::{tr, Key};
-use crate::session::use_session;
+use crate::session::{use_session, CurrentSession};
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use uuid::Uuid;
@@ -24,6 +24,29 @@ pub fn SupervisorPage() -> impl IntoView {
         }
         Some(_) => view! { <Review/> }.into_any(),
     }
+}
+
+/// What every supervisor view does with a failed call: an expired or revoked session signs
+/// out; anything else is shown in the view's error line.
+fn show_failure(
+    failure: crate::api::ApiFailure,
+    session: CurrentSession,
+    error: RwSignal<Option<String>>,
+    lang: RwSignal<doorstep_core::Lang>,
+) {
+    use crate::api::ApiFailure;
+    match failure {
+        ApiFailure::Http { status: 401, .. } => session.sign_out(),
+        ApiFailure::Network => error.set(Some(Key::NetworkError.text(lang.get_untracked()).into())),
+        ApiFailure::Http { message, .. } => error.set(Some(message)),
+    }
+}
+
+/// The session's token for API calls (empty for a browser session, whose cookie authenticates).
+fn session_token(session: CurrentSession) -> Option<String> {
+    session
+        .0
+        .with_untracked(|s| s.as_ref().map(|s| s.token.clone()))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -18,11 +18,7 @@ pub fn TariffTables() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let problems = RwSignal::new(Vec::<FieldProblem>::new());
     let uploaded = RwSignal::new(None::<String>);
-    let token = move || {
-        session
-            .0
-            .with_untracked(|s| s.as_ref().map(|s| s.token.clone()))
-    };
+    let token = move || super::session_token(session);
     let show_failure = move |failure: ApiFailure| match failure {
         ApiFailure::Http { status: 401, .. } => session.sign_out(),
         ApiFailure::Network => error.set(Some(Key::NetworkError.text(lang.get_untracked()).into())),
