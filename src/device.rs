@@ -10,6 +10,7 @@ use doorstep_core::sync::{prune_cutoff, QueueState};
 use doorstep_core::{DeliveryRecord, Lang};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use std::rc::Rc;
 use std::time::Duration;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +25,7 @@ pub enum SyncStatus {
 /// Shared, reactive state of the device's queue. Cheap to copy; provided at the app's root.
 #[derive(Clone, Copy)]
 pub struct Device {
+    db: StoredValue<Option<Rc<idb::Database>>, LocalStorage>,
     outbox: StoredValue<Option<Outbox>, LocalStorage>,
     book: StoredValue<Option<PreferenceBook>, LocalStorage>,
     pub entries: RwSignal<Vec<OutboxEntry>>,
@@ -47,6 +49,7 @@ impl Device {
         tariffs: crate::tariffs::Tariffs,
     ) -> Device {
         Device {
+            db: StoredValue::new_local(None),
             outbox: StoredValue::new_local(None),
             book: StoredValue::new_local(None),
             entries: RwSignal::new(Vec::new()),
@@ -68,14 +71,26 @@ impl Device {
         spawn_local(async move {
             match crate::storage::open(crate::storage::DB_NAME).await {
                 Ok(db) => {
-                    let outbox = Outbox::new(db.clone());
+                    let sealer = match crate::storage::Sealer::open(&db).await {
+                        Ok(sealer) => sealer,
+                        Err(e) => {
+                            self.storage_error.set(Some(e.to_string()));
+                            return;
+                        }
+                    };
+                    let outbox = Outbox::new(db.clone(), sealer);
+                    // Records saved in clear by an older version of the app get sealed now.
+                    if let Err(e) = outbox.seal_plain().await {
+                        self.storage_error.set(Some(e.to_string()));
+                    }
                     // Yesterday's acknowledged records leave the device; nothing unsynced does.
                     let cutoff = prune_cutoff(start_of_today_ms(), keep_days());
                     if let Err(e) = outbox.prune(cutoff).await {
                         self.storage_error.set(Some(e.to_string()));
                     }
                     self.outbox.set_value(Some(outbox));
-                    self.book.set_value(Some(PreferenceBook::new(db)));
+                    self.book.set_value(Some(PreferenceBook::new(db.clone())));
+                    self.db.set_value(Some(db));
                     self.refresh().await;
                     self.sync_now();
                 }
@@ -149,6 +164,23 @@ impl Device {
         outbox.save(record).await?;
         self.refresh().await;
         self.sync_now();
+        Ok(())
+    }
+
+    /// Deletes what this device holds for the courier who signs out: records, the preference
+    /// book, the sealing key (a new one is made), the draft, consent-link tokens and the sync
+    /// cursor. The caller warns first when records are unsynced.
+    pub async fn wipe(self) -> Result<(), StorageError> {
+        crate::routes::courier::Draft::forget();
+        crate::links::forget_all();
+        crate::sync::cursor::forget();
+        let Some(db) = self.db.get_value() else {
+            return Ok(());
+        };
+        crate::storage::clear_all(&db).await?;
+        let sealer = crate::storage::Sealer::open(&db).await?;
+        self.outbox.set_value(Some(Outbox::new(db, sealer)));
+        self.refresh().await;
         Ok(())
     }
 

@@ -193,6 +193,7 @@ pub enum Key {
     FullDataWarning,
     ExportCsv,
     ExportFull,
+    UnsyncedWipeWarning,
 }
 
 impl Key {
@@ -404,6 +405,7 @@ impl Key {
             FullDataWarning => ("完整个人信息仅在必要时查看，本次查看将记入审计日志。继续？", "Full personal data is for when it is needed; this will be recorded in the audit trail. Continue?"),
             ExportCsv => ("导出 CSV（已脱敏）", "Export CSV (masked)"),
             ExportFull => ("导出完整数据", "Export with full data"),
+            UnsyncedWipeWarning => ("条记录尚未同步。退出将删除本机上的全部记录，且无法恢复。仍要退出吗？", "records are not synced yet. Signing out deletes every record on this device for good. Sign out anyway?"),
             InspectionReminder => (
                 "收件人可当面验视内件",
                 "The recipient may inspect the contents",

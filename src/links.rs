@@ -37,6 +37,13 @@ pub fn token_for(link_id: Uuid) -> Option<String> {
     load().remove(&link_id)
 }
 
+/// Forgets every token (sign-out).
+pub fn forget_all() {
+    if let Some(storage) = local_storage() {
+        let _ = storage.remove_item(STORAGE_KEY);
+    }
+}
+
 /// The link the recipient opens: this app's origin, `/c/`, the token.
 pub fn url(token: &str) -> String {
     let origin = leptos::prelude::window()

@@ -504,6 +504,69 @@ async fn a_cod_parcel_is_handed_over_only_after_the_tariff_script_is_answered() 
     browser.close().await;
 }
 
+/// Every stored record of the app's IndexedDB as JSON text: what a copy of the disk shows.
+async fn stored_records(browser: &Browser) -> String {
+    let script = r#"
+        const done = arguments[arguments.length - 1];
+        const open = indexedDB.open("doorstep");
+        open.onsuccess = () => {
+            const all = open.result.transaction("records").objectStore("records").getAll();
+            all.onsuccess = () => done(JSON.stringify(all.result));
+            all.onerror = () => done("error");
+        };
+        open.onerror = () => done("error");
+    "#;
+    browser
+        .client
+        .execute_async(script, vec![])
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn signing_out_warns_about_unsynced_records_then_wipes_the_device() {
+    let (mut server, _, browser) = courier_signed_in(Browser::start().await).await;
+    server.stop();
+    browser.fill("input[name=waybill]", WAYBILL).await;
+    fill_recipient(&browser, PHONE).await;
+    browser.click("[data-testid=save]").await;
+    let row = format!("li[data-waybill={WAYBILL}] [data-testid=state]");
+    browser.wait_for_text(&row, "待同步").await;
+
+    // At rest the recipient is sealed: the disk shows the waybill but no phone or address.
+    let raw = stored_records(&browser).await;
+    assert!(raw.contains(WAYBILL), "{raw}");
+    for personal in [PHONE, "愚园路", "1203", "张三丰"] {
+        assert!(!raw.contains(personal), "{personal} stored in clear: {raw}");
+    }
+
+    // Signing out with an unsynced record asks first; declining keeps everything.
+    browser.click("[data-testid=sign-out]").await;
+    let warning = browser.client.get_alert_text().await.unwrap();
+    assert!(warning.starts_with("1 条记录尚未同步"), "{warning}");
+    browser.client.dismiss_alert().await.unwrap();
+    browser.wait_for_text(&row, "待同步").await;
+
+    // Accepting signs out and leaves nothing of the courier's on the device.
+    browser.click("[data-testid=sign-out]").await;
+    browser.client.accept_alert().await.unwrap();
+    browser.wait_for("input[name=username]").await;
+    assert_eq!(stored_records(&browser).await, "[]");
+    let draft = browser
+        .client
+        .execute(
+            "return [localStorage.getItem('doorstep.draft'), localStorage.getItem('doorstep.link_tokens')];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(draft, serde_json::json!([null, null]));
+    browser.close().await;
+}
+
 /// The `href` of the first element matching `css`.
 async fn href(browser: &Browser, css: &str) -> String {
     browser.wait_for(css).await;

@@ -1,7 +1,7 @@
 //! The device queue against a real browser's IndexedDB (wasm-bindgen-test in headless Chromium).
 #![cfg(target_arch = "wasm32")]
 
-use doorstep_app::storage::{open, Outbox, PreferenceBook};
+use doorstep_app::storage::{clear_all, open, Outbox, PreferenceBook, Sealer};
 use doorstep_core::preference::{StandingPreference, Wish};
 use doorstep_core::sync::{Ack, Change, QueueState, RecordAck};
 use doorstep_core::DeliveryRecord;
@@ -18,9 +18,40 @@ fn record(n: u128, revision: u32) -> DeliveryRecord {
     }
 }
 
+/// The outbox of the database called `name`, with that database's sealing key.
+async fn outbox_of(name: &str) -> Outbox {
+    let db = open(name).await.unwrap();
+    let sealer = Sealer::open(&db).await.unwrap();
+    Outbox::new(db, sealer)
+}
+
 async fn fresh_outbox() -> (Outbox, String) {
     let name = format!("doorstep-test-{}", Uuid::new_v4());
-    (Outbox::new(open(&name).await.unwrap()), name)
+    (outbox_of(&name).await, name)
+}
+
+/// Every stored value of the records store, as JSON text: what a copy of the disk would show.
+async fn raw_records(name: &str) -> String {
+    let db = open(name).await.unwrap();
+    let tx = db
+        .transaction(&["records"], idb::TransactionMode::ReadOnly)
+        .unwrap();
+    let values = tx
+        .object_store("records")
+        .unwrap()
+        .get_all(None, None)
+        .unwrap()
+        .await
+        .unwrap();
+    values
+        .iter()
+        .map(|v| {
+            js_sys::JSON::stringify(v)
+                .ok()
+                .and_then(|s| s.as_string())
+                .unwrap_or_default()
+        })
+        .collect()
 }
 
 fn ack(n: u128, revision: u32, ack: Ack) -> RecordAck {
@@ -37,7 +68,7 @@ async fn a_saved_record_is_there_after_reopening_the_database() {
     let (outbox, name) = fresh_outbox().await;
     outbox.save(record(1, 1)).await.unwrap();
     drop(outbox);
-    let reopened = Outbox::new(open(&name).await.unwrap());
+    let reopened = outbox_of(&name).await;
     let entries = reopened.all().await.unwrap();
     assert_eq!(entries.len(), 1);
     assert_eq!(entries[0].record, record(1, 1));
@@ -210,5 +241,39 @@ async fn supervisor_notes_arrive_once_on_their_record() {
         entries[0].state,
         QueueState::Queued,
         "a note does not change the sync state"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn personal_fields_are_sealed_at_rest_and_opened_for_the_app() {
+    let (outbox, name) = fresh_outbox().await;
+    outbox.save(record(1, 1)).await.unwrap();
+    let raw = raw_records(&name).await;
+    for personal in ["13812345634", "愚园路", "1203", "张三"] {
+        assert!(
+            !raw.contains(personal),
+            "{personal} is stored in clear: {raw}"
+        );
+    }
+    assert!(
+        raw.contains("SF0000000000001"),
+        "the waybill stays searchable"
+    );
+    let opened = outbox_of(&name).await.all().await.unwrap();
+    assert_eq!(opened[0].record, record(1, 1));
+    assert_eq!(opened[0].sealed, None);
+}
+
+#[wasm_bindgen_test]
+async fn a_wiped_device_holds_nothing_and_seals_with_a_new_key() {
+    let (outbox, name) = fresh_outbox().await;
+    outbox.save(record(1, 1)).await.unwrap();
+    clear_all(&open(&name).await.unwrap()).await.unwrap();
+    let after = outbox_of(&name).await;
+    assert!(after.all().await.unwrap().is_empty());
+    after.save(record(2, 1)).await.unwrap();
+    assert_eq!(
+        outbox_of(&name).await.all().await.unwrap()[0].record,
+        record(2, 1)
     );
 }

@@ -1,17 +1,18 @@
 //! The device database: one IndexedDB database with explicit schema versions. Each version bump
 //! adds a step to [`upgrade`]; a device that skipped versions runs every step it missed.
 
-use idb::{Database, DatabaseEvent, Factory, KeyPath, ObjectStoreParams};
+use idb::{Database, DatabaseEvent, Factory, KeyPath, ObjectStoreParams, TransactionMode};
 use serde::Serialize;
 use serde_wasm_bindgen::Serializer;
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
 
 pub const DB_NAME: &str = "doorstep";
-/// v1: records. v2: the preference book.
-const DB_VERSION: u32 = 2;
+/// v1: records. v2: the preference book. v3: the device key that seals personal fields.
+const DB_VERSION: u32 = 3;
 pub const RECORDS: &str = "records";
 pub const PREFERENCES: &str = "preferences";
+pub const KEYS: &str = "keys";
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("device storage failed: {0}")]
@@ -48,6 +49,9 @@ fn upgrade(db: &Database, old_version: u32) -> Result<(), idb::Error> {
     if old_version < 2 {
         db.create_object_store(PREFERENCES, keyed_by_id())?;
     }
+    if old_version < 3 {
+        db.create_object_store(KEYS, keyed_by_id())?;
+    }
     Ok(())
 }
 
@@ -64,6 +68,18 @@ pub async fn open(name: &str) -> Result<Rc<Database>, StorageError> {
         }
     });
     Ok(Rc::new(request.await?))
+}
+
+/// Empties every store: the sign-out wipe. The database itself stays, so an open connection in
+/// another tab does not block it.
+pub async fn clear_all(db: &Database) -> Result<(), StorageError> {
+    let stores = [RECORDS, PREFERENCES, KEYS];
+    let tx = db.transaction(&stores, TransactionMode::ReadWrite)?;
+    for store in stores {
+        tx.object_store(store)?.clear()?.await?;
+    }
+    tx.commit()?.await?;
+    Ok(())
 }
 
 pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, StorageError> {

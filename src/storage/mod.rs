@@ -5,8 +5,10 @@ mod db;
 mod outbox;
 mod persist;
 mod preferences;
+mod seal;
 
-pub use db::{open, StorageError, DB_NAME};
+pub use db::{clear_all, open, StorageError, DB_NAME};
 pub use outbox::{Outbox, OutboxEntry, RecordNote};
 pub use persist::request_persistence;
 pub use preferences::PreferenceBook;
+pub use seal::{Sealed, Sealer};

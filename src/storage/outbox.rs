@@ -6,6 +6,7 @@ use std::rc::Rc;
 use wasm_bindgen::JsValue;
 
 use super::db::{to_js, StorageError, PREFERENCES, RECORDS};
+use super::seal::{Sealed, Sealer};
 use doorstep_core::link::{ComplaintKind, LinkDecision};
 
 /// A record as the device keeps it: the latest revision and where it stands with the server.
@@ -24,6 +25,10 @@ pub struct OutboxEntry {
     /// Complaints the recipient filed from the link page.
     #[serde(default)]
     pub complaints: Vec<ComplaintNotice>,
+    /// At rest, the recipient (name, phone, address) sealed with the device key; the record's
+    /// own `recipient` is then empty. Opened entries have it back and this empty.
+    #[serde(default)]
+    pub sealed: Option<Sealed>,
 }
 
 /// A recipient's complaint as the courier sees it.
@@ -51,6 +56,7 @@ impl OutboxEntry {
             notes: Vec::new(),
             decision: None,
             complaints: Vec::new(),
+            sealed: None,
         }
     }
 
@@ -113,16 +119,59 @@ fn record_of(change: &Change) -> Option<uuid::Uuid> {
 #[derive(Clone)]
 pub struct Outbox {
     db: Rc<Database>,
+    sealer: Sealer,
 }
 
 impl Outbox {
-    pub fn new(db: Rc<Database>) -> Outbox {
-        Outbox { db }
+    pub fn new(db: Rc<Database>, sealer: Sealer) -> Outbox {
+        Outbox { db, sealer }
+    }
+
+    /// The entry as it is stored: personal fields sealed.
+    async fn seal(&self, mut entry: OutboxEntry) -> Result<OutboxEntry, StorageError> {
+        if let Some(recipient) = entry.record.recipient.take() {
+            entry.sealed = Some(self.sealer.seal(&recipient).await?);
+        }
+        Ok(entry)
+    }
+
+    /// The entry as the app uses it: personal fields opened.
+    async fn open(&self, mut entry: OutboxEntry) -> Result<OutboxEntry, StorageError> {
+        if let Some(sealed) = entry.sealed.take() {
+            entry.record.recipient = Some(self.sealer.open_sealed(&sealed).await?);
+        }
+        Ok(entry)
+    }
+
+    /// Seals entries stored in clear by an app version before sealing; returns how many.
+    pub async fn seal_plain(&self) -> Result<usize, StorageError> {
+        let plain: Vec<OutboxEntry> = self
+            .stored()
+            .await?
+            .into_iter()
+            .filter(|e| e.sealed.is_none() && e.record.recipient.is_some())
+            .collect();
+        let mut sealed = Vec::with_capacity(plain.len());
+        for entry in plain {
+            sealed.push(to_js(&self.seal(entry).await?)?);
+        }
+        let tx = self
+            .db
+            .transaction(&[RECORDS], TransactionMode::ReadWrite)?;
+        let store = tx.object_store(RECORDS)?;
+        for value in &sealed {
+            store.put(value, None)?.await?;
+        }
+        tx.commit()?.await?;
+        Ok(sealed.len())
     }
 
     /// Saves a new revision and resolves only once the transaction has committed.
     pub async fn save(&self, record: DeliveryRecord) -> Result<OutboxEntry, StorageError> {
-        let mut entry = OutboxEntry::new(record);
+        let opened = OutboxEntry::new(record);
+        // Sealing awaits WebCrypto, so it happens before the transaction, which would otherwise
+        // commit while waiting.
+        let mut entry = self.seal(opened.clone()).await?;
         let tx = self
             .db
             .transaction(&[RECORDS], TransactionMode::ReadWrite)?;
@@ -138,19 +187,31 @@ impl Outbox {
         if !tx.commit()?.await?.is_committed() {
             return Err(StorageError("the save was aborted".into()));
         }
-        Ok(entry)
+        Ok(OutboxEntry {
+            record: opened.record,
+            sealed: None,
+            ..entry
+        })
     }
 
     /// Every record on the device, newest capture first.
     pub async fn all(&self) -> Result<Vec<OutboxEntry>, StorageError> {
-        let tx = self.db.transaction(&[RECORDS], TransactionMode::ReadOnly)?;
-        let values = tx.object_store(RECORDS)?.get_all(None, None)?.await?;
-        let mut entries = values
-            .into_iter()
-            .map(serde_wasm_bindgen::from_value::<OutboxEntry>)
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut entries = Vec::new();
+        for entry in self.stored().await? {
+            entries.push(self.open(entry).await?);
+        }
         entries.sort_by_key(|e| std::cmp::Reverse(e.record.captured_at));
         Ok(entries)
+    }
+
+    /// Every entry as stored, personal fields still sealed.
+    async fn stored(&self) -> Result<Vec<OutboxEntry>, StorageError> {
+        let tx = self.db.transaction(&[RECORDS], TransactionMode::ReadOnly)?;
+        let values = tx.object_store(RECORDS)?.get_all(None, None)?.await?;
+        Ok(values
+            .into_iter()
+            .map(serde_wasm_bindgen::from_value::<OutboxEntry>)
+            .collect::<Result<Vec<_>, _>>()?)
     }
 
     /// Records waiting for the server, oldest first, so the queue drains in capture order.
@@ -221,7 +282,7 @@ impl Outbox {
     /// Deletes the records that [`QueueState::may_prune`] allows; returns how many went.
     pub async fn prune(&self, cutoff: i64) -> Result<usize, StorageError> {
         let doomed: Vec<String> = self
-            .all()
+            .stored()
             .await?
             .into_iter()
             .filter(|e| e.state.may_prune(e.record.captured_at, cutoff))

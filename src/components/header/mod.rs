@@ -21,17 +21,34 @@ pub fn Header() -> impl IntoView {
             .with(|s| s.as_ref().is_some_and(|s| s.is_courier()))
     };
     let signed_in = move || session.0.with(Option::is_some);
+    // A courier's sign-out wipes the device's data, after a warning when records are unsynced.
     let sign_out = move |_| {
-        if let Some(token) = session
-            .0
-            .with_untracked(|s| s.as_ref().map(|s| s.token.clone()))
-        {
-            let lang = lang.get_untracked();
-            leptos::task::spawn_local(async move {
-                let _ = crate::api::logout(&token, lang).await;
-            });
+        let courier = is_courier();
+        let pending = device.pending_count();
+        if courier && pending > 0 {
+            let warning = format!(
+                "{pending} {}",
+                Key::UnsyncedWipeWarning.text(lang.get_untracked())
+            );
+            if !window().confirm_with_message(&warning).unwrap_or(false) {
+                return;
+            }
         }
-        session.sign_out();
+        let token = session
+            .0
+            .with_untracked(|s| s.as_ref().map(|s| s.token.clone()));
+        let lang = lang.get_untracked();
+        leptos::task::spawn_local(async move {
+            if let Some(token) = token {
+                let _ = crate::api::logout(&token, lang).await;
+            }
+            if courier {
+                if let Err(e) = device.wipe().await {
+                    device.storage_error.set(Some(e.to_string()));
+                }
+            }
+            session.sign_out();
+        });
     };
     let queue_label = move || {
         let count = device.pending_count();

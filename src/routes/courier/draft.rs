@@ -140,6 +140,13 @@ impl Draft {
         }
     }
 
+    /// Removes the stored draft (sign-out).
+    pub fn forget() {
+        if let Some(storage) = crate::session::local_storage() {
+            let _ = storage.remove_item(STORAGE_KEY);
+        }
+    }
+
     pub fn is_blank(&self) -> bool {
         *self == Draft::default()
     }
