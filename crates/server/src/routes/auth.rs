@@ -9,7 +9,8 @@ use doorstep_core::api::{Account, LoginRequest, LoginResponse};
 
 /// Signs in with a username and password and returns a bearer token.
 #[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = LoginRequest,
-    responses((status = 200, body = LoginResponse), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = LoginResponse), (status = 400, body = ErrorBody),
+              (status = 401, body = ErrorBody)))]
 pub async fn login(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<LoginRequest>,
