@@ -1,7 +1,8 @@
 //! `cargo xtask bench`: measures the figures the README quotes, prints a table and writes the
-//! same figures to `target/bench/summary.json`.
+//! same figures to `target/bench/summary.json`. `--only fuzz` runs just the long fuzzing.
 
 use crate::build::{build_app, build_server};
+use crate::fuzz;
 use crate::process::{command, root};
 use crate::tools::{ensure_tools, CHROMEDRIVER, CHROMIUM};
 use std::io::Write;
@@ -16,7 +17,46 @@ struct Figure {
     target: Option<String>,
 }
 
-pub fn run() -> Result<(), String> {
+/// Seconds each fuzz target runs here: long enough to reach the deeper states of the JSON targets.
+const FUZZ_SECONDS: u32 = 300;
+
+pub fn run(args: &[String]) -> Result<(), String> {
+    let fuzz_only = match args {
+        [] => false,
+        [flag, word] if flag == "--only" && word == "fuzz" => true,
+        _ => return Err("usage: cargo xtask bench [--only fuzz]".into()),
+    };
+    let mut figures = if fuzz_only {
+        Vec::new()
+    } else {
+        app_and_server()?
+    };
+    figures.extend(fuzzing()?);
+    for figure in &mut figures {
+        figure.target = target_for(&figure.name);
+    }
+    print_table(&figures);
+    write_json(&figures)
+}
+
+/// Every fuzz target for [`FUZZ_SECONDS`]; a finding fails the benchmark like a failed test.
+fn fuzzing() -> Result<Vec<Figure>, String> {
+    fuzz::build()?;
+    fuzz::TARGETS
+        .iter()
+        .map(|target| {
+            let stats = fuzz::run(target, FUZZ_SECONDS)?;
+            Ok(Figure {
+                name: format!("fuzz {target}, {FUZZ_SECONDS} s"),
+                value: stats.per_second as f64,
+                unit: "exec/s".into(),
+                target: None,
+            })
+        })
+        .collect()
+}
+
+fn app_and_server() -> Result<Vec<Figure>, String> {
     let tools = ensure_tools(true)?;
     let dist = build_app(&tools)?;
     let mut figures = transfer_sizes(&dist)?;
@@ -43,11 +83,7 @@ pub fn run() -> Result<(), String> {
             .env("CHROMEDRIVER", CHROMEDRIVER)
             .env("CHROMIUM", CHROMIUM),
     )?);
-    for figure in &mut figures {
-        figure.target = target_for(&figure.name);
-    }
-    print_table(&figures);
-    write_json(&figures)
+    Ok(figures)
 }
 
 /// The README's targets, matched by figure name.

@@ -4,9 +4,11 @@
 
 mod bench;
 mod build;
+mod fuzz;
 mod postgres;
 mod precache;
 mod process;
+mod schemathesis;
 mod test;
 mod tools;
 
@@ -15,8 +17,9 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: cargo xtask <command>
 
   run [-- SERVER ARGS]   build the app in release mode and serve it on http://127.0.0.1:8080
-  test                   every test: lint, unit, property, server, wasm-in-Chromium, end-to-end
-  bench                  measure the figures in the README
+  test [--only WORD]     every test: lint, unit, property, server, API schema, fuzzing,
+                         wasm-in-Chromium, end-to-end (or only the steps whose name has WORD)
+  bench [--only fuzz]    measure the figures in the README (or only the long fuzz runs)
   precache [DIR]         (Trunk hook) write the service worker's precache list";
 
 fn main() -> ExitCode {
@@ -24,8 +27,8 @@ fn main() -> ExitCode {
     let rest = args.get(1..).unwrap_or_default();
     let result = match args.first().map(String::as_str) {
         Some("run") => build::run(rest),
-        Some("test") => test::run(),
-        Some("bench") => bench::run(),
+        Some("test") => test::run(rest),
+        Some("bench") => bench::run(rest),
         Some("precache") => precache::run(rest.first().map(std::path::PathBuf::from)),
         _ => {
             eprintln!("{USAGE}");

@@ -1,11 +1,16 @@
 //! `cargo xtask test`: every test, in order from cheapest to dearest, stopping at the first
 //! failure. Nothing is skipped: a missing tool is installed or the run fails.
+//! `cargo xtask test --only WORD` runs just the steps whose name contains WORD.
 
 use crate::build::{build_app, build_server};
 use crate::postgres::Cluster;
 use crate::process::{self, command};
 use crate::tools::{ensure_tools, Toolchain, CHROMEDRIVER, CHROMIUM};
+use crate::{fuzz, schemathesis};
 use std::time::Instant;
+
+/// Seconds each fuzz target runs in the test; `cargo xtask bench` runs them longer.
+const FUZZ_SECONDS: u32 = 20;
 
 type Step = (
     &'static str,
@@ -16,11 +21,24 @@ fn cargo(args: &[&str]) -> Result<(), String> {
     process::run(command("cargo").args(args))
 }
 
+/// The tools, installed by the "tools" step or, when a step runs alone, on first use.
+fn prepared(tools: &mut Option<Toolchain>) -> Result<&Toolchain, String> {
+    if tools.is_none() {
+        *tools = Some(ensure_tools(true)?);
+    }
+    tools
+        .as_ref()
+        .ok_or_else(|| "tools were not prepared".to_string())
+}
+
 fn steps() -> Vec<Step> {
     vec![
         (
             "format",
-            Box::new(|_| cargo(&["fmt", "--all", "--", "--check"])),
+            Box::new(|_| {
+                cargo(&["fmt", "--all", "--", "--check"])?;
+                cargo(&["fmt", "--manifest-path", "fuzz/Cargo.toml", "--", "--check"])
+            }),
         ),
         (
             "lint (host)",
@@ -28,6 +46,16 @@ fn steps() -> Vec<Step> {
                 cargo(&[
                     "clippy",
                     "--workspace",
+                    "--all-targets",
+                    "--",
+                    "-D",
+                    "warnings",
+                ])?;
+                // The fuzz targets are a workspace of their own.
+                cargo(&[
+                    "clippy",
+                    "--manifest-path",
+                    "fuzz/Cargo.toml",
                     "--all-targets",
                     "--",
                     "-D",
@@ -62,12 +90,20 @@ fn steps() -> Vec<Step> {
             }),
         ),
         (
-            "tools",
-            Box::new(|tools| {
-                *tools = Some(ensure_tools(true)?);
+            "API schema (schemathesis)",
+            Box::new(|_| schemathesis::run()),
+        ),
+        (
+            "fuzz (short)",
+            Box::new(|_| {
+                fuzz::build()?;
+                for target in fuzz::TARGETS {
+                    fuzz::run(target, FUZZ_SECONDS)?;
+                }
                 Ok(())
             }),
         ),
+        ("tools", Box::new(|tools| prepared(tools).map(|_| ()))),
         (
             "lint (wasm)",
             Box::new(|_| {
@@ -87,7 +123,7 @@ fn steps() -> Vec<Step> {
         (
             "wasm tests in headless Chromium",
             Box::new(|tools| {
-                let tools = tools.as_ref().ok_or("tools were not prepared")?;
+                let tools = prepared(tools)?;
                 // webdriver.json (repository root) passes --headless and --no-sandbox to Chromium.
                 process::run(
                     tools
@@ -111,7 +147,7 @@ fn steps() -> Vec<Step> {
         (
             "end-to-end browser tests",
             Box::new(|tools| {
-                let tools = tools.as_ref().ok_or("tools were not prepared")?;
+                let tools = prepared(tools)?;
                 let dist = build_app(tools)?;
                 let server = build_server("dev")?;
                 process::run(
@@ -136,11 +172,23 @@ fn steps() -> Vec<Step> {
     ]
 }
 
-pub fn run() -> Result<(), String> {
+pub fn run(args: &[String]) -> Result<(), String> {
+    let only = match args {
+        [] => None,
+        [flag, word] if flag == "--only" => Some(word.as_str()),
+        _ => return Err("usage: cargo xtask test [--only WORD]".into()),
+    };
+    let chosen: Vec<Step> = steps()
+        .into_iter()
+        .filter(|(name, _)| only.is_none_or(|word| name.contains(word)))
+        .collect();
+    if chosen.is_empty() {
+        return Err(format!("no step's name contains {:?}", only.unwrap_or("")));
+    }
     let mut tools = None;
     let mut report = Vec::new();
     let mut failure = None;
-    for (name, step) in steps() {
+    for (name, step) in chosen {
         println!("\n==> {name}");
         let started = Instant::now();
         let result = step(&mut tools);

@@ -6,6 +6,7 @@
 
 use crate::record::{DeliveryRecord, Violation};
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 /// Most records in one batch.
@@ -116,6 +117,14 @@ pub enum Change {
     StandingPreference {
         preference: crate::preference::StandingPreference,
     },
+}
+
+/// The canonical JSON of a revision and its SHA-256 (hex): what the server stores and compares.
+/// Equal fingerprints mean an identical replay, so this must be the same for equal records.
+pub fn canonical(record: &DeliveryRecord) -> Result<(String, String), serde_json::Error> {
+    let payload = serde_json::to_string(record)?;
+    let fingerprint = hex::encode(Sha256::digest(payload.as_bytes()));
+    Ok((payload, fingerprint))
 }
 
 /// What the server already holds for a record id.

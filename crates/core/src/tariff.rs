@@ -329,6 +329,8 @@ pub enum QuoteError {
     DeclaredValueTooHigh { max_fen: u32 },
     #[error("no premium band covers this declared value")]
     NoPremiumBand,
+    #[error("freight plus premium is more than a record can hold")]
+    TotalTooLarge,
 }
 
 impl QuoteError {
@@ -372,6 +374,10 @@ impl QuoteError {
             }
             (QuoteError::NoPremiumBand, Lang::En) => {
                 "No premium band of the table covers this declared value".into()
+            }
+            (QuoteError::TotalTooLarge, Lang::Zh) => "运费加保价费超出可记录的金额".into(),
+            (QuoteError::TotalTooLarge, Lang::En) => {
+                "Freight plus premium is more than a record can hold".into()
             }
         }
     }
@@ -470,10 +476,15 @@ impl TariffTable {
     }
 }
 
-/// L×W×H cm³ ÷ divisor kg, in grams rounded up.
+/// L×W×H cm³ ÷ divisor kg, in grams rounded up. Saturates rather than overflowing: absurd sizes
+/// come out too heavy to quote.
 fn volumetric_grams([l, w, h]: [u32; 3], divisor: u32) -> u64 {
-    let cubic_cm = u64::from(l) * u64::from(w) * u64::from(h);
-    (cubic_cm * 1000).div_ceil(u64::from(divisor.max(1)))
+    let cubic_cm = u64::from(l)
+        .saturating_mul(u64::from(w))
+        .saturating_mul(u64::from(h));
+    cubic_cm
+        .saturating_mul(1000)
+        .div_ceil(u64::from(divisor.max(1)))
 }
 
 /// What the courier disclosed and what the customer answered, kept on the record as evidence
@@ -552,7 +563,11 @@ impl InsuranceAnswer {
             insured: insured.is_some(),
             declared_fen,
             premium_fen,
-            total_fen: quote.freight_fen.saturating_add(premium_fen),
+            // A saturated total would not add up on the server, which refuses the record.
+            total_fen: quote
+                .freight_fen
+                .checked_add(premium_fen)
+                .ok_or(QuoteError::TotalTooLarge)?,
             answered_at: at,
         })
     }

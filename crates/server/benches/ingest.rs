@@ -4,9 +4,9 @@
 //!
 //! Prints one `BENCH {json}` line per figure for `cargo xtask bench`.
 
-use doorstep_core::sync::{SyncRequest, SyncResponse};
+use doorstep_core::sync::{canonical, SyncRequest, SyncResponse};
 use doorstep_core::DeliveryRecord;
-use doorstep_server::routes::sync::{canonical, insert_revision, StoredRecord};
+use doorstep_server::routes::sync::{insert_revision, StoredRecord};
 use doorstep_server::{app, db::Db, seed, AppState};
 use std::time::{Duration, Instant};
 

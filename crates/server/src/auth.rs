@@ -210,7 +210,7 @@ pub fn cleared_cookies(tls: bool) -> [String; 2] {
 
 /// The session token of a request: the bearer token, or the session cookie. A cookie, which the
 /// browser sends by itself, only counts for a state change with the session's CSRF token.
-pub fn session_token<'a>(parts: &'a Parts, tls: bool) -> Option<(&'a str, bool)> {
+pub fn session_token(parts: &Parts, tls: bool) -> Option<(&str, bool)> {
     bearer(&parts.headers)
         .map(|token| (token, false))
         .or_else(|| cookie(&parts.headers, session_cookie(tls)).map(|token| (token, true)))

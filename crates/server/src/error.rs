@@ -1,7 +1,7 @@
 //! The one error type of the API: every failure becomes a JSON body `{"error": {code, message}}`
 //! with a 4xx or 5xx status, never a bare text response.
 
-use axum::extract::rejection::JsonRejection;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -160,6 +160,29 @@ impl From<JsonRejection> for ApiError {
         }
     }
 }
+
+impl From<QueryRejection> for ApiError {
+    fn from(rejection: QueryRejection) -> Self {
+        ApiError::bad_request("invalid_query", rejection.body_text())
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(rejection: PathRejection) -> Self {
+        ApiError::bad_request("invalid_path", rejection.body_text())
+    }
+}
+
+/// `Query<T>` whose rejections are [`ApiError`]s: a malformed query string gets a JSON 400, not
+/// axum's plain text.
+#[derive(axum::extract::FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct ApiQuery<T>(pub T);
+
+/// `Path<T>` whose rejections are [`ApiError`]s, e.g. a record id that is not a UUID.
+#[derive(axum::extract::FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct ApiPath<T>(pub T);
 
 /// `Json<T>` whose rejections are [`ApiError`]s, so a malformed body gets a JSON error too.
 #[derive(axum::extract::FromRequest)]

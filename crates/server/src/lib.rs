@@ -79,6 +79,8 @@ pub fn app(state: AppState) -> Router {
         .routes(routes!(routes::complaints::resolve))
         .routes(routes!(routes::tariffs::version))
         .split_for_parts();
+    let mut openapi = serde_json::to_value(openapi).expect("the OpenAPI document serialises");
+    registry_formats(&mut openapi);
     let openapi = Arc::new(openapi);
     let api = api
         .route(
@@ -116,6 +118,23 @@ pub fn app(state: AppState) -> Router {
             security::add_security_headers,
         ))
         .with_state(state)
+}
+
+/// utoipa writes unsigned integer formats in kebab case (`u-int32`); the OpenAPI format registry
+/// and the tools that read it spell them `uint32`.
+fn registry_formats(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if let Some(serde_json::Value::String(format)) = map.get_mut("format") {
+                if let Some(bits) = format.strip_prefix("u-int") {
+                    *format = format!("uint{bits}");
+                }
+            }
+            map.values_mut().for_each(registry_formats);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(registry_formats),
+        _ => {}
+    }
 }
 
 /// Server clock in milliseconds since the Unix epoch.

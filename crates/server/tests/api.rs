@@ -44,6 +44,11 @@ async fn health_and_openapi_are_served() {
         );
     }
     assert!(doc["components"]["schemas"]["DeliveryRecord"].is_object());
+    // Devices may send any u32 revision: the document must not promise int32.
+    assert_eq!(
+        doc["components"]["schemas"]["DeliveryRecord"]["properties"]["revision"]["format"],
+        "uint32"
+    );
 }
 
 #[tokio::test]

@@ -404,6 +404,38 @@ async fn the_dashboard_counts_per_flag_courier_and_day() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
 
+/// Found by schemathesis: extreme periods overflowed the day arithmetic (a panic, the connection
+/// dropped), and malformed query strings and path ids got axum's plain-text 400.
+#[tokio::test]
+async fn bad_query_strings_and_ids_get_json_400s() {
+    let server = TestServer::start().await;
+    for (uri, code) in [
+        (
+            "/api/v1/dashboard?from=-9223372036854775808&to=9223372036854775807",
+            "invalid_period",
+        ),
+        (
+            "/api/v1/dashboard?to=-9223372036854775808",
+            "invalid_period",
+        ),
+        ("/api/v1/dashboard?to=9223372036854775808", "invalid_query"),
+        ("/api/v1/records?received_from=", "invalid_query"),
+        ("/api/v1/records?limit=0", "invalid_limit"),
+        ("/api/v1/records/export.csv?captured_to=x", "invalid_query"),
+        ("/api/v1/records/not-a-uuid", "invalid_path"),
+        (
+            "/api/v1/records/00000000-0000-0000-0000-000000000001?full=576",
+            "invalid_query",
+        ),
+    ] {
+        let (status, body) = server
+            .send(Method::GET, uri, Some(&server.supervisor), None)
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}: {body}");
+        assert_eq!(body["error"]["code"], code, "{uri}: {body}");
+    }
+}
+
 #[tokio::test]
 async fn permission_matrix_over_the_review_endpoints() {
     let server = TestServer::start().await;

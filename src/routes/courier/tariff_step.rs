@@ -282,7 +282,7 @@ pub fn TariffStep(draft: RwSignal<Draft>, errors: RwSignal<DraftErrors>) -> impl
                                 "{} ¥{} + {} ¥{} = {} ¥{}",
                                 Key::Freight.text(lang.get()), format_yuan(freight),
                                 Key::Premium.text(lang.get()), format_yuan(premium_fen),
-                                Key::Total.text(lang.get()), format_yuan(freight + premium_fen),
+                                Key::Total.text(lang.get()), format_yuan(freight.saturating_add(premium_fen)),
                             )}
                         </p>
                     })

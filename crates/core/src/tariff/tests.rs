@@ -188,6 +188,16 @@ fn what_cannot_be_quoted_says_why() {
         t.quote(Carrier::Sf, "standard", "shanghai", heavy),
         Err(QuoteError::TooHeavy { max_g: 30000 })
     );
+    // Found by the tariff_table fuzz target: the volume used to overflow instead.
+    let absurd = ParcelMeasure {
+        weight_g: 1000,
+        dimensions_cm: Some([u32::MAX; 3]),
+        ..Default::default()
+    };
+    assert_eq!(
+        t.quote(Carrier::Sf, "standard", "shanghai", absurd),
+        Err(QuoteError::TooHeavy { max_g: 30000 })
+    );
     for error in [
         QuoteError::UnknownCarrier,
         QuoteError::TooHeavy { max_g: 30000 },
@@ -230,6 +240,19 @@ fn the_answer_records_premium_and_total() {
         ..declined
     });
     assert!(!shown.answer_adds_up());
+}
+
+/// Found by the tariff_table fuzz target: a total that saturated at `u32::MAX` was recorded and
+/// then refused by the server as not adding up.
+#[test]
+fn a_total_too_large_to_record_is_refused_at_the_door() {
+    let mut quote = quote_for("zhejiang", 2300, None);
+    quote.freight_fen = u32::MAX - 100;
+    assert_eq!(
+        InsuranceAnswer::given(&quote, Some((80000, false)), 20),
+        Err(QuoteError::TotalTooLarge)
+    );
+    assert!(InsuranceAnswer::given(&quote, None, 20).is_ok());
 }
 
 fn errors_of(json: serde_json::Value) -> Vec<(String, TableProblem)> {

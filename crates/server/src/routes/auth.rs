@@ -20,8 +20,8 @@ use doorstep_core::api::{Account, LoginRequest, LoginResponse};
 /// Refused with 429 and `Retry-After`, before any password is checked, while the username or the
 /// client address has had too many failed sign-ins lately (see `AuthPolicy`).
 #[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = LoginRequest,
-    responses((status = 200, body = LoginResponse), (status = 401, body = ErrorBody),
-              (status = 429, body = ErrorBody)))]
+    responses((status = 200, body = LoginResponse), (status = 400, body = ErrorBody),
+              (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn login(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,

@@ -1,9 +1,9 @@
 //! `GET /dashboard`: a station's compliance at a glance, counted in SQL.
 
 use crate::auth::Supervisor;
-use crate::error::{ApiError, ApiJson, ErrorBody};
+use crate::error::{ApiError, ApiJson, ApiQuery, ErrorBody};
 use crate::AppState;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use doorstep_core::api::{
     CourierCount, Dashboard, DayCount, FlagCount, DAY_MS, SHANGHAI_OFFSET_MS,
 };
@@ -12,15 +12,22 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DashboardQuery {
     /// Capture time (device clock, ms) from, inclusive; default 14 days before `to`.
+    #[param(minimum = 0, maximum = 32_503_680_000_000_i64)]
     pub from: Option<i64>,
     /// Capture time (device clock, ms) to, exclusive; default now.
+    #[param(minimum = 0, maximum = 32_503_680_000_000_i64)]
     pub to: Option<i64>,
 }
 
 /// Longest period one dashboard covers.
 const MAX_DAYS: i64 = 366;
+
+/// The period lies between 1970 and the year 3000, so the day arithmetic (here and in SQL) cannot
+/// overflow on whatever capture times devices sent.
+const LATEST_MS: i64 = 32_503_680_000_000;
 
 fn shanghai_day(ms: i64) -> i64 {
     (ms + SHANGHAI_OFFSET_MS).div_euclid(DAY_MS)
@@ -34,10 +41,17 @@ fn shanghai_day(ms: i64) -> i64 {
 pub async fn dashboard(
     State(state): State<AppState>,
     Supervisor(caller): Supervisor,
-    Query(query): Query<DashboardQuery>,
+    ApiQuery(query): ApiQuery<DashboardQuery>,
 ) -> Result<ApiJson<Dashboard>, ApiError> {
     let to = query.to.unwrap_or_else(crate::now_ms);
-    let from = query.from.unwrap_or(to - 14 * DAY_MS);
+    let from = query.from.unwrap_or(to.saturating_sub(14 * DAY_MS).max(0));
+    let within = |ms: i64| (0..=LATEST_MS).contains(&ms);
+    if !within(from) || !within(to) {
+        return Err(ApiError::bad_request(
+            "invalid_period",
+            "`from` and `to` must lie between 1970 and the year 3000",
+        ));
+    }
     if from >= to || to - from > MAX_DAYS * DAY_MS {
         return Err(ApiError::bad_request(
             "invalid_period",

@@ -4,10 +4,10 @@
 
 use crate::audit::{self, Action, Event};
 use crate::auth::Supervisor;
-use crate::error::{ApiError, ApiJson, ErrorBody};
+use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, ErrorBody};
 use crate::AppState;
 use axum::body::{Body, Bytes};
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use doorstep_core::api::{
@@ -24,14 +24,17 @@ use sqlx::Any;
 use utoipa::IntoParams;
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     /// The `next` value of the previous page.
     pub before: Option<String>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PersonalDataQuery {
     /// `1` shows the recipient unmasked; the request is written to the audit trail.
     pub full: Option<u8>,
@@ -246,8 +249,8 @@ async fn fetch_page(
 pub async fn list(
     State(state): State<AppState>,
     Supervisor(caller): Supervisor,
-    Query(page): Query<PageQuery>,
-    Query(filter): Query<RecordFilter>,
+    ApiQuery(page): ApiQuery<PageQuery>,
+    ApiQuery(filter): ApiQuery<RecordFilter>,
 ) -> Result<ApiJson<RecordPage>, ApiError> {
     let limit = page.limit.unwrap_or(50);
     if !(1..=200).contains(&limit) {
@@ -302,13 +305,13 @@ async fn station_record(
 /// One record: every revision with device and server time, the consent evidence, flags and
 /// notes. `full=1` adds the unmasked recipient and is audited.
 #[utoipa::path(get, path = "/records/{id}", tag = "records", params(("id" = uuid::Uuid, Path), PersonalDataQuery),
-    responses((status = 200, body = RecordDetail), (status = 401, body = ErrorBody),
+    responses((status = 200, body = RecordDetail), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn detail(
     State(state): State<AppState>,
     Supervisor(caller): Supervisor,
-    Path(id): Path<uuid::Uuid>,
-    Query(personal): Query<PersonalDataQuery>,
+    ApiPath(id): ApiPath<uuid::Uuid>,
+    ApiQuery(personal): ApiQuery<PersonalDataQuery>,
 ) -> Result<ApiJson<RecordDetail>, ApiError> {
     let (row, _) = station_record(&state, caller.station_id, &id).await?;
     let revisions: Vec<(String, i64)> = sqlx::query_as(
@@ -408,7 +411,7 @@ const MAX_NOTE_CHARS: usize = 1000;
 pub async fn add_note(
     State(state): State<AppState>,
     Supervisor(caller): Supervisor,
-    Path(id): Path<uuid::Uuid>,
+    ApiPath(id): ApiPath<uuid::Uuid>,
     ApiJson(request): ApiJson<NoteRequest>,
 ) -> Result<(StatusCode, ApiJson<NoteView>), ApiError> {
     let note = request.note.trim();
@@ -510,8 +513,8 @@ const EXPORT_HEADER: [&str; 14] = [
 pub async fn export_csv(
     State(state): State<AppState>,
     Supervisor(caller): Supervisor,
-    Query(filter): Query<RecordFilter>,
-    Query(personal): Query<PersonalDataQuery>,
+    ApiQuery(filter): ApiQuery<RecordFilter>,
+    ApiQuery(personal): ApiQuery<PersonalDataQuery>,
 ) -> Result<Response, ApiError> {
     let selection = Selection::new(caller.station_id, &filter)?;
     let full = personal.wants_full();

@@ -7,9 +7,10 @@ use crate::{now_ms, request_lang, AppState};
 use axum::extract::State;
 use axum::http::HeaderMap;
 use doorstep_core::compliance::{self, CompliancePolicy};
-use doorstep_core::sync::{self, Ack, RecordAck, StoredRevision, SyncRequest, SyncResponse};
+use doorstep_core::sync::{
+    self, canonical, Ack, RecordAck, StoredRevision, SyncRequest, SyncResponse,
+};
 use doorstep_core::{DeliveryRecord, Lang};
-use sha2::{Digest, Sha256};
 use sqlx::{Any, Transaction};
 
 /// Stores each record revision exactly once and acknowledges each separately.
@@ -19,7 +20,8 @@ use sqlx::{Any, Transaction};
 /// simply sends the batch again.
 #[utoipa::path(post, path = "/sync", tag = "sync", request_body = SyncRequest,
     responses((status = 200, body = SyncResponse), (status = 400, body = ErrorBody),
-              (status = 401, body = ErrorBody), (status = 413, body = ErrorBody)))]
+              (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 413, body = ErrorBody)))]
 pub async fn sync(
     State(state): State<AppState>,
     Courier(caller): Courier,
@@ -199,13 +201,6 @@ fn rejection(violations: Vec<doorstep_core::Violation>, lang: Lang) -> Ack {
         violations,
         message,
     }
-}
-
-/// The canonical JSON of a revision and its SHA-256: equal fingerprints mean an identical replay.
-pub fn canonical(record: &DeliveryRecord) -> Result<(String, String), serde_json::Error> {
-    let payload = serde_json::to_string(record)?;
-    let fingerprint = hex::encode(Sha256::digest(payload.as_bytes()));
-    Ok((payload, fingerprint))
 }
 
 /// One revision as it is written: the record, its canonical JSON and fingerprint, and who sent it

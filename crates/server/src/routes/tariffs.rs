@@ -3,10 +3,10 @@
 
 use crate::audit::{self, Action, Event};
 use crate::auth::{Caller, Supervisor};
-use crate::error::{ApiError, ApiJson, ErrorBody, FieldProblem};
+use crate::error::{ApiError, ApiJson, ApiPath, ErrorBody, FieldProblem};
 use crate::{request_lang, AppState};
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use doorstep_core::tariff::{self, TariffTable};
@@ -118,12 +118,12 @@ pub async fn versions(
 
 /// One version, as a record that names it was priced.
 #[utoipa::path(get, path = "/tariffs/{version}", tag = "tariffs", params(("version" = String, Path)),
-    responses((status = 200, body = TariffTable), (status = 401, body = ErrorBody),
+    responses((status = 200, body = TariffTable), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
               (status = 404, body = ErrorBody)))]
 pub async fn version(
     State(state): State<AppState>,
     caller: Caller,
-    Path(version): Path<String>,
+    ApiPath(version): ApiPath<String>,
 ) -> Result<ApiJson<TariffTable>, ApiError> {
     let sample = tariff::sample();
     if version == sample.version {
