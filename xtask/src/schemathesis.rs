@@ -11,6 +11,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::thread::JoinHandle;
 
 const VERSION: &str = "4.32.5";
 
@@ -83,6 +84,8 @@ struct Server {
     dir: PathBuf,
     port: u16,
     passwords: Vec<(String, String)>,
+    /// Copies the server's log (its stdout after the banner) into `stdout.log`.
+    log_copier: Option<JoinHandle<()>>,
 }
 
 impl Server {
@@ -114,6 +117,7 @@ impl Server {
             dir,
             port,
             passwords: Vec::new(),
+            log_copier: None,
         };
         let mut lines = BufReader::new(stdout).lines();
         loop {
@@ -134,11 +138,11 @@ impl Server {
         }
         // The rest of stdout is the server's log, read after the runs.
         let mut log = File::create(server.dir.join("stdout.log")).map_err(|e| e.to_string())?;
-        std::thread::spawn(move || {
+        server.log_copier = Some(std::thread::spawn(move || {
             for line in lines.map_while(Result::ok) {
                 let _ = writeln!(log, "{line}");
             }
-        });
+        }));
         Ok(server)
     }
 
@@ -193,8 +197,14 @@ impl Server {
             .ok_or_else(|| format!("{user} could not sign in ({status}): {body}"))
     }
 
-    /// Panics (stderr) and errors the server logged: each one a 500 or a dropped connection.
-    fn logged_failures(&self) -> Vec<String> {
+    /// Stops the server and returns the panics (stderr) and errors it logged: each one a 500 or
+    /// a dropped connection.
+    fn stop(&mut self) -> Vec<String> {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if let Some(copier) = self.log_copier.take() {
+            let _ = copier.join();
+        }
         ["stderr.log", "stdout.log"]
             .iter()
             .filter_map(|f| std::fs::read_to_string(self.dir.join(f)).ok())
@@ -220,9 +230,12 @@ impl Drop for Server {
 /// (it revokes the token it is called with). Fails on any schemathesis failure or logged panic.
 pub fn run() -> Result<(), String> {
     let schemathesis = ensure_schemathesis()?;
-    let server = Server::start(&build_server("dev")?)?;
+    let mut server = Server::start(&build_server("dev")?)?;
+    // Every token first: the supervisor run signs in with wrong passwords again and again, which a
+    // login rate limit may answer with 429 for a while.
     let courier = server.token("courier")?;
     let supervisor = server.token("supervisor")?;
+    let signing_out = server.token("supervisor")?;
     for batch in SEED_BATCHES {
         let body =
             std::fs::read_to_string(root().join(batch)).map_err(|e| format!("{batch}: {e}"))?;
@@ -246,11 +259,7 @@ pub fn run() -> Result<(), String> {
             supervisor,
             &["--exclude-path", "/auth/logout"],
         ),
-        (
-            "sign-out",
-            server.token("supervisor")?,
-            &["--include-path", "/auth/logout"],
-        ),
+        ("sign-out", signing_out, &["--include-path", "/auth/logout"]),
     ];
     let mut failed = Vec::new();
     for (name, token, filter) in runs {
@@ -271,7 +280,7 @@ pub fn run() -> Result<(), String> {
             failed.push(name);
         }
     }
-    let logged = server.logged_failures();
+    let logged = server.stop();
     if !logged.is_empty() {
         return Err(format!(
             "the server logged {} panics or errors:\n{}",
