@@ -3,15 +3,16 @@
 
 use crate::audit::{self, Action, Event};
 use crate::auth::Supervisor;
-use crate::error::{ApiError, ApiJson, ErrorBody};
+use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, ErrorBody};
 use crate::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use doorstep_core::api::{ComplaintView, ResolveRequest};
 use doorstep_core::link::ComplaintKind;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ComplaintQuery {
     /// Only the complaints not resolved yet (the default), or all of them.
     #[serde(default)]
@@ -51,12 +52,12 @@ fn view(
 
 /// The station's complaints, newest first.
 #[utoipa::path(get, path = "/complaints", tag = "complaints", params(ComplaintQuery),
-    responses((status = 200, body = Vec<ComplaintView>), (status = 401, body = ErrorBody),
+    responses((status = 200, body = Vec<ComplaintView>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     Supervisor(caller): Supervisor,
-    Query(query): Query<ComplaintQuery>,
+    ApiQuery(query): ApiQuery<ComplaintQuery>,
 ) -> Result<ApiJson<Vec<ComplaintView>>, ApiError> {
     let open_only = if query.all {
         ""
@@ -84,7 +85,7 @@ const MAX_REASON_CHARS: usize = 1000;
 pub async fn resolve(
     State(state): State<AppState>,
     Supervisor(caller): Supervisor,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(request): ApiJson<ResolveRequest>,
 ) -> Result<ApiJson<ComplaintView>, ApiError> {
     let reason = request.reason.trim();

@@ -2,9 +2,9 @@
 //! data at risk (silent for hours while holding unsynced records).
 
 use crate::auth::Supervisor;
-use crate::error::{ApiError, ApiJson, ErrorBody};
+use crate::error::{ApiError, ApiJson, ApiQuery, ErrorBody};
 use crate::AppState;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use doorstep_core::api::DeviceView;
 use doorstep_core::sync::DeviceReport;
 use serde::Deserialize;
@@ -45,6 +45,7 @@ pub async fn store_report(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DeviceQuery {
     /// Hours of silence, with records held, after which a device is at risk (default 4).
     pub silent_hours: Option<u32>,
@@ -54,12 +55,12 @@ type DeviceRow = (String, String, String, i64, Option<i64>, i64);
 
 /// The station's devices, at-risk ones first, then the longest silent.
 #[utoipa::path(get, path = "/devices", tag = "devices", params(DeviceQuery),
-    responses((status = 200, body = Vec<DeviceView>), (status = 401, body = ErrorBody),
+    responses((status = 200, body = Vec<DeviceView>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     Supervisor(caller): Supervisor,
-    Query(query): Query<DeviceQuery>,
+    ApiQuery(query): ApiQuery<DeviceQuery>,
 ) -> Result<ApiJson<Vec<DeviceView>>, ApiError> {
     let silent_ms = i64::from(query.silent_hours.unwrap_or(DEFAULT_SILENT_HOURS)) * HOUR_MS;
     let now = crate::now_ms();
