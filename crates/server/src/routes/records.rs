@@ -55,6 +55,9 @@ enum Bind {
 struct Selection {
     sql: String,
     binds: Vec<Bind>,
+    /// Filtered by a flag: the rows come from that flag's index `record_flags f`, newest first,
+    /// so a page costs the same whether the flag is common or rare.
+    by_flag: bool,
 }
 
 impl Selection {
@@ -62,6 +65,7 @@ impl Selection {
         let mut selection = Selection {
             sql: "r.station_id = $1".into(),
             binds: vec![Bind::Int(station_id)],
+            by_flag: false,
         };
         let times = [
             ("r.captured_at >=", filter.captured_from),
@@ -95,9 +99,10 @@ impl Selection {
         }
         if let Some(flag) = filter.flag {
             selection.and(
-                "EXISTS (SELECT 1 FROM record_flags f WHERE f.record_id = r.id AND f.flag = $?)",
+                "f.station_id = $1 AND f.flag = $?",
                 [Bind::Text(flag.code().into())],
             );
+            selection.by_flag = true;
         }
         if let Some(waybill) = filter.waybill.as_deref().map(str::trim) {
             if !waybill.is_empty() {
@@ -209,17 +214,31 @@ async fn fetch_page(
     limit: i64,
 ) -> Result<Vec<StoredRow>, ApiError> {
     let mut selection = selection.clone();
-    if let Some((at, id)) = before {
+    // A flag's rows carry their record's receive time, so both orders are the same order.
+    let (from, at, id_column) = if selection.by_flag {
+        (
+            "record_flags f JOIN records r ON r.id = f.record_id",
+            "f.received_at",
+            "f.record_id",
+        )
+    } else {
+        ("records r", "r.received_at", "r.id")
+    };
+    if let Some((before_at, before_id)) = before {
         selection.and(
-            "(r.received_at < $? OR (r.received_at = $? AND r.id < $?))",
-            [Bind::Int(*at), Bind::Int(*at), Bind::Text(id.clone())],
+            &format!("({at} < $? OR ({at} = $? AND {id_column} < $?))"),
+            [
+                Bind::Int(*before_at),
+                Bind::Int(*before_at),
+                Bind::Text(before_id.clone()),
+            ],
         );
     }
     selection.binds.push(Bind::Int(limit));
     let sql = format!(
-        "SELECT r.payload, r.received_at, a.display_name, r.flags FROM records r \
+        "SELECT r.payload, r.received_at, a.display_name, r.flags FROM {from} \
          JOIN accounts a ON a.id = r.courier_id WHERE {} \
-         ORDER BY r.received_at DESC, r.id DESC LIMIT ${}",
+         ORDER BY {at} DESC, {id_column} DESC LIMIT ${}",
         selection.sql,
         selection.binds.len()
     );
