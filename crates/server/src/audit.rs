@@ -49,7 +49,7 @@ pub async fn append(
     tx: &mut Transaction<'static, Any>,
     event: &Event<'_>,
 ) -> Result<(), sqlx::Error> {
-    crate::db::lock_for_transaction(&mut **tx, crate::db::LockKey::AuditChain).await?;
+    crate::db::lock_for_transaction(tx, crate::db::LockKey::AuditChain).await?;
     let head: Option<(i64, String)> =
         sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
             .fetch_optional(&mut **tx)

@@ -416,6 +416,9 @@ impl Draft {
             called_at: self.called_at,
             outcome_at: outcome.as_ref().map(|_| now),
             outcome,
+            // This branch's app does not ask by link or keep pickup codes yet.
+            link: None,
+            pickup_code: None,
             tariff,
             failed_attempts: failed_before + failed_now,
             captured_at: self.editing.as_ref().map_or(now, |e| e.captured_at),

@@ -61,7 +61,11 @@ struct Selection {
 }
 
 impl Selection {
-    fn new(station_id: i64, filter: &RecordFilter) -> Result<Selection, ApiError> {
+    async fn new(
+        db: &crate::db::Db,
+        station_id: i64,
+        filter: &RecordFilter,
+    ) -> Result<Selection, ApiError> {
         let mut selection = Selection {
             sql: "r.station_id = $1".into(),
             binds: vec![Bind::Int(station_id)],
@@ -91,10 +95,31 @@ impl Selection {
         }
         if let Some(courier) = filter.courier.as_deref().map(str::trim) {
             if !courier.is_empty() {
-                selection.and(
-                    "r.courier_id IN (SELECT id FROM accounts WHERE username = $? OR staff_no = $?)",
-                    [Bind::Text(courier.into()), Bind::Text(courier.into())],
-                );
+                // Resolved first: `courier_id = <one id>` walks the courier's index newest first,
+                // where an `IN (subquery)` would make the database sort all their records.
+                let ids: Vec<(i64,)> = sqlx::query_as(
+                    "SELECT id FROM accounts WHERE station_id = $1 AND (username = $2 OR staff_no = $2)",
+                )
+                .bind(station_id)
+                .bind(courier)
+                .fetch_all(&db.pool)
+                .await?;
+                match ids.as_slice() {
+                    [(id,)] => selection.and("r.courier_id = $?", [Bind::Int(*id)]),
+                    ids => {
+                        let list = vec!["$?"; ids.len().max(1)].join(", ");
+                        // No such courier: `-1` is no account's id, so nothing matches.
+                        let binds = if ids.is_empty() {
+                            vec![-1]
+                        } else {
+                            ids.iter().map(|(id,)| *id).collect()
+                        };
+                        selection.and(
+                            &format!("r.courier_id IN ({list})"),
+                            binds.into_iter().map(Bind::Int),
+                        );
+                    }
+                }
             }
         }
         if let Some(flag) = filter.flag {
@@ -276,7 +301,7 @@ pub async fn list(
         ));
     }
     let before = page.before.as_deref().map(parse_cursor).transpose()?;
-    let selection = Selection::new(caller.station_id, &filter)?;
+    let selection = Selection::new(&state.db, caller.station_id, &filter).await?;
     let mut rows = fetch_page(&state, &selection, before.as_ref(), i64::from(limit) + 1).await?;
     let has_more = rows.len() > limit as usize;
     rows.truncate(limit as usize);
@@ -468,7 +493,7 @@ pub async fn add_note(
         at: created_at,
         reviewed_flag: request.reviewed_flag,
     };
-    crate::changes::notify(&mut **tx, courier_id, &change).await?;
+    crate::changes::notify(&mut tx, courier_id, &change).await?;
     let (action, detail) = match request.reviewed_flag {
         Some(flag) => (Action::Review, format!("{}: {note}", flag.code())),
         None => (Action::Note, note.to_string()),
@@ -532,7 +557,7 @@ pub async fn export_csv(
     Query(filter): Query<RecordFilter>,
     Query(personal): Query<PersonalDataQuery>,
 ) -> Result<Response, ApiError> {
-    let selection = Selection::new(caller.station_id, &filter)?;
+    let selection = Selection::new(&state.db, caller.station_id, &filter).await?;
     let full = personal.wants_full();
     let subject = filter
         .pairs()
