@@ -250,9 +250,12 @@ async fn fetch_page(
         ("records r", "r.received_at", "r.id")
     };
     if let Some((before_at, before_id)) = before {
+        // The plain `<=` lets the index seek to the cursor; the `OR` alone makes SQLite walk
+        // every newer row first, so each page of an export would cost more than the last.
         selection.and(
-            &format!("({at} < $? OR ({at} = $? AND {id_column} < $?))"),
+            &format!("{at} <= $? AND ({at} < $? OR ({at} = $? AND {id_column} < $?))"),
             [
+                Bind::Int(*before_at),
                 Bind::Int(*before_at),
                 Bind::Int(*before_at),
                 Bind::Text(before_id.clone()),
