@@ -169,6 +169,31 @@ pub fn ensure_tools(with_browser: bool) -> Result<Toolchain, String> {
     })
 }
 
+/// The wrk load generator for the ingest benchmark, installed from Debian when missing; `None`
+/// (and a warning) when it cannot be, since the benchmark then keeps its own client only.
+pub fn ensure_wrk() -> Option<&'static str> {
+    const WRK: &str = "wrk";
+    if on_path(WRK) {
+        return Some(WRK);
+    }
+    let installed =
+        ensure_root("wrk for the ingest benchmark", "apt-get install -y wrk").and_then(|()| {
+            install(
+                "Debian's wrk, the HTTP load generator of the ingest benchmark",
+                Command::new("apt-get")
+                    .args(["install", "-y", "wrk"])
+                    .env("DEBIAN_FRONTEND", "noninteractive"),
+            )
+        });
+    match installed {
+        Ok(()) => Some(WRK),
+        Err(e) => {
+            println!("warning: ingest measured without wrk: {e}");
+            None
+        }
+    }
+}
+
 /// apt needs root; without it, say exactly what to run.
 pub fn ensure_root(what: &str, apt: &str) -> Result<(), String> {
     let uid = first_line("id", &["-u"]).unwrap_or_default();

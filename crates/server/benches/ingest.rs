@@ -2,6 +2,9 @@
 //! one transaction per batch) at rising concurrency, against a raw bulk insert of the same rows
 //! with the same statements into the same kind of database, in the same run.
 //!
+//! SQLite always; PostgreSQL too when `BENCH_DATABASE_URL` names a server (`cargo xtask bench`
+//! starts a throwaway cluster), each database fresh. When `WRK` names the wrk load generator,
+//! it drives the same HTTP ingest too (`wrk_sync.lua`), from outside this process.
 //! Prints one `BENCH {json}` line per figure for `cargo xtask bench`.
 
 use doorstep_core::sync::{canonical, SyncRequest, SyncResponse};
@@ -118,15 +121,99 @@ async fn raw_insert(db: &Db, first: u64) -> f64 {
     RECORDS_PER_LEVEL as f64 / started.elapsed().as_secs_f64()
 }
 
-#[tokio::main]
-async fn main() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = fresh_db(&dir, "http").await;
-    let accounts = seed::seed_demo(&db).await.unwrap();
+/// The wrk run's results: records/s and per-batch latency p50 / p99 in ms.
+struct WrkRun {
+    rate: f64,
+    p50: f64,
+    p99: f64,
+}
+
+/// Runs wrk for 10 s with `connections` connections POSTing batches of new records.
+async fn wrk_ingest(
+    wrk: &str,
+    base: &str,
+    token: &str,
+    template: &std::path::Path,
+    connections: usize,
+    first: u64,
+) -> WrkRun {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/wrk_sync.lua");
+    let mut command = std::process::Command::new(wrk);
+    command
+        .args(["--threads", &connections.min(2).to_string()])
+        .args(["--connections", &connections.to_string()])
+        .args([
+            "--duration",
+            "10s",
+            "--timeout",
+            "10s",
+            "--script",
+            script,
+            base,
+        ])
+        .env("DOORSTEP_TOKEN", token)
+        .env("DOORSTEP_RECORD_TEMPLATE", template)
+        .env("DOORSTEP_BATCH", BATCH.to_string())
+        .env("DOORSTEP_FIRST_RECORD", first.to_string());
+    let output = tokio::task::spawn_blocking(move || command.output())
+        .await
+        .unwrap()
+        .expect("wrk runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "wrk failed: {stdout}");
+    let summary = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("WRK "))
+        .unwrap_or_else(|| panic!("no WRK line from wrk: {stdout}"));
+    let value = |key: &str| -> f64 {
+        summary
+            .split(' ')
+            .find_map(|pair| pair.strip_prefix(key)?.strip_prefix('='))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("{key} missing in {summary}"))
+    };
+    assert_eq!(value("failed"), 0.0, "wrk saw failed requests: {stdout}");
+    WrkRun {
+        rate: value("requests") * BATCH as f64 / value("seconds"),
+        p50: value("p50_ms"),
+        p99: value("p99_ms"),
+    }
+}
+
+/// A record's JSON with `@ID@` and `@WAYBILL@` in place of its id and waybill, for wrk_sync.lua.
+fn wrk_template(dir: &std::path::Path) -> std::path::PathBuf {
+    let sample = record(0);
+    let json = serde_json::to_string(&sample)
+        .unwrap()
+        .replace(&sample.id.to_string(), "@ID@")
+        .replace(sample.waybill.as_str(), "@WAYBILL@");
+    let path = dir.join("wrk-record.json");
+    std::fs::write(&path, json).unwrap();
+    path
+}
+
+/// A new, empty database on the PostgreSQL server of `server_url` (`…/postgres`).
+async fn fresh_postgres(server_url: &str, name: &str) -> Db {
+    let admin = sqlx::PgPool::connect(server_url).await.unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&admin)
+        .await
+        .unwrap();
+    admin.close().await;
+    let (base, _) = server_url
+        .rsplit_once('/')
+        .expect("a URL ending in /<database>");
+    Db::connect(&format!("{base}/{name}")).await.unwrap()
+}
+
+/// The raw insert into `raw_db`, then HTTP ingest into `http_db` at each concurrency level, by
+/// this process's client and, given `wrk`, by wrk.
+async fn ingest(label: &str, http_db: Db, raw_db: Db, wrk: Option<(&str, &std::path::Path)>) {
+    let accounts = seed::seed_demo(&http_db).await.unwrap();
     let courier = accounts.iter().find(|a| a.username == "courier").unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let server = axum::serve(listener, app(AppState::new(db, None)));
+    let server = axum::serve(listener, app(AppState::new(http_db, None)));
     tokio::spawn(async move { server.await.unwrap() });
     let login: serde_json::Value = reqwest::Client::new()
         .post(format!("{base}/api/v1/auth/login"))
@@ -139,36 +226,64 @@ async fn main() {
         .unwrap();
     let token = login["token"].as_str().unwrap().to_string();
 
-    let raw_db = fresh_db(&dir, "raw").await;
     seed::seed_demo(&raw_db).await.unwrap();
     let raw = raw_insert(&raw_db, 0).await;
     figure(
-        "ingest sqlite: raw bulk insert (batches of 200)",
+        &format!("ingest {label}: raw bulk insert (batches of 200)"),
         raw,
         "rec/s",
     );
     for (level, clients) in [1usize, 4, 16].into_iter().enumerate() {
         let first = (level as u64 + 1) * 1_000_000;
         let (rate, latencies) = http_ingest(&base, &token, clients, first).await;
+        let name = |what: &str| format!("ingest {label}: HTTP, {clients} clients{what}");
+        figure(&name(""), rate, "rec/s");
+        figure(&name(", batch p50"), percentile(&latencies, 0.5), "ms");
+        figure(&name(", batch p99"), percentile(&latencies, 0.99), "ms");
         figure(
-            &format!("ingest sqlite: HTTP, {clients} clients"),
-            rate,
-            "rec/s",
-        );
-        figure(
-            &format!("ingest sqlite: HTTP, {clients} clients, batch p50"),
-            percentile(&latencies, 0.5),
-            "ms",
-        );
-        figure(
-            &format!("ingest sqlite: HTTP, {clients} clients, batch p99"),
-            percentile(&latencies, 0.99),
-            "ms",
-        );
-        figure(
-            &format!("ingest sqlite: HTTP/raw ratio, {clients} clients"),
+            &format!("ingest {label}: HTTP/raw ratio, {clients} clients"),
             rate / raw,
             "x",
         );
+    }
+    let Some((wrk, template)) = wrk else {
+        return;
+    };
+    for (level, connections) in [1usize, 4, 16].into_iter().enumerate() {
+        let first = 500_000_000 + level as u64 * 200_000_000;
+        let run = wrk_ingest(wrk, &base, &token, template, connections, first).await;
+        let name = |what: &str| format!("ingest {label}: wrk, {connections} connections{what}");
+        figure(&name(""), run.rate, "rec/s");
+        figure(&name(", batch p50"), run.p50, "ms");
+        figure(&name(", batch p99"), run.p99, "ms");
+        figure(
+            &format!("ingest {label}: wrk/raw ratio, {connections} connections"),
+            run.rate / raw,
+            "x",
+        );
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let dir = tempfile::tempdir().unwrap();
+    let wrk = std::env::var("WRK").ok();
+    let template = wrk_template(dir.path());
+    let wrk = wrk.as_deref().map(|w| (w, template.as_path()));
+    ingest(
+        "sqlite",
+        fresh_db(&dir, "http").await,
+        fresh_db(&dir, "raw").await,
+        wrk,
+    )
+    .await;
+    if let Ok(server) = std::env::var("BENCH_DATABASE_URL") {
+        ingest(
+            "postgres",
+            fresh_postgres(&server, "bench_ingest_http").await,
+            fresh_postgres(&server, "bench_ingest_raw").await,
+            wrk,
+        )
+        .await;
     }
 }

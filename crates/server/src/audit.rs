@@ -42,11 +42,14 @@ pub struct Event<'a> {
 }
 
 /// Appends inside the caller's transaction. Call it after the transaction's first write, so that
-/// on SQLite the head read below already holds the write lock.
+/// on SQLite the head read below already holds the write lock. On PostgreSQL several server
+/// instances may append at once: a transaction-level advisory lock makes them take turns, so two
+/// entries never claim the same place in the chain.
 pub async fn append(
     tx: &mut Transaction<'static, Any>,
     event: &Event<'_>,
 ) -> Result<(), sqlx::Error> {
+    crate::db::lock_for_transaction(tx, crate::db::LockKey::AuditChain).await?;
     let head: Option<(i64, String)> =
         sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
             .fetch_optional(&mut **tx)

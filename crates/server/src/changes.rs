@@ -3,22 +3,29 @@
 
 use crate::now_ms;
 use doorstep_core::sync::Change;
-use sqlx::{Any, Executor};
+use sqlx::{Any, AnyConnection, Executor};
 
 /// Most changes returned in one sync answer; the device asks again with the new cursor.
 const PAGE: i64 = 500;
 
-/// Queues a change for one courier's devices.
-pub async fn notify<'e, E>(executor: E, courier_id: i64, change: &Change) -> Result<(), sqlx::Error>
-where
-    E: Executor<'e, Database = Any>,
-{
+/// Queues a change for one courier's devices, inside the caller's transaction.
+///
+/// A device's cursor is the last id it saw, so a smaller id must never become visible after a
+/// larger one. With several writers on PostgreSQL (pool connections, server instances) ids are
+/// drawn in one order and committed in another; the courier's lock, held until commit, makes
+/// writers for one courier draw and commit in turn.
+pub async fn notify(
+    conn: &mut AnyConnection,
+    courier_id: i64,
+    change: &Change,
+) -> Result<(), sqlx::Error> {
     let body = serde_json::to_string(change).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    crate::db::lock_for_transaction(conn, crate::db::LockKey::CourierChanges(courier_id)).await?;
     sqlx::query("INSERT INTO device_changes (courier_id, body, created_at) VALUES ($1, $2, $3)")
         .bind(courier_id)
         .bind(body)
         .bind(now_ms())
-        .execute(executor)
+        .execute(conn)
         .await?;
     Ok(())
 }

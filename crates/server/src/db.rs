@@ -54,6 +54,38 @@ impl DerefMut for WriteTx {
     }
 }
 
+/// What a transaction-level lock on PostgreSQL serializes.
+#[derive(Debug, Clone, Copy)]
+pub enum LockKey {
+    /// Appends to the audit chain, which read the head and then insert after it.
+    AuditChain,
+    /// One courier's change feed: ids must become visible in increasing order.
+    CourierChanges(i64),
+}
+
+/// Takes a PostgreSQL advisory lock held until the transaction ends, so writers on every server
+/// instance take turns. SQLite needs none: a write transaction already excludes all others.
+pub async fn lock_for_transaction(
+    conn: &mut sqlx::AnyConnection,
+    key: LockKey,
+) -> Result<(), sqlx::Error> {
+    if conn.backend_name() != "PostgreSQL" {
+        return Ok(());
+    }
+    // The two-key form: the first key names what is locked, the second which one.
+    let (kind, id): (i32, i64) = match key {
+        LockKey::AuditChain => (1, 0),
+        LockKey::CourierChanges(courier_id) => (2, courier_id),
+    };
+    let id = i32::try_from(id).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    sqlx::query("SELECT 1 FROM pg_advisory_xact_lock($1, $2)")
+        .bind(kind)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// The SQLite URL for a data directory: `<dir>/doorstep.db`, created when missing.
 pub fn sqlite_url(data_dir: &Path) -> String {
     format!(

@@ -222,7 +222,7 @@ pub async fn decide(db: &Db, link: &OpenLink, answer: Answer) -> Result<(), sqlx
         record_id: link.record.id,
         decision,
     };
-    crate::changes::notify(&mut **tx, link.courier_id, &change).await?;
+    crate::changes::notify(&mut tx, link.courier_id, &change).await?;
     if answer.remember {
         if let Some(preference) = standing_preference(&mut tx, link, &answer, decided_at).await? {
             let couriers: Vec<(i64,)> = sqlx::query_as(
@@ -233,7 +233,7 @@ pub async fn decide(db: &Db, link: &OpenLink, answer: Answer) -> Result<(), sqlx
             .await?;
             let change = Change::StandingPreference { preference };
             for (courier_id,) in couriers {
-                crate::changes::notify(&mut **tx, courier_id, &change).await?;
+                crate::changes::notify(&mut tx, courier_id, &change).await?;
             }
         }
     }
@@ -310,6 +310,6 @@ pub async fn complain(
         kind,
         at,
     };
-    crate::changes::notify(&mut **tx, link.courier_id, &change).await?;
+    crate::changes::notify(&mut tx, link.courier_id, &change).await?;
     tx.commit().await
 }

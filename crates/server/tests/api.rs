@@ -318,7 +318,8 @@ async fn changes_for_the_device_come_back_once_after_its_cursor() {
             at: 5,
             reviewed_flag: None,
         };
-        doorstep_server::changes::notify(&server.db.pool, courier_id, &change)
+        let mut conn = server.db.pool.acquire().await.unwrap();
+        doorstep_server::changes::notify(&mut conn, courier_id, &change)
             .await
             .unwrap();
     }

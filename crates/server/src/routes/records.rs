@@ -58,13 +58,21 @@ enum Bind {
 struct Selection {
     sql: String,
     binds: Vec<Bind>,
+    /// Filtered by a flag: the rows come from that flag's index `record_flags f`, newest first,
+    /// so a page costs the same whether the flag is common or rare.
+    by_flag: bool,
 }
 
 impl Selection {
-    fn new(station_id: i64, filter: &RecordFilter) -> Result<Selection, ApiError> {
+    async fn new(
+        db: &crate::db::Db,
+        station_id: i64,
+        filter: &RecordFilter,
+    ) -> Result<Selection, ApiError> {
         let mut selection = Selection {
             sql: "r.station_id = $1".into(),
             binds: vec![Bind::Int(station_id)],
+            by_flag: false,
         };
         let times = [
             ("r.captured_at >=", filter.captured_from),
@@ -90,17 +98,39 @@ impl Selection {
         }
         if let Some(courier) = filter.courier.as_deref().map(str::trim) {
             if !courier.is_empty() {
-                selection.and(
-                    "r.courier_id IN (SELECT id FROM accounts WHERE username = $? OR staff_no = $?)",
-                    [Bind::Text(courier.into()), Bind::Text(courier.into())],
-                );
+                // Resolved first: `courier_id = <one id>` walks the courier's index newest first,
+                // where an `IN (subquery)` would make the database sort all their records.
+                let ids: Vec<(i64,)> = sqlx::query_as(
+                    "SELECT id FROM accounts WHERE station_id = $1 AND (username = $2 OR staff_no = $2)",
+                )
+                .bind(station_id)
+                .bind(courier)
+                .fetch_all(&db.pool)
+                .await?;
+                match ids.as_slice() {
+                    [(id,)] => selection.and("r.courier_id = $?", [Bind::Int(*id)]),
+                    ids => {
+                        let list = vec!["$?"; ids.len().max(1)].join(", ");
+                        // No such courier: `-1` is no account's id, so nothing matches.
+                        let binds = if ids.is_empty() {
+                            vec![-1]
+                        } else {
+                            ids.iter().map(|(id,)| *id).collect()
+                        };
+                        selection.and(
+                            &format!("r.courier_id IN ({list})"),
+                            binds.into_iter().map(Bind::Int),
+                        );
+                    }
+                }
             }
         }
         if let Some(flag) = filter.flag {
             selection.and(
-                "EXISTS (SELECT 1 FROM record_flags f WHERE f.record_id = r.id AND f.flag = $?)",
+                "f.station_id = $1 AND f.flag = $?",
                 [Bind::Text(flag.code().into())],
             );
+            selection.by_flag = true;
         }
         if let Some(waybill) = filter.waybill.as_deref().map(str::trim) {
             if !waybill.is_empty() {
@@ -212,17 +242,34 @@ async fn fetch_page(
     limit: i64,
 ) -> Result<Vec<StoredRow>, ApiError> {
     let mut selection = selection.clone();
-    if let Some((at, id)) = before {
+    // A flag's rows carry their record's receive time, so both orders are the same order.
+    let (from, at, id_column) = if selection.by_flag {
+        (
+            "record_flags f JOIN records r ON r.id = f.record_id",
+            "f.received_at",
+            "f.record_id",
+        )
+    } else {
+        ("records r", "r.received_at", "r.id")
+    };
+    if let Some((before_at, before_id)) = before {
+        // The plain `<=` lets the index seek to the cursor; the `OR` alone makes SQLite walk
+        // every newer row first, so each page of an export would cost more than the last.
         selection.and(
-            "(r.received_at < $? OR (r.received_at = $? AND r.id < $?))",
-            [Bind::Int(*at), Bind::Int(*at), Bind::Text(id.clone())],
+            &format!("{at} <= $? AND ({at} < $? OR ({at} = $? AND {id_column} < $?))"),
+            [
+                Bind::Int(*before_at),
+                Bind::Int(*before_at),
+                Bind::Int(*before_at),
+                Bind::Text(before_id.clone()),
+            ],
         );
     }
     selection.binds.push(Bind::Int(limit));
     let sql = format!(
-        "SELECT r.payload, r.received_at, a.display_name, r.flags FROM records r \
+        "SELECT r.payload, r.received_at, a.display_name, r.flags FROM {from} \
          JOIN accounts a ON a.id = r.courier_id WHERE {} \
-         ORDER BY r.received_at DESC, r.id DESC LIMIT ${}",
+         ORDER BY {at} DESC, {id_column} DESC LIMIT ${}",
         selection.sql,
         selection.binds.len()
     );
@@ -260,7 +307,7 @@ pub async fn list(
         ));
     }
     let before = page.before.as_deref().map(parse_cursor).transpose()?;
-    let selection = Selection::new(caller.station_id, &filter)?;
+    let selection = Selection::new(&state.db, caller.station_id, &filter).await?;
     let mut rows = fetch_page(&state, &selection, before.as_ref(), i64::from(limit) + 1).await?;
     let has_more = rows.len() > limit as usize;
     rows.truncate(limit as usize);
@@ -452,7 +499,7 @@ pub async fn add_note(
         at: created_at,
         reviewed_flag: request.reviewed_flag,
     };
-    crate::changes::notify(&mut **tx, courier_id, &change).await?;
+    crate::changes::notify(&mut tx, courier_id, &change).await?;
     let (action, detail) = match request.reviewed_flag {
         Some(flag) => (Action::Review, format!("{}: {note}", flag.code())),
         None => (Action::Note, note.to_string()),
@@ -516,7 +563,7 @@ pub async fn export_csv(
     ApiQuery(filter): ApiQuery<RecordFilter>,
     ApiQuery(personal): ApiQuery<PersonalDataQuery>,
 ) -> Result<Response, ApiError> {
-    let selection = Selection::new(caller.station_id, &filter)?;
+    let selection = Selection::new(&state.db, caller.station_id, &filter).await?;
     let full = personal.wants_full();
     let subject = filter
         .pairs()

@@ -34,6 +34,34 @@ pub async fn sync(
         });
     }
     let lang = request_lang(&headers);
+    let mut attempt = 1;
+    let acks = loop {
+        match store_batch(&state, &caller, &request, lang).await {
+            // Another server instance stored one of these records between our check and our
+            // insert (PostgreSQL): applied again, the batch sees it and acknowledges a replay.
+            Err(ApiError::Conflict(_)) if attempt < BATCH_ATTEMPTS => attempt += 1,
+            result => break result?,
+        }
+    };
+    let (changes, cursor) =
+        crate::changes::since(&state.db.pool, caller.account_id, request.cursor).await?;
+    Ok(ApiJson(SyncResponse {
+        acks,
+        changes,
+        cursor,
+    }))
+}
+
+/// How often a batch is applied when a concurrent writer took one of its records first.
+const BATCH_ATTEMPTS: u32 = 3;
+
+/// Applies a batch in one transaction and returns its acks once it has committed.
+async fn store_batch(
+    state: &AppState,
+    caller: &crate::auth::Caller,
+    request: &SyncRequest,
+    lang: Lang,
+) -> Result<Vec<RecordAck>, ApiError> {
     let received_at = now_ms();
     let mut tx = state.db.begin_write().await?;
     let mut acks = Vec::with_capacity(request.records.len());
@@ -65,13 +93,7 @@ pub async fn sync(
         .await?;
     }
     tx.commit().await?;
-    let (changes, cursor) =
-        crate::changes::since(&state.db.pool, caller.account_id, request.cursor).await?;
-    Ok(ApiJson(SyncResponse {
-        acks,
-        changes,
-        cursor,
-    }))
+    Ok(acks)
 }
 
 /// `SF123` → `321FS`: a suffix search becomes a prefix range on this column.

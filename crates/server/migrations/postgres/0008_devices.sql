@@ -1,4 +1,4 @@
--- Courier devices (PostgreSQL twin of migrations/sqlite/0009_devices.sql) as they reported themselves at their last sync: a device silent for
+-- Courier devices (PostgreSQL twin of migrations/sqlite/0008_devices.sql) as they reported themselves at their last sync: a device silent for
 -- hours while it holds unsynced records is data at risk.
 CREATE TABLE devices (
     id TEXT PRIMARY KEY,

@@ -1,0 +1,254 @@
+//! Two real server processes on one PostgreSQL database, as behind a load balancer: a device's
+//! token, a supervisor's session, the exactly-once store, the change feed and the audit chain must
+//! not depend on which instance answers. Runs when `TEST_DATABASE_URL` names a PostgreSQL server
+//! (`cargo xtask test` sets it); SQLite is one file for one server, so there it says so and passes.
+
+mod common;
+
+use doorstep_core::sync::{Ack, Change, SyncRequest, SyncResponse};
+use doorstep_core::DeliveryRecord;
+use doorstep_server::db::Db;
+use doorstep_server::{audit, seed};
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+/// A `doorstep-server` process, killed when dropped.
+struct Instance {
+    child: Child,
+    base: String,
+}
+
+impl Instance {
+    /// Starts the binary on a free loopback port the kernel picks, and waits until it listens.
+    fn start(database_url: &str) -> Instance {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_doorstep-server"))
+            .args(["--addr", "127.0.0.1:0"])
+            .env("DATABASE_URL", database_url)
+            .env("RUST_LOG", "error")
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let base = loop {
+            let line = lines.next().expect("server exited").unwrap();
+            if let Some(address) = line.strip_prefix("Doorstep is listening on ") {
+                break address.trim().to_string();
+            }
+        };
+        std::thread::spawn(move || for _ in lines {});
+        Instance { child, base }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}/api/v1{path}", self.base)
+    }
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn login(instance: &Instance, username: &str, password: &str) -> String {
+    let response: serde_json::Value = reqwest::Client::new()
+        .post(instance.url("/auth/login"))
+        .json(&serde_json::json!({ "username": username, "password": password }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    response["token"].as_str().unwrap().to_string()
+}
+
+async fn sync(
+    instance: &Instance,
+    token: &str,
+    cursor: i64,
+    records: Vec<DeliveryRecord>,
+) -> SyncResponse {
+    let response = reqwest::Client::new()
+        .post(instance.url("/sync"))
+        .bearer_auth(token)
+        .json(&SyncRequest {
+            cursor,
+            records,
+            device: None,
+        })
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success(), "{}", response.status());
+    response.json().await.unwrap()
+}
+
+fn records(range: std::ops::Range<u64>) -> Vec<DeliveryRecord> {
+    range.map(doorstep_core::testing::door_delivery).collect()
+}
+
+fn second_revision(n: u64) -> DeliveryRecord {
+    DeliveryRecord {
+        revision: 2,
+        revised_at: doorstep_core::testing::CAPTURED_AT + 60_000,
+        ..doorstep_core::testing::door_delivery(n)
+    }
+}
+
+fn acks_are(response: &SyncResponse, expected: &Ack) -> bool {
+    response.acks.iter().all(|a| &a.ack == expected)
+}
+
+async fn add_note(
+    instance: &Instance,
+    token: &str,
+    record: u64,
+    note: &str,
+) -> reqwest::StatusCode {
+    let id = uuid::Uuid::from_u128(u128::from(record));
+    reqwest::Client::new()
+        .post(instance.url(&format!("/records/{id}/notes")))
+        .bearer_auth(token)
+        .json(&serde_json::json!({ "note": note, "reviewed_flag": null }))
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_share_one_postgresql() {
+    if std::env::var("TEST_DATABASE_URL").is_err() {
+        eprintln!("two_instances_share_one_postgresql: needs TEST_DATABASE_URL (PostgreSQL)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let url = common::test_database_url(dir.path()).await;
+    let db = Db::connect(&url).await.unwrap();
+    let accounts = seed::seed_demo(&db).await.unwrap();
+    let password = |username: &str| {
+        accounts
+            .iter()
+            .find(|a| a.username == username)
+            .unwrap()
+            .password
+            .clone()
+    };
+    let a = Instance::start(&url);
+    let b = Instance::start(&url);
+
+    // One device token, signed in on A, syncs through both.
+    let courier = login(&a, "courier", &password("courier")).await;
+    assert!(acks_are(
+        &sync(&a, &courier, 0, records(0..50)).await,
+        &Ack::Stored
+    ));
+    assert!(acks_are(
+        &sync(&b, &courier, 0, records(50..100)).await,
+        &Ack::Stored
+    ));
+    // A batch acknowledged by A and sent again through B (the device lost A's answer).
+    assert!(acks_are(
+        &sync(&b, &courier, 0, records(0..50)).await,
+        &Ack::AlreadyStored
+    ));
+    // The same new batch through both at once: each record is stored by exactly one of them.
+    let (first, second) = tokio::join!(
+        sync(&a, &courier, 0, records(100..150)),
+        sync(&b, &courier, 0, records(100..150))
+    );
+    for (x, y) in first.acks.iter().zip(&second.acks) {
+        let mut pair = [&x.ack, &y.ack];
+        pair.sort_by_key(|ack| matches!(ack, Ack::AlreadyStored));
+        assert_eq!(pair, [&Ack::Stored, &Ack::AlreadyStored], "{}", x.id);
+    }
+    // Newer revisions through B, then the first ones again through A: a replay, which must not
+    // take the current row back.
+    let revised: Vec<DeliveryRecord> = (0..10).map(second_revision).collect();
+    assert!(acks_are(
+        &sync(&b, &courier, 0, revised).await,
+        &Ack::Stored
+    ));
+    assert!(acks_are(
+        &sync(&a, &courier, 0, records(0..10)).await,
+        &Ack::AlreadyStored
+    ));
+
+    let (rows, ids, newest): (i64, i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), COUNT(DISTINCT id), CAST(SUM(revision) AS BIGINT) FROM records",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!((rows, ids, newest), (150, 150, 160));
+    let (revisions, distinct): (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), COUNT(DISTINCT record_id || '/' || CAST(revision AS TEXT)) FROM record_revisions",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!((revisions, distinct), (160, 160));
+
+    // A supervisor session opened on A is valid on B.
+    let supervisor = login(&a, "supervisor", &password("supervisor")).await;
+    let page: serde_json::Value = reqwest::Client::new()
+        .get(b.url("/records?limit=200"))
+        .bearer_auth(&supervisor)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let listed = page["records"].as_array().unwrap();
+    assert_eq!(listed.len(), 150);
+    let first_record = uuid::Uuid::from_u128(0).to_string();
+    let row = listed.iter().find(|r| r["id"] == first_record.as_str());
+    assert_eq!(row.unwrap()["revision"], 2);
+
+    // A note written on B reaches the courier's change feed through A.
+    let before = sync(&a, &courier, 0, Vec::new()).await.cursor;
+    assert_eq!(
+        add_note(&b, &supervisor, 5, "请补充照片").await,
+        reqwest::StatusCode::CREATED
+    );
+    let feed = sync(&a, &courier, before, Vec::new()).await;
+    assert!(feed.changes.iter().any(|c| matches!(
+        c,
+        Change::SupervisorNote { record_id, note, .. }
+            if *record_id == uuid::Uuid::from_u128(5) && note == "请补充照片"
+    )));
+
+    // Notes written on both at once: every one lands in the feed and the audit chain holds.
+    let cursor = feed.cursor;
+    let writes = (0..10u64).map(|i| {
+        let (instance, supervisor) = (if i % 2 == 0 { &a } else { &b }, &supervisor);
+        async move { add_note(instance, supervisor, 20 + i, &format!("note {i}")).await }
+    });
+    for status in futures_util::future::join_all(writes).await {
+        assert_eq!(status, reqwest::StatusCode::CREATED);
+    }
+    let feed = sync(&b, &courier, cursor, Vec::new()).await;
+    assert_eq!(feed.changes.len(), 10);
+    assert_eq!(audit::verify(&db).await.unwrap(), Ok(11));
+
+    // Signing out on B ends the session on A too.
+    let status = reqwest::Client::new()
+        .post(b.url("/auth/logout"))
+        .bearer_auth(&supervisor)
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status, reqwest::StatusCode::NO_CONTENT);
+    let status = reqwest::Client::new()
+        .get(a.url("/records"))
+        .bearer_auth(&supervisor)
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status, reqwest::StatusCode::UNAUTHORIZED);
+}
