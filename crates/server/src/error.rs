@@ -4,8 +4,36 @@
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use doorstep_core::Lang;
 use serde::Serialize;
+use std::time::Duration;
 use utoipa::ToSchema;
+
+tokio::task_local! {
+    /// The language of the request being answered, from `Accept-Language`.
+    static REQUEST_LANG: Lang;
+}
+
+/// Longest time an API request may take to produce its response head (a streamed export keeps
+/// streaming after it).
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Middleware for the API: answers errors in the caller's language and ends requests that take
+/// longer than [`REQUEST_TIMEOUT`] with a JSON 503.
+pub async fn api_context(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let lang = crate::request_lang(request.headers());
+    REQUEST_LANG
+        .scope(lang, async move {
+            match tokio::time::timeout(REQUEST_TIMEOUT, next.run(request)).await {
+                Ok(response) => response,
+                Err(_) => ApiError::Timeout.into_response(),
+            }
+        })
+        .await
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -37,6 +65,8 @@ pub enum ApiError {
     /// Answered with `Retry-After`, so a client knows when trying again can succeed.
     #[error("too many attempts; try again in {retry_after_secs} s")]
     TooManyRequests { retry_after_secs: u64 },
+    #[error("the request took too long")]
+    Timeout,
     #[error("internal error")]
     /// The source goes to the log, never to the client.
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
@@ -90,7 +120,30 @@ impl ApiError {
             ApiError::TooManyRequests { .. } => {
                 (StatusCode::TOO_MANY_REQUESTS, "too_many_requests")
             }
+            ApiError::Timeout => (StatusCode::SERVICE_UNAVAILABLE, "timeout"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        }
+    }
+
+    /// The sentence for a person, in their language where the error is one of the fixed ones;
+    /// messages built by a handler (bad requests, conflicts) are as the handler wrote them.
+    fn message(&self, lang: Lang) -> String {
+        let zh = match self {
+            ApiError::Unauthorized => "请先登录",
+            ApiError::SessionExpired => "登录已过期，请重新登录",
+            ApiError::WrongCredentials => "用户名或密码错误",
+            ApiError::Forbidden => "此账号无权进行该操作",
+            ApiError::CsrfRejected => "请求缺少本次登录的防伪令牌，请刷新页面后重试",
+            ApiError::NotFound => "未找到",
+            ApiError::PayloadTooLarge { .. } => "请求内容过大",
+            ApiError::TooManyRequests { .. } => "尝试次数过多，请稍后再试",
+            ApiError::Timeout => "请求处理超时，请稍后再试",
+            ApiError::Internal(_) => "服务器内部错误",
+            _ => return self.to_string(),
+        };
+        match lang {
+            Lang::Zh => zh.to_string(),
+            Lang::En => self.to_string(),
         }
     }
 }
@@ -101,7 +154,8 @@ impl IntoResponse for ApiError {
         if let ApiError::Internal(source) = &self {
             tracing::error!(error = %source, "request failed");
         }
-        let message = self.to_string();
+        let lang = REQUEST_LANG.try_with(|lang| *lang).unwrap_or_default();
+        let message = self.message(lang);
         let retry_after = match &self {
             ApiError::TooManyRequests { retry_after_secs } => Some(*retry_after_secs),
             _ => None,

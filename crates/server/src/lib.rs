@@ -88,7 +88,8 @@ pub fn app(state: AppState) -> Router {
             get(move || async move { Json(openapi.as_ref().clone()) }),
         )
         .fallback(|| async { error::ApiError::NotFound })
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(error::api_context));
     let mut router = Router::new()
         .route("/healthz", get(routes::health::healthz))
         .route(

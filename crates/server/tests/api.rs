@@ -332,3 +332,56 @@ async fn changes_for_the_device_come_back_once_after_its_cursor() {
     assert!(after.changes.is_empty(), "nothing twice");
     assert_eq!(after.cursor, pulled.cursor);
 }
+
+#[tokio::test]
+async fn errors_speak_the_callers_language() {
+    use axum::body::Body;
+    use axum::http::{header, Request};
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let server = TestServer::start().await;
+    let message = |lang: &'static str, uri: &'static str, body: Option<&'static str>| {
+        let router = server.router.clone();
+        async move {
+            let mut request = Request::builder()
+                .uri(uri)
+                .header(header::ACCEPT_LANGUAGE, lang);
+            if body.is_some() {
+                request = request
+                    .method(Method::POST)
+                    .header(header::CONTENT_TYPE, "application/json");
+            }
+            let request = request
+                .body(body.map_or_else(Body::empty, Body::from))
+                .unwrap();
+            let response = router.oneshot(request).await.unwrap();
+            let status = response.status();
+            let bytes = response.into_body().collect().await.unwrap().to_bytes();
+            let body: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            (
+                status,
+                body["error"]["message"].as_str().unwrap().to_string(),
+            )
+        }
+    };
+    let wrong = Some(r#"{"username":"courier","password":"wrong"}"#);
+    assert_eq!(
+        message("zh-CN,zh;q=0.9", "/api/v1/auth/login", wrong).await,
+        (StatusCode::UNAUTHORIZED, "用户名或密码错误".to_string())
+    );
+    assert_eq!(
+        message("en", "/api/v1/auth/login", wrong).await,
+        (
+            StatusCode::UNAUTHORIZED,
+            "wrong username or password".to_string()
+        )
+    );
+    assert_eq!(
+        message("zh-CN", "/api/v1/records", None).await,
+        (StatusCode::UNAUTHORIZED, "请先登录".to_string())
+    );
+    assert_eq!(
+        message("en-GB", "/api/v1/nowhere", None).await,
+        (StatusCode::NOT_FOUND, "not found".to_string())
+    );
+}
