@@ -237,7 +237,7 @@ fn render(link: &OpenLink, token: &str, lang: Lang, notice: Option<&str>) -> Res
             "<section><p class=\"state\">{}</p></section>",
             t(lang, "快件已交付。", "The parcel has been handed over.")
         );
-        render_complaint_form(&mut body, link, &action, lang_query, lang, false);
+        render_complaint_form(&mut body, &action, lang_query, lang, false);
     } else {
         render_choice(&mut body, link, &action, lang_query, lang);
     }
@@ -334,12 +334,11 @@ fn render_delivered(
         t(lang, "超时费", "then"),
         format_yuan(fee),
     );
-    render_complaint_form(body, link, action, lang_query, lang, true);
+    render_complaint_form(body, action, lang_query, lang, true);
 }
 
 fn render_complaint_form(
     body: &mut String,
-    _link: &OpenLink,
     action: &str,
     lang_query: &str,
     lang: Lang,
