@@ -1,8 +1,11 @@
 //! Stations and accounts, managed from the command line (`doorstep-server admin …`). There is no
-//! sign-up: an operator with access to the database creates every station and account here.
+//! sign-up: an operator with access to the database creates every station and account here. Each
+//! change is written to the audit trail with the operator ([`audit::OPERATOR`]) as its actor;
+//! passwords never are.
 
+use crate::audit::{self, Action, Event};
 use crate::auth::{hash_password, new_token, random_password, Role};
-use crate::db::Db;
+use crate::db::{Db, WriteTx};
 use crate::{login_limit, now_ms};
 use sqlx::AnyConnection;
 
@@ -61,6 +64,7 @@ pub async fn create_station(db: &Db, name: &str) -> Result<i64, AdminError> {
     .await;
     let (id,) = inserted
         .map_err(|e| duplicate_or(e, || format!("a station named {name:?} already exists")))?;
+    record(&mut tx, id, Action::CreateStation, name, "").await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -98,6 +102,8 @@ pub async fn create_account(db: &Db, account: &NewAccount<'_>) -> Result<String,
     .execute(&mut **tx)
     .await
     .map_err(|e| duplicate_or(e, || format!("an account named {username:?} already exists")))?;
+    let role = account.role.code();
+    record(&mut tx, station_id, Action::CreateAccount, username, role).await?;
     tx.commit().await?;
     Ok(password)
 }
@@ -110,7 +116,7 @@ pub async fn reset_password(db: &Db, username: &str) -> Result<PasswordReset, Ad
     let password = random_password();
     let hash = hash_password(&password);
     let mut tx = db.begin_write().await?;
-    let account_id = account_id(&mut tx, username).await?;
+    let (account_id, station_id) = account(&mut tx, username).await?;
     sqlx::query("UPDATE accounts SET password_hash = $1 WHERE id = $2")
         .bind(hash)
         .bind(account_id)
@@ -118,6 +124,15 @@ pub async fn reset_password(db: &Db, username: &str) -> Result<PasswordReset, Ad
         .await?;
     let revoked_sessions = revoke_sessions(&mut tx, account_id).await?;
     login_limit::forget_account(&mut **tx, username).await?;
+    let detail = format!("{revoked_sessions} sessions ended");
+    record(
+        &mut tx,
+        station_id,
+        Action::ResetPassword,
+        username,
+        &detail,
+    )
+    .await?;
     tx.commit().await?;
     Ok(PasswordReset {
         password,
@@ -129,8 +144,18 @@ pub async fn reset_password(db: &Db, username: &str) -> Result<PasswordReset, Ad
 /// many were still open. The password stays.
 pub async fn revoke_devices(db: &Db, username: &str) -> Result<u64, AdminError> {
     let mut tx = db.begin_write().await?;
-    let account_id = account_id(&mut tx, username).await?;
+    let username = username.trim();
+    let (account_id, station_id) = account(&mut tx, username).await?;
     let revoked = revoke_sessions(&mut tx, account_id).await?;
+    let detail = format!("{revoked} sessions ended");
+    record(
+        &mut tx,
+        station_id,
+        Action::RevokeDevices,
+        username,
+        &detail,
+    )
+    .await?;
     tx.commit().await?;
     Ok(revoked)
 }
@@ -199,13 +224,33 @@ async fn station_id(conn: &mut AnyConnection, name: &str) -> Result<i64, AdminEr
         .ok_or_else(|| AdminError::UnknownStation(name.to_string()))
 }
 
-async fn account_id(conn: &mut AnyConnection, username: &str) -> Result<i64, AdminError> {
-    let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM accounts WHERE username = $1")
-        .bind(username.trim())
-        .fetch_optional(conn)
-        .await?;
-    row.map(|(id,)| id)
-        .ok_or_else(|| AdminError::UnknownAccount(username.to_string()))
+/// The account's id and station.
+async fn account(conn: &mut AnyConnection, username: &str) -> Result<(i64, i64), AdminError> {
+    let row: Option<(i64, i64)> =
+        sqlx::query_as("SELECT id, station_id FROM accounts WHERE username = $1")
+            .bind(username.trim())
+            .fetch_optional(conn)
+            .await?;
+    row.ok_or_else(|| AdminError::UnknownAccount(username.to_string()))
+}
+
+/// Appends the operator's change to the audit trail, inside the change's own transaction.
+async fn record(
+    tx: &mut WriteTx,
+    station_id: i64,
+    action: Action,
+    subject: &str,
+    detail: &str,
+) -> Result<(), AdminError> {
+    let event = Event {
+        actor_id: audit::OPERATOR,
+        station_id,
+        action,
+        subject,
+        detail,
+    };
+    audit::append(tx, &event).await?;
+    Ok(())
 }
 
 async fn revoke_sessions(conn: &mut AnyConnection, account_id: i64) -> Result<u64, AdminError> {

@@ -1,5 +1,5 @@
 //! The append-only, hash-chained audit trail: supervisors' notes and reviews, every view of full
-//! personal data and every export. The chain's rules are in `doorstep_core::audit`.
+//! personal data and every export, and the operator's account changes. The chain's rules are in `doorstep_core::audit`.
 
 use crate::db::Db;
 use crate::now_ms;
@@ -16,7 +16,14 @@ pub enum Action {
     ExportPersonalData,
     TariffUpload,
     ResolveComplaint,
+    CreateStation,
+    CreateAccount,
+    ResetPassword,
+    RevokeDevices,
 }
+
+/// The actor of `doorstep-server admin …`: the operator at the command line, who has no account.
+pub const OPERATOR: i64 = 0;
 
 impl Action {
     pub fn code(self) -> &'static str {
@@ -28,6 +35,10 @@ impl Action {
             Action::ExportPersonalData => "export_personal_data",
             Action::TariffUpload => "tariff_upload",
             Action::ResolveComplaint => "resolve_complaint",
+            Action::CreateStation => "create_station",
+            Action::CreateAccount => "create_account",
+            Action::ResetPassword => "reset_password",
+            Action::RevokeDevices => "revoke_devices",
         }
     }
 }

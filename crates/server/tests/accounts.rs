@@ -8,6 +8,7 @@ use axum::extract::ConnectInfo;
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use common::TestServer;
 use doorstep_server::admin::{self, AdminError, NewAccount};
+use doorstep_server::audit;
 use doorstep_server::auth::{AuthPolicy, Role};
 use http_body_util::BodyExt;
 use serde_json::Value;
@@ -537,4 +538,137 @@ async fn the_admin_command_prints_the_password_once_and_refuses_with_status_1() 
     let (code, stdout, _) = run(&["reset-password", "sun"]);
     assert_eq!(code, Some(0));
     assert!(stdout.contains("New password for sun"), "{stdout}");
+}
+
+#[tokio::test]
+async fn the_operators_changes_are_in_the_audit_trail_without_passwords() {
+    let server = TestServer::start().await;
+    let db = &server.db;
+    admin::create_station(db, "静安寺站").await.unwrap();
+    let password = admin::create_account(
+        db,
+        &NewAccount {
+            station: "静安寺站",
+            username: "zhao",
+            display_name: "赵师傅",
+            staff_no: "JA-0101",
+            role: Role::Supervisor,
+        },
+    )
+    .await
+    .unwrap();
+    server.login("zhao", &password).await;
+    let reset = admin::reset_password(db, "zhao").await.unwrap();
+    admin::revoke_devices(db, " courier ").await.unwrap();
+    admin::list_accounts(db, None).await.unwrap();
+    assert!(admin::revoke_devices(db, "nobody").await.is_err());
+
+    let entries = audit::entries(db).await.unwrap();
+    let logged: Vec<(i64, &str, &str, &str)> = entries
+        .iter()
+        .map(|e| {
+            (
+                e.actor_id,
+                e.action.as_str(),
+                e.subject.as_str(),
+                e.detail.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        logged,
+        [
+            (audit::OPERATOR, "create_station", "静安寺站", ""),
+            (audit::OPERATOR, "create_account", "zhao", "supervisor"),
+            (
+                audit::OPERATOR,
+                "reset_password",
+                "zhao",
+                "1 sessions ended"
+            ),
+            (
+                audit::OPERATOR,
+                "revoke_devices",
+                "courier",
+                "1 sessions ended"
+            ),
+        ],
+        "reads and failures are not changes"
+    );
+    let (jingan,): (i64,) = sqlx::query_as("SELECT id FROM stations WHERE name = '静安寺站'")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert!(entries[..3].iter().all(|e| e.station_id == jingan));
+    assert_ne!(entries[3].station_id, jingan, "the courier's own station");
+    for entry in &entries {
+        for secret in [&password, &reset.password] {
+            assert!(!entry.detail.contains(secret.as_str()));
+            assert!(!entry.subject.contains(secret.as_str()));
+        }
+    }
+    assert_eq!(audit::verify(db).await.unwrap(), Ok(4));
+}
+
+/// Migration 10 rebuilds `audit_log` on SQLite (to let the operator be an actor): a chain written
+/// before it must come through with every entry and hash as it was.
+#[tokio::test]
+async fn the_audit_trail_survives_the_migration_that_rebuilds_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = common::test_database_url(dir.path()).await;
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+    let mut migrator = if url.starts_with("postgres") {
+        sqlx::migrate!("./migrations/postgres")
+    } else {
+        sqlx::migrate!("./migrations/sqlite")
+    };
+    migrator.migrations = migrator
+        .migrations
+        .iter()
+        .filter(|m| m.version < 10)
+        .cloned()
+        .collect::<Vec<_>>()
+        .into();
+    migrator.run(&pool).await.unwrap();
+    let (station,): (i64,) = sqlx::query_as(
+        "INSERT INTO stations (name, created_at, preference_salt) VALUES ('站', 0, 's') RETURNING id",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let (supervisor,): (i64,) = sqlx::query_as(
+        "INSERT INTO accounts (station_id, username, display_name, staff_no, role, password_hash, created_at) \
+         VALUES ($1, 'li', '李站长', 'S1', 'supervisor', 'x', 0) RETURNING id",
+    )
+    .bind(station)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    for subject in ["一", "二", "三"] {
+        let mut tx = pool.begin().await.unwrap();
+        let event = audit::Event {
+            actor_id: supervisor,
+            station_id: station,
+            action: audit::Action::Note,
+            subject,
+            detail: "note",
+        };
+        audit::append(&mut tx, &event).await.unwrap();
+        tx.commit().await.unwrap();
+    }
+    type Row = (i64, i64, i64, i64, String, String, String, String, String);
+    const ALL: &str = "SELECT seq, at, actor_id, station_id, action, subject, detail, prev_hash, \
+                       hash FROM audit_log ORDER BY seq";
+    let before: Vec<Row> = sqlx::query_as(ALL).fetch_all(&pool).await.unwrap();
+    pool.close().await;
+
+    let db = doorstep_server::db::Db::connect(&url).await.unwrap();
+    let after: Vec<Row> = sqlx::query_as(ALL).fetch_all(&db.pool).await.unwrap();
+    assert_eq!(after, before);
+    assert_eq!(audit::verify(&db).await.unwrap(), Ok(3));
+    let edit = sqlx::query("UPDATE audit_log SET detail = 'x'")
+        .execute(&db.pool)
+        .await;
+    assert!(edit.is_err(), "still append-only");
 }

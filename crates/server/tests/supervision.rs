@@ -341,8 +341,13 @@ async fn the_csv_export_is_masked_streams_chinese_text_and_is_audited() {
 #[tokio::test]
 async fn the_export_pages_through_more_rows_than_one_fetch() {
     let server = TestServer::start().await;
-    server.sync((1..=150).map(fresh_record).collect()).await;
-    server.sync((151..=205).map(fresh_record).collect()).await;
+    // One fetch of the export is 1,000 rows.
+    for first in (1..=1005).step_by(200) {
+        let last = (first + 199).min(1005);
+        server
+            .sync((first..=last).map(fresh_record).collect())
+            .await;
+    }
     let (status, bytes) = server
         .send_raw(
             Method::GET,
@@ -353,11 +358,11 @@ async fn the_export_pages_through_more_rows_than_one_fetch() {
         .await;
     assert_eq!(status, StatusCode::OK);
     let text = String::from_utf8(bytes).unwrap();
-    assert_eq!(text.lines().count(), 206);
+    assert_eq!(text.lines().count(), 1006);
     let mut ids: Vec<&str> = text.lines().skip(1).map(|l| &l[..36]).collect();
     ids.sort_unstable();
     ids.dedup();
-    assert_eq!(ids.len(), 205, "each record once");
+    assert_eq!(ids.len(), 1005, "each record once");
 }
 
 #[tokio::test]
