@@ -217,7 +217,9 @@ impl Browser {
                     format!("--user-data-dir={}", profile.display()),
                 ],
                 "mobileEmulation": { "deviceMetrics": { "width": width, "height": 844, "pixelRatio": 3.0 } }
-            }
+            },
+            // A page that never finishes loading fails the command instead of waiting 300 s.
+            "timeouts": { "pageLoad": 30000 }
         });
         let capabilities = capabilities.as_object().unwrap().clone();
         let started = Instant::now();
@@ -262,9 +264,11 @@ impl Browser {
                 vec![serde_json::to_value(&element).unwrap()],
             )
             .await;
-        element
-            .click()
+        // chromedriver waits for navigations a click may start; seen once on a loaded machine,
+        // it never answered. A failure names the button instead of hanging the suite.
+        tokio::time::timeout(Duration::from_secs(60), element.click())
             .await
+            .unwrap_or_else(|_| panic!("{css}: chromedriver did not answer the click in 60 s"))
             .unwrap_or_else(|e| panic!("{css}: {e}"));
     }
 
@@ -366,8 +370,11 @@ impl Browser {
         }
     }
 
+    /// Ends the WebDriver session. Seen once: chromedriver never answered the session's
+    /// deletion after a passing test, which hung the suite; after 10 s `Drop` kills it instead.
     pub async fn close(self) {
-        let _ = self.client.clone().close().await;
+        let close = self.client.clone().close();
+        let _ = tokio::time::timeout(Duration::from_secs(10), close).await;
     }
 }
 
