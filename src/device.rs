@@ -2,7 +2,9 @@
 
 use crate::clock::start_of_today_ms;
 use crate::session::CurrentSession;
-use crate::storage::{request_persistence, Outbox, OutboxEntry, PreferenceBook, StorageError};
+use crate::storage::{
+    request_persistence, DraftStore, Outbox, OutboxEntry, PreferenceBook, StorageError,
+};
 use crate::sync::{next_retry_ms, push_pending, SyncOutcome};
 use crate::sync_lock::with_sync_lock;
 use doorstep_core::preference::StandingPreference;
@@ -28,6 +30,8 @@ pub struct Device {
     db: StoredValue<Option<Rc<idb::Database>>, LocalStorage>,
     outbox: StoredValue<Option<Outbox>, LocalStorage>,
     book: StoredValue<Option<PreferenceBook>, LocalStorage>,
+    /// The sealed draft, once storage is open: the courier screen waits for it to restore.
+    pub drafts: RwSignal<Option<DraftStore>, LocalStorage>,
     pub entries: RwSignal<Vec<OutboxEntry>>,
     pub preferences: RwSignal<Vec<StandingPreference>>,
     pub status: RwSignal<SyncStatus>,
@@ -52,6 +56,7 @@ impl Device {
             db: StoredValue::new_local(None),
             outbox: StoredValue::new_local(None),
             book: StoredValue::new_local(None),
+            drafts: RwSignal::new_local(None),
             entries: RwSignal::new(Vec::new()),
             preferences: RwSignal::new(Vec::new()),
             status: RwSignal::new(SyncStatus::Idle),
@@ -78,6 +83,12 @@ impl Device {
                             return;
                         }
                     };
+                    let drafts = DraftStore::new(db.clone(), sealer.clone());
+                    // A draft kept in clear by an older version of the app gets sealed now.
+                    if let Err(e) = drafts.seal_legacy().await {
+                        self.storage_error.set(Some(e.to_string()));
+                    }
+                    self.drafts.set(Some(drafts));
                     let outbox = Outbox::new(db.clone(), sealer);
                     // Records saved in clear by an older version of the app get sealed now.
                     if let Err(e) = outbox.seal_plain().await {
@@ -171,14 +182,19 @@ impl Device {
     /// book, the sealing key (a new one is made), the draft, consent-link tokens and the sync
     /// cursor. The caller warns first when records are unsynced.
     pub async fn wipe(self) -> Result<(), StorageError> {
-        crate::routes::courier::Draft::forget();
         crate::links::forget_all();
         crate::sync::cursor::forget();
         let Some(db) = self.db.get_value() else {
             return Ok(());
         };
+        if let Some(drafts) = self.drafts.get_untracked() {
+            // Also drops a save of the draft still sealing, which would write it back.
+            drafts.clear().await?;
+        }
         crate::storage::clear_all(&db).await?;
         let sealer = crate::storage::Sealer::open(&db).await?;
+        self.drafts
+            .set(Some(DraftStore::new(db.clone(), sealer.clone())));
         self.outbox.set_value(Some(Outbox::new(db, sealer)));
         self.refresh().await;
         Ok(())

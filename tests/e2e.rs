@@ -506,11 +506,16 @@ async fn a_cod_parcel_is_handed_over_only_after_the_tariff_script_is_answered() 
 
 /// Every stored record of the app's IndexedDB as JSON text: what a copy of the disk shows.
 async fn stored_records(browser: &Browser) -> String {
+    stored(browser, "records").await
+}
+
+/// Every value of one object store of the app's IndexedDB as JSON text.
+async fn stored(browser: &Browser, store: &str) -> String {
     let script = r#"
-        const done = arguments[arguments.length - 1];
+        const [store, done] = arguments;
         const open = indexedDB.open("doorstep");
         open.onsuccess = () => {
-            const all = open.result.transaction("records").objectStore("records").getAll();
+            const all = open.result.transaction(store).objectStore(store).getAll();
             all.onsuccess = () => done(JSON.stringify(all.result));
             all.onerror = () => done("error");
         };
@@ -518,7 +523,7 @@ async fn stored_records(browser: &Browser) -> String {
     "#;
     browser
         .client
-        .execute_async(script, vec![])
+        .execute_async(script, vec![store.into()])
         .await
         .unwrap()
         .as_str()
@@ -532,6 +537,30 @@ async fn signing_out_warns_about_unsynced_records_then_wipes_the_device() {
     server.stop();
     browser.fill("input[name=waybill]", WAYBILL).await;
     fill_recipient(&browser, PHONE).await;
+
+    // The draft as typed is kept sealed: the disk shows nothing of it, and a reload restores it.
+    browser.client.refresh().await.unwrap();
+    browser.wait_for("input[name=waybill]").await;
+    let raw_draft = stored(&browser, "drafts").await;
+    assert!(raw_draft.contains("sealed"), "{raw_draft}");
+    for typed in [WAYBILL, PHONE, "愚园路", "1203", "张三丰"] {
+        assert!(
+            !raw_draft.contains(typed),
+            "{typed} stored in clear: {raw_draft}"
+        );
+    }
+    browser
+        .wait_until("the restored phone number", || async {
+            let phone = browser
+                .client
+                .find(fantoccini::Locator::Css("input[name=phone]"))
+                .await;
+            match phone {
+                Ok(field) => field.prop("value").await.ok().flatten().as_deref() == Some(PHONE),
+                Err(_) => false,
+            }
+        })
+        .await;
     browser.click("[data-testid=save]").await;
     let row = format!("li[data-waybill={WAYBILL}] [data-testid=state]");
     browser.wait_for_text(&row, "待同步").await;
@@ -555,6 +584,7 @@ async fn signing_out_warns_about_unsynced_records_then_wipes_the_device() {
     browser.client.accept_alert().await.unwrap();
     browser.wait_for("input[name=username]").await;
     assert_eq!(stored_records(&browser).await, "[]");
+    assert_eq!(stored(&browser, "drafts").await, "[]");
     let draft = browser
         .client
         .execute(

@@ -1,7 +1,9 @@
-//! The device queue against a real browser's IndexedDB (wasm-bindgen-test in headless Chromium).
+//! The device queue and the sealed draft against a real browser's IndexedDB (wasm-bindgen-test in
+//! headless Chromium).
 #![cfg(target_arch = "wasm32")]
 
-use doorstep_app::storage::{clear_all, open, Outbox, PreferenceBook, Sealer};
+use doorstep_app::routes::courier::Draft;
+use doorstep_app::storage::{clear_all, open, DraftStore, Outbox, PreferenceBook, Sealer};
 use doorstep_core::preference::{StandingPreference, Wish};
 use doorstep_core::sync::{Ack, Change, QueueState, RecordAck};
 use doorstep_core::DeliveryRecord;
@@ -32,12 +34,17 @@ async fn fresh_outbox() -> (Outbox, String) {
 
 /// Every stored value of the records store, as JSON text: what a copy of the disk would show.
 async fn raw_records(name: &str) -> String {
+    raw_store(name, "records").await
+}
+
+/// Every stored value of one object store of the database `name`, as JSON text.
+async fn raw_store(name: &str, store: &str) -> String {
     let db = open(name).await.unwrap();
     let tx = db
-        .transaction(&["records"], idb::TransactionMode::ReadOnly)
+        .transaction(&[store], idb::TransactionMode::ReadOnly)
         .unwrap();
     let values = tx
-        .object_store("records")
+        .object_store(store)
         .unwrap()
         .get_all(None, None)
         .unwrap()
@@ -276,4 +283,57 @@ async fn a_wiped_device_holds_nothing_and_seals_with_a_new_key() {
         outbox_of(&name).await.all().await.unwrap()[0].record,
         record(2, 1)
     );
+}
+
+/// The draft store of the database called `name`, with that database's sealing key.
+async fn drafts_of(name: &str) -> DraftStore {
+    let db = open(name).await.unwrap();
+    let sealer = Sealer::open(&db).await.unwrap();
+    DraftStore::new(db, sealer)
+}
+
+fn typed_draft() -> Draft {
+    let recipient = doorstep_core::testing::door_delivery(1).recipient.unwrap();
+    Draft {
+        waybill: "SF1234567890123".into(),
+        name: recipient.name.unwrap(),
+        phone: recipient.phone,
+        address: recipient.address,
+        ..Draft::default()
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_draft_is_sealed_at_rest_restored_on_reopening_and_wiped() {
+    let name = format!("doorstep-test-{}", Uuid::new_v4());
+    drafts_of(&name).await.save(&typed_draft()).await.unwrap();
+    let raw = raw_store(&name, "drafts").await;
+    assert!(raw.contains("sealed"), "the draft is stored: {raw}");
+    for personal in ["13812345634", "张三", "愚园路", "1203", "SF1234567890123"] {
+        assert!(
+            !raw.contains(personal),
+            "{personal} is stored in clear: {raw}"
+        );
+    }
+    let restored: Option<Draft> = drafts_of(&name).await.load().await.unwrap();
+    assert_eq!(restored, Some(typed_draft()));
+
+    clear_all(&open(&name).await.unwrap()).await.unwrap();
+    assert_eq!(raw_store(&name, "drafts").await, "");
+    let after: Option<Draft> = drafts_of(&name).await.load().await.unwrap();
+    assert_eq!(after, None);
+}
+
+#[wasm_bindgen_test]
+async fn a_draft_left_in_clear_by_an_older_version_is_sealed() {
+    let name = format!("doorstep-test-{}", Uuid::new_v4());
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    let clear = serde_json::to_string(&typed_draft()).unwrap();
+    storage.set_item("doorstep.draft", &clear).unwrap();
+    let drafts = drafts_of(&name).await;
+    drafts.seal_legacy().await.unwrap();
+    assert_eq!(storage.get_item("doorstep.draft").unwrap(), None);
+    assert!(!raw_store(&name, "drafts").await.contains("13812345634"));
+    let restored: Option<Draft> = drafts.load().await.unwrap();
+    assert_eq!(restored, Some(typed_draft()));
 }

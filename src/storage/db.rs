@@ -8,11 +8,13 @@ use std::rc::Rc;
 use wasm_bindgen::JsValue;
 
 pub const DB_NAME: &str = "doorstep";
-/// v1: records. v2: the preference book. v3: the device key that seals personal fields.
-const DB_VERSION: u32 = 3;
+/// v1: records. v2: the preference book. v3: the device key that seals personal fields. v4: the
+/// sealed draft.
+const DB_VERSION: u32 = 4;
 pub const RECORDS: &str = "records";
 pub const PREFERENCES: &str = "preferences";
 pub const KEYS: &str = "keys";
+pub const DRAFTS: &str = "drafts";
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("device storage failed: {0}")]
@@ -52,6 +54,9 @@ fn upgrade(db: &Database, old_version: u32) -> Result<(), idb::Error> {
     if old_version < 3 {
         db.create_object_store(KEYS, keyed_by_id())?;
     }
+    if old_version < 4 {
+        db.create_object_store(DRAFTS, keyed_by_id())?;
+    }
     Ok(())
 }
 
@@ -73,7 +78,7 @@ pub async fn open(name: &str) -> Result<Rc<Database>, StorageError> {
 /// Empties every store: the sign-out wipe. The database itself stays, so an open connection in
 /// another tab does not block it.
 pub async fn clear_all(db: &Database) -> Result<(), StorageError> {
-    let stores = [RECORDS, PREFERENCES, KEYS];
+    let stores = [RECORDS, PREFERENCES, KEYS, DRAFTS];
     let tx = db.transaction(&stores, TransactionMode::ReadWrite)?;
     for store in stores {
         tx.object_store(store)?.clear()?.await?;

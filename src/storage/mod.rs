@@ -2,12 +2,14 @@
 //! saved, and leaves the queue only on the server's acknowledgement.
 
 mod db;
+mod drafts;
 mod outbox;
 mod persist;
 mod preferences;
 mod seal;
 
 pub use db::{clear_all, open, StorageError, DB_NAME};
+pub use drafts::DraftStore;
 pub use outbox::{Outbox, OutboxEntry, RecordNote};
 pub use persist::request_persistence;
 pub use preferences::PreferenceBook;

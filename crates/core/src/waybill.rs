@@ -103,6 +103,14 @@ pub enum WaybillError {
 }
 
 impl WaybillError {
+    /// Every reason, so a message from deserialising a [`Waybill`] can be told apart.
+    pub const ALL: [WaybillError; 4] = [
+        WaybillError::Empty,
+        WaybillError::Length,
+        WaybillError::Characters,
+        WaybillError::TooFewDigits,
+    ];
+
     pub fn message(self, lang: crate::Lang) -> &'static str {
         use crate::Lang::*;
         match (self, lang) {

@@ -81,6 +81,12 @@ pub async fn create_account(db: &Db, account: &NewAccount<'_>) -> Result<String,
             "the username {username:?} may not contain spaces"
         )));
     }
+    if username.chars().count() > crate::auth::MAX_USERNAME_CHARS {
+        return Err(AdminError::Invalid(format!(
+            "a username has at most {} characters",
+            crate::auth::MAX_USERNAME_CHARS
+        )));
+    }
     let display_name = required("display name", account.display_name)?;
     let staff_no = required("staff number", account.staff_no)?;
     let password = random_password();

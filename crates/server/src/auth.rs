@@ -173,6 +173,12 @@ pub fn csrf_cookie(tls: bool) -> &'static str {
 /// The header a cookie session's state changes must carry.
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
+/// Longest username an account may have; a longer sign-in is refused before it is counted.
+pub const MAX_USERNAME_CHARS: usize = 64;
+/// Longest password a sign-in may send (generated ones are far shorter): hashing is not spent on
+/// megabytes.
+pub const MAX_PASSWORD_BYTES: usize = 1024;
+
 /// The value of one cookie of the request.
 pub fn cookie<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
     headers

@@ -122,31 +122,7 @@ impl DraftErrors {
     }
 }
 
-const STORAGE_KEY: &str = "doorstep.draft";
-
 impl Draft {
-    pub fn load() -> Draft {
-        crate::session::local_storage()
-            .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
-            .and_then(|json| serde_json::from_str(&json).ok())
-            .unwrap_or_default()
-    }
-
-    pub fn store(&self) {
-        if let (Some(storage), Ok(json)) =
-            (crate::session::local_storage(), serde_json::to_string(self))
-        {
-            let _ = storage.set_item(STORAGE_KEY, &json);
-        }
-    }
-
-    /// Removes the stored draft (sign-out).
-    pub fn forget() {
-        if let Some(storage) = crate::session::local_storage() {
-            let _ = storage.remove_item(STORAGE_KEY);
-        }
-    }
-
     pub fn is_blank(&self) -> bool {
         *self == Draft::default()
     }

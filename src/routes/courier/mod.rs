@@ -6,9 +6,11 @@ mod list;
 mod quote;
 mod tariff_step;
 
+use crate::device::{use_device, Device};
 use crate::session::use_session;
 pub use draft::{Draft, DraftErrors};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::components::Redirect;
 
 #[component]
@@ -20,8 +22,8 @@ pub fn CourierPage() -> impl IntoView {
             .with(|s| s.as_ref().is_some_and(|s| s.is_courier()))
         {
             // One draft shared by the form and the list ("edit", "another parcel here").
-            let draft = RwSignal::new(Draft::load());
-            Effect::new(move || draft.with(Draft::store));
+            let draft = RwSignal::new(Draft::default());
+            keep_on_device(draft, use_device());
             view! {
                 <form::ParcelForm draft=draft/>
                 <list::TodayList draft=draft/>
@@ -31,4 +33,49 @@ pub fn CourierPage() -> impl IntoView {
             view! { <Redirect path="/login"/> }.into_any()
         }
     }
+}
+
+/// Keeps `draft` on the device, sealed: restores the stored one once storage is open (unless
+/// the courier has started typing meanwhile), then stores every change; a blank draft
+/// removes the stored one.
+fn keep_on_device(draft: RwSignal<Draft>, device: Device) {
+    let restored = StoredValue::new(false);
+    let store = move |current: Draft| {
+        let Some(drafts) = device.drafts.get_untracked() else {
+            return;
+        };
+        spawn_local(async move {
+            let stored = if current.is_blank() {
+                drafts.clear().await
+            } else {
+                drafts.save(&current).await
+            };
+            if let Err(e) = stored {
+                device.storage_error.set(Some(e.to_string()));
+            }
+        });
+    };
+    Effect::new(move || {
+        let Some(drafts) = device.drafts.get() else {
+            return;
+        };
+        if restored.get_value() {
+            return;
+        }
+        spawn_local(async move {
+            match drafts.load::<Draft>().await {
+                Ok(Some(saved)) if draft.with_untracked(Draft::is_blank) => draft.set(saved),
+                Ok(_) => {}
+                Err(e) => device.storage_error.set(Some(e.to_string())),
+            }
+            restored.set_value(true);
+            store(draft.get_untracked());
+        });
+    });
+    Effect::new(move || {
+        let current = draft.get();
+        if restored.get_value() {
+            store(current);
+        }
+    });
 }

@@ -2,9 +2,9 @@
 
 use crate::auth::{
     cleared_cookies, open_session, session_cookies, session_token, token_hash, verify_password,
-    Caller,
+    Caller, MAX_PASSWORD_BYTES, MAX_USERNAME_CHARS,
 };
-use crate::error::{ApiError, ApiJson, ErrorBody};
+use crate::error::{ApiError, ApiJson, ErrorBody, Text};
 use crate::login_limit::Attempt;
 use crate::rate_limit::ClientAddress;
 use crate::AppState;
@@ -28,6 +28,20 @@ pub async fn login(
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
     let username = request.username.trim();
+    if username.chars().count() > MAX_USERNAME_CHARS || request.password.len() > MAX_PASSWORD_BYTES
+    {
+        return Err(ApiError::bad_request(
+            "invalid_login",
+            Text::new(
+                format!(
+                    "用户名最多 {MAX_USERNAME_CHARS} 个字符，密码最多 {MAX_PASSWORD_BYTES} 字节"
+                ),
+                format!(
+                    "a username has at most {MAX_USERNAME_CHARS} characters and a password at most {MAX_PASSWORD_BYTES} bytes"
+                ),
+            ),
+        ));
+    }
     // Unknown usernames are limited too, so a 429 does not tell which accounts exist.
     let attempt = Attempt::begin(&state.db, &state.policy, username, &address).await?;
     let row: Option<(i64, String)> =

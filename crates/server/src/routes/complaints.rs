@@ -3,7 +3,7 @@
 
 use crate::audit::{self, Action, Event};
 use crate::auth::Supervisor;
-use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, ErrorBody};
+use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, ErrorBody, Text};
 use crate::AppState;
 use axum::extract::State;
 use doorstep_core::api::{ComplaintView, ResolveRequest};
@@ -92,7 +92,10 @@ pub async fn resolve(
     if reason.is_empty() || reason.chars().count() > MAX_REASON_CHARS {
         return Err(ApiError::bad_request(
             "invalid_reason",
-            format!("write a reason of 1 to {MAX_REASON_CHARS} characters"),
+            Text::new(
+                format!("处理原因须为 1 到 {MAX_REASON_CHARS} 个字符"),
+                format!("write a reason of 1 to {MAX_REASON_CHARS} characters"),
+            ),
         ));
     }
     let mut tx = state.db.begin_write().await?;
@@ -115,7 +118,10 @@ pub async fn resolve(
                 .fetch_optional(&mut **tx)
                 .await?;
         return Err(match exists {
-            Some(_) => ApiError::Conflict("this complaint is resolved already".into()),
+            Some(_) => ApiError::Conflict(Text::new(
+                "该投诉已处理",
+                "this complaint is resolved already",
+            )),
             None => ApiError::NotFound,
         });
     }

@@ -1,7 +1,7 @@
 //! `GET /dashboard`: a station's compliance at a glance, counted in SQL.
 
 use crate::auth::Supervisor;
-use crate::error::{ApiError, ApiJson, ApiQuery, ErrorBody};
+use crate::error::{ApiError, ApiJson, ApiQuery, ErrorBody, Text};
 use crate::AppState;
 use axum::extract::State;
 use doorstep_core::api::{
@@ -49,13 +49,19 @@ pub async fn dashboard(
     if !within(from) || !within(to) {
         return Err(ApiError::bad_request(
             "invalid_period",
-            "`from` and `to` must lie between 1970 and the year 3000",
+            Text::new(
+                "from 和 to 须在 1970 年至 3000 年之间",
+                "`from` and `to` must lie between 1970 and the year 3000",
+            ),
         ));
     }
     if from >= to || to - from > MAX_DAYS * DAY_MS {
         return Err(ApiError::bad_request(
             "invalid_period",
-            format!("`from` must come before `to`, at most {MAX_DAYS} days apart"),
+            Text::new(
+                format!("from 须早于 to，且相隔不超过 {MAX_DAYS} 天"),
+                format!("`from` must come before `to`, at most {MAX_DAYS} days apart"),
+            ),
         ));
     }
     let pool = &state.db.pool;

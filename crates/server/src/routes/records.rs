@@ -4,7 +4,7 @@
 
 use crate::audit::{self, Action, Event};
 use crate::auth::Supervisor;
-use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, ErrorBody};
+use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, ErrorBody, Text};
 use crate::AppState;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
@@ -179,7 +179,10 @@ fn suffix_range(tail: &str) -> Result<(String, String), ApiError> {
     if !tail.chars().all(|c| c.is_ascii_alphanumeric()) || tail.len() > 40 {
         return Err(ApiError::bad_request(
             "invalid_waybill",
-            "search a waybill by its letters and digits",
+            Text::new(
+                "请按运单号的字母和数字搜索（最多 40 位）",
+                "search a waybill by its letters and digits (at most 40)",
+            ),
         ));
     }
     let low = crate::routes::sync::reversed(&tail.to_ascii_uppercase());
@@ -196,7 +199,10 @@ fn parse_cursor(cursor: &str) -> Result<(i64, String), ApiError> {
     let bad = || {
         ApiError::bad_request(
             "invalid_cursor",
-            "`before` must be a `next` value from a previous page",
+            Text::new(
+                "before 须为上一页返回的 next 值",
+                "`before` must be a `next` value from a previous page",
+            ),
         )
     };
     let (at, id) = cursor.split_once('_').ok_or_else(bad)?;
@@ -336,7 +342,10 @@ pub async fn list(
     if !(1..=200).contains(&limit) {
         return Err(ApiError::bad_request(
             "invalid_limit",
-            "`limit` must be between 1 and 200",
+            Text::new(
+                "limit 须在 1 到 200 之间",
+                "`limit` must be between 1 and 200",
+            ),
         ));
     }
     let before = page.before.as_deref().map(parse_cursor).transpose()?;
@@ -498,7 +507,10 @@ pub async fn add_note(
     if note.is_empty() || note.chars().count() > MAX_NOTE_CHARS {
         return Err(ApiError::bad_request(
             "invalid_note",
-            format!("write a note of 1 to {MAX_NOTE_CHARS} characters"),
+            Text::new(
+                format!("备注须为 1 到 {MAX_NOTE_CHARS} 个字符"),
+                format!("write a note of 1 to {MAX_NOTE_CHARS} characters"),
+            ),
         ));
     }
     let (row, courier_id) = station_record(&state, caller.station_id, &id).await?;
@@ -506,7 +518,10 @@ pub async fn add_note(
         if !row.flags.contains(&flag) {
             return Err(ApiError::bad_request(
                 "flag_not_raised",
-                "this record does not carry that flag",
+                Text::new(
+                    "该记录没有这个合规标记",
+                    "this record does not carry that flag",
+                ),
             ));
         }
     }

@@ -176,8 +176,12 @@ async fn apply(
             .await?;
     if let Some((owner_id, _)) = owner {
         if owner_id != courier_id {
+            let message = match lang {
+                Lang::Zh => "该记录编号属于另一台设备",
+                Lang::En => "this record id belongs to another device",
+            };
             return Ok(Ack::Conflict {
-                message: "this record id belongs to another device".into(),
+                message: message.into(),
             });
         }
     }

@@ -3,7 +3,9 @@
 
 use crate::audit::{self, Action, Event};
 use crate::auth::{Caller, Supervisor};
-use crate::error::{ApiError, ApiJson, ApiPath, ErrorBody, FieldProblem};
+use crate::error::{
+    parse_json, ApiError, ApiJson, ApiPath, ErrorBody, FieldProblem, JsonProblem, Text,
+};
 use crate::{request_lang, AppState};
 use axum::body::Bytes;
 use axum::extract::State;
@@ -144,28 +146,21 @@ pub async fn version(
 fn parse_upload(body: &[u8], lang: Lang) -> Result<TariffTable, ApiError> {
     let invalid = |details: Vec<FieldProblem>| ApiError::Unprocessable {
         code: "invalid_tariff_table",
-        message: match lang {
-            Lang::Zh => "资费表有误，请按字段修改后重新上传".into(),
-            Lang::En => "The tariff table has errors; fix the fields named and upload again".into(),
-        },
+        message: Text::new(
+            "资费表有误，请按字段修改后重新上传",
+            "The tariff table has errors; fix the fields named and upload again",
+        ),
         details,
     };
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let table: TariffTable = match serde_path_to_error::deserialize(&mut deserializer) {
+    let table: TariffTable = match parse_json(body) {
         Ok(table) => table,
-        Err(e) if e.inner().is_syntax() || e.inner().is_eof() => {
-            return Err(ApiError::bad_request(
-                "invalid_json",
-                format!("the body is not valid JSON: {}", e.inner()),
-            ))
-        }
-        Err(e) => {
-            let field = e.path().to_string();
+        Err(JsonProblem::Field { field, message }) => {
             return Err(invalid(vec![FieldProblem {
                 field,
-                message: e.inner().to_string(),
+                message: message.get(lang).to_string(),
             }]));
         }
+        Err(syntax) => return Err(syntax.into()),
     };
     table.validate().map_err(|errors| {
         invalid(
@@ -195,9 +190,12 @@ pub async fn upload(
 ) -> Result<(StatusCode, ApiJson<TariffVersion>), ApiError> {
     let table = parse_upload(&body, request_lang(&headers))?;
     let taken = || {
-        ApiError::Conflict(format!(
-            "version {} exists already: upload under a new version",
-            table.version
+        ApiError::Conflict(Text::new(
+            format!("版本 {} 已存在，请使用新的版本号上传", table.version),
+            format!(
+                "version {} exists already: upload under a new version",
+                table.version
+            ),
         ))
     };
     if table.version == tariff::sample().version {
