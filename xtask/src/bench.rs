@@ -4,9 +4,9 @@
 use crate::build::{build_app, build_server};
 use crate::fuzz;
 use crate::postgres::Cluster;
+use crate::precompress::{self, COMPRESSED_KINDS};
 use crate::process::{command, root};
 use crate::tools::{ensure_tools, ensure_wrk, CHROMEDRIVER, CHROMIUM};
-use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
@@ -177,13 +177,13 @@ fn transfer_sizes(dist: &Path) -> Result<Vec<Figure>, String> {
     for entry in std::fs::read_dir(dist).map_err(|e| format!("{}: {e}", dist.display()))? {
         let path = entry.map_err(|e| e.to_string())?.path();
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-        if !matches!(ext, "wasm" | "js" | "css") {
+        if !COMPRESSED_KINDS.contains(&ext) {
             continue;
         }
         let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
         raw += bytes.len();
-        gzip += gzip_len(&bytes);
-        brotli += brotli_len(&bytes);
+        gzip += precompress::gzip(&bytes).len();
+        brotli += precompress::brotli(&bytes).len();
     }
     let kb = |n: usize| n as f64 / 1024.0;
     Ok(vec![
@@ -206,23 +206,6 @@ fn transfer_sizes(dist: &Path) -> Result<Vec<Figure>, String> {
             target: None,
         },
     ])
-}
-
-fn gzip_len(bytes: &[u8]) -> usize {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    encoder.write_all(bytes).expect("writing to memory");
-    encoder.finish().expect("writing to memory").len()
-}
-
-fn brotli_len(bytes: &[u8]) -> usize {
-    let mut out = Vec::new();
-    let params = brotli::enc::BrotliEncoderParams {
-        quality: 11,
-        lgwin: 22,
-        ..Default::default()
-    };
-    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params).expect("writing to memory");
-    out.len()
 }
 
 fn print_table(figures: &[Figure]) {

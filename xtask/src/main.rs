@@ -7,6 +7,7 @@ mod build;
 mod fuzz;
 mod postgres;
 mod precache;
+mod precompress;
 mod process;
 mod schemathesis;
 mod test;
