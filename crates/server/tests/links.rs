@@ -7,7 +7,6 @@ use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use common::{record, TestServer};
 use doorstep_core::api::ComplaintView;
-use doorstep_core::link::{token_digest, LinkRequest, Offer, DEFAULT_EXPIRY_HOURS};
 use doorstep_core::sync::{Ack, Change};
 use doorstep_core::{
     Consent, ConsentChannel, ConsentDecision, DeliveryMethod, DeliveryRecord, Disclosure, Outcome,
@@ -21,25 +20,11 @@ const TOKEN: &str = "Zq3kLm9Pw2Xv8Rt5Yb7NcA";
 /// A door record whose courier asked by link: locker bank 3 or the door.
 fn with_link(n: u128, token: &str) -> DeliveryRecord {
     let mut record = record(n);
-    record.link = Some(LinkRequest {
-        id: uuid::Uuid::from_u128(1000 + n),
-        token_sha256: token_digest(token),
-        offers: vec![
-            Offer {
-                method: "locker".into(),
-                place: "3 号柜（愚园路 1088 弄门口）".into(),
-            },
-            Offer {
-                method: "door".into(),
-                place: String::new(),
-            },
-        ],
-        free_storage_hours: 24,
-        overtime_fee_fen: 50,
-        expires_in_hours: DEFAULT_EXPIRY_HOURS,
-        requested_at: record.captured_at,
-        revoked_at: None,
-    });
+    record.link = Some(doorstep_core::testing::link_request(
+        uuid::Uuid::from_u128(1000 + n),
+        token,
+        record.captured_at,
+    ));
     record
 }
 
