@@ -2,8 +2,8 @@
 //! adds a step to [`upgrade`]; a device that skipped versions runs every step it missed.
 
 use idb::{Database, DatabaseEvent, Factory, KeyPath, ObjectStoreParams, TransactionMode};
+use serde::de::DeserializeOwned;
 use serde::Serialize;
-use serde_wasm_bindgen::Serializer;
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
 
@@ -32,8 +32,8 @@ impl From<idb::Error> for StorageError {
     }
 }
 
-impl From<serde_wasm_bindgen::Error> for StorageError {
-    fn from(e: serde_wasm_bindgen::Error) -> Self {
+impl From<serde_json::Error> for StorageError {
+    fn from(e: serde_json::Error) -> Self {
         StorageError(e.to_string())
     }
 }
@@ -87,6 +87,16 @@ pub async fn clear_all(db: &Database) -> Result<(), StorageError> {
     Ok(())
 }
 
+/// A value as IndexedDB keeps it: a plain object, made through JSON. The app speaks JSON to the
+/// server anyway; a second serde format would add a copy of every stored type's code.
 pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, StorageError> {
-    Ok(value.serialize(&Serializer::json_compatible())?)
+    js_sys::JSON::parse(&serde_json::to_string(value)?)
+        .map_err(|_| StorageError("a stored value is not JSON".into()))
+}
+
+/// A stored plain object back as the app's type.
+pub fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, StorageError> {
+    let json = js_sys::JSON::stringify(&value)
+        .map_err(|_| StorageError("a stored value is not JSON".into()))?;
+    Ok(serde_json::from_str(&String::from(json))?)
 }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
 
-use super::db::{to_js, StorageError, PREFERENCES, RECORDS};
+use super::db::{from_js, to_js, StorageError, PREFERENCES, RECORDS};
 use super::seal::{Sealed, Sealer};
 use doorstep_core::link::{ComplaintKind, LinkDecision};
 
@@ -178,7 +178,7 @@ impl Outbox {
         let store = tx.object_store(RECORDS)?;
         // A new revision keeps what the server told about the record: notes, answer, complaints.
         if let Some(value) = store.get(JsValue::from_str(&entry.id))?.await? {
-            let previous: OutboxEntry = serde_wasm_bindgen::from_value(value)?;
+            let previous: OutboxEntry = from_js(value)?;
             entry.notes = previous.notes;
             entry.decision = previous.decision;
             entry.complaints = previous.complaints;
@@ -208,10 +208,7 @@ impl Outbox {
     async fn stored(&self) -> Result<Vec<OutboxEntry>, StorageError> {
         let tx = self.db.transaction(&[RECORDS], TransactionMode::ReadOnly)?;
         let values = tx.object_store(RECORDS)?.get_all(None, None)?.await?;
-        Ok(values
-            .into_iter()
-            .map(serde_wasm_bindgen::from_value::<OutboxEntry>)
-            .collect::<Result<Vec<_>, _>>()?)
+        values.into_iter().map(from_js::<OutboxEntry>).collect()
     }
 
     /// Records waiting for the server, oldest first, so the queue drains in capture order.
@@ -237,7 +234,7 @@ impl Outbox {
             let Some(value) = store.get(JsValue::from_str(&ack.id.to_string()))?.await? else {
                 continue;
             };
-            let mut entry: OutboxEntry = serde_wasm_bindgen::from_value(value)?;
+            let mut entry: OutboxEntry = from_js(value)?;
             entry.state = entry.state.after_ack(entry.record.revision, ack);
             store.put(&to_js(&entry)?, None)?.await?;
         }
@@ -270,7 +267,7 @@ impl Outbox {
             else {
                 continue;
             };
-            let mut entry: OutboxEntry = serde_wasm_bindgen::from_value(value)?;
+            let mut entry: OutboxEntry = from_js(value)?;
             if entry.apply(change) {
                 store.put(&to_js(&entry)?, None)?.await?;
             }
@@ -307,7 +304,7 @@ impl Outbox {
         let store = tx.object_store(RECORDS)?;
         for id in ids {
             if let Some(value) = store.get(JsValue::from_str(id))?.await? {
-                let mut entry: OutboxEntry = serde_wasm_bindgen::from_value(value)?;
+                let mut entry: OutboxEntry = from_js(value)?;
                 entry.state = QueueState::NeedsAttention {
                     message: message.to_string(),
                 };

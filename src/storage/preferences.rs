@@ -1,4 +1,4 @@
-use super::db::{to_js, StorageError, PREFERENCES};
+use super::db::{from_js, to_js, StorageError, PREFERENCES};
 use doorstep_core::preference::StandingPreference;
 use idb::{Database, TransactionMode};
 use std::rc::Rc;
@@ -31,9 +31,6 @@ impl PreferenceBook {
             .db
             .transaction(&[PREFERENCES], TransactionMode::ReadOnly)?;
         let values = tx.object_store(PREFERENCES)?.get_all(None, None)?.await?;
-        Ok(values
-            .into_iter()
-            .map(serde_wasm_bindgen::from_value)
-            .collect::<Result<Vec<_>, _>>()?)
+        values.into_iter().map(from_js).collect()
     }
 }

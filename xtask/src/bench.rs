@@ -1,12 +1,15 @@
 //! `cargo xtask bench`: measures the figures the README quotes, prints a table and writes the
-//! same figures to `target/bench/summary.json`. `--only fuzz` runs just the long fuzzing.
+//! same figures to `target/bench/summary.json`. `--only fuzz` runs just the long fuzzing,
+//! `--only lighthouse` just the Lighthouse page audits.
 
 use crate::build::{build_app, build_server};
 use crate::fuzz;
 use crate::postgres::Cluster;
+use crate::precompress::{self, COMPRESSED_KINDS};
 use crate::process::{command, root};
-use crate::tools::{ensure_tools, ensure_wrk, CHROMEDRIVER, CHROMIUM};
-use std::io::Write;
+use crate::tools::{
+    ensure_lighthouse, ensure_tools, ensure_wrk, Toolchain, CHROMEDRIVER, CHROMIUM,
+};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
@@ -22,17 +25,26 @@ struct Figure {
 const FUZZ_SECONDS: u32 = 300;
 
 pub fn run(args: &[String]) -> Result<(), String> {
-    let fuzz_only = match args {
-        [] => false,
-        [flag, word] if flag == "--only" && word == "fuzz" => true,
-        _ => return Err("usage: cargo xtask bench [--only fuzz]".into()),
+    let only = match args {
+        [] => None,
+        [flag, word] if flag == "--only" && matches!(word.as_str(), "fuzz" | "lighthouse") => {
+            Some(word.as_str())
+        }
+        _ => return Err("usage: cargo xtask bench [--only fuzz|lighthouse]".into()),
     };
-    let mut figures = if fuzz_only {
-        Vec::new()
-    } else {
-        app_and_server()?
+    let mut figures = match only {
+        Some("fuzz") => fuzzing()?,
+        Some(_) => {
+            let tools = ensure_tools(true)?;
+            let dist = build_app(&tools)?;
+            lighthouse(&tools, &dist, &build_server("server")?)?
+        }
+        None => {
+            let mut figures = app_and_server()?;
+            figures.extend(fuzzing()?);
+            figures
+        }
     };
-    figures.extend(fuzzing()?);
     for figure in &mut figures {
         figure.target = target_for(&figure.name);
     }
@@ -83,28 +95,44 @@ fn app_and_server() -> Result<Vec<Figure>, String> {
     }
     drop(cluster);
     let server = build_server("server")?;
-    figures.extend(bench_binary(
-        tools
-            .command("cargo")
-            .args([
-                "bench",
-                "--package",
-                "doorstep-app",
-                "--bench",
-                "browser_sync",
-            ])
-            .env("DOORSTEP_SERVER_BIN", server)
-            .env("DOORSTEP_DIST", &dist)
-            .env("CHROMEDRIVER", CHROMEDRIVER)
-            .env("CHROMIUM", CHROMIUM),
-    )?);
+    figures.extend(bench_binary(&mut browser_bench(
+        &tools,
+        "browser_sync",
+        &dist,
+        &server,
+    ))?);
+    figures.extend(lighthouse(&tools, &dist, &server)?);
     Ok(figures)
+}
+
+/// A benchmark of the app crate that starts the real server with `dist` and drives Chromium.
+fn browser_bench(tools: &Toolchain, bench: &str, dist: &Path, server: &Path) -> Command {
+    let mut command = tools.command("cargo");
+    command
+        .args(["bench", "--package", "doorstep-app", "--bench", bench])
+        .env("DOORSTEP_SERVER_BIN", server)
+        .env("DOORSTEP_DIST", dist)
+        .env("CHROMEDRIVER", CHROMEDRIVER)
+        .env("CHROMIUM", CHROMIUM);
+    command
+}
+
+/// Lighthouse's mobile audit of the courier app, the recipient page and the supervisor page.
+fn lighthouse(tools: &Toolchain, dist: &Path, server: &Path) -> Result<Vec<Figure>, String> {
+    let lighthouse = ensure_lighthouse()?;
+    bench_binary(browser_bench(tools, "lighthouse", dist, server).env("LIGHTHOUSE", lighthouse))
 }
 
 /// The README's targets, matched by figure name.
 fn target_for(name: &str) -> Option<String> {
     let target = if name.contains("brotli") {
         "<= 150 KiB"
+    } else if name.starts_with("Lighthouse ") && name.ends_with(", accessibility") {
+        "= 100"
+    } else if name == "Lighthouse courier app, performance" {
+        ">= 95"
+    } else if name == "Lighthouse recipient page, performance" {
+        ">= 98"
     } else if name.starts_with("browser sync of 1000") {
         "<= 1500 ms"
     } else if name.contains("HTTP/raw ratio") || name.contains("wrk/raw ratio") {
@@ -177,13 +205,13 @@ fn transfer_sizes(dist: &Path) -> Result<Vec<Figure>, String> {
     for entry in std::fs::read_dir(dist).map_err(|e| format!("{}: {e}", dist.display()))? {
         let path = entry.map_err(|e| e.to_string())?.path();
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-        if !matches!(ext, "wasm" | "js" | "css") {
+        if !COMPRESSED_KINDS.contains(&ext) {
             continue;
         }
         let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
         raw += bytes.len();
-        gzip += gzip_len(&bytes);
-        brotli += brotli_len(&bytes);
+        gzip += precompress::gzip(&bytes).len();
+        brotli += precompress::brotli(&bytes).len();
     }
     let kb = |n: usize| n as f64 / 1024.0;
     Ok(vec![
@@ -206,23 +234,6 @@ fn transfer_sizes(dist: &Path) -> Result<Vec<Figure>, String> {
             target: None,
         },
     ])
-}
-
-fn gzip_len(bytes: &[u8]) -> usize {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    encoder.write_all(bytes).expect("writing to memory");
-    encoder.finish().expect("writing to memory").len()
-}
-
-fn brotli_len(bytes: &[u8]) -> usize {
-    let mut out = Vec::new();
-    let params = brotli::enc::BrotliEncoderParams {
-        quality: 11,
-        lgwin: 22,
-        ..Default::default()
-    };
-    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params).expect("writing to memory");
-    out.len()
 }
 
 fn print_table(figures: &[Figure]) {

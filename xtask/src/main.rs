@@ -7,6 +7,7 @@ mod build;
 mod fuzz;
 mod postgres;
 mod precache;
+mod precompress;
 mod process;
 mod schemathesis;
 mod test;
@@ -19,7 +20,9 @@ const USAGE: &str = "usage: cargo xtask <command>
   run [-- SERVER ARGS]   build the app in release mode and serve it on http://127.0.0.1:8080
   test [--only WORD]     every test: lint, unit, property, server, API schema, fuzzing,
                          wasm-in-Chromium, end-to-end (or only the steps whose name has WORD)
-  bench [--only fuzz]    measure the figures in the README (or only the long fuzz runs)
+  bench [--only fuzz|lighthouse]
+                         measure the figures in the README (or only the long fuzz runs, or
+                         only the Lighthouse page audits)
   precache [DIR]         (Trunk hook) write the service worker's precache list";
 
 fn main() -> ExitCode {

@@ -1,6 +1,7 @@
 //! `cargo xtask precache [DIR]`: Trunk's post_build hook. Writes the exact file list of this build
 //! and a build hash into the service worker, so the precache list is never kept by hand and every
-//! new build is a new service worker.
+//! new build is a new service worker. In release builds it then writes the compressed copies the
+//! server sends (see `precompress`), after the list so the worker never fetches them itself.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::Hasher;
@@ -36,6 +37,9 @@ pub fn run(dir: Option<PathBuf>) -> Result<(), String> {
         urls.len(),
         worker_path.display()
     );
+    if std::env::var("TRUNK_PROFILE").as_deref() == Ok("release") {
+        crate::precompress::run(&dir)?;
+    }
     Ok(())
 }
 

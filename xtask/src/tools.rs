@@ -13,6 +13,8 @@ const TRUNK_VERSION: &str = "0.21.14";
 /// Debian's binaryen 108 produces wasm that crashes in the browser; npm's 132 does not.
 const BINARYEN: &str = "binaryen@132.0.0";
 const WASM_OPT_VERSION: &str = "wasm-opt version 132";
+/// The last Lighthouse series that runs on Debian's Node 20 (13 needs Node 22).
+const LIGHTHOUSE_VERSION: &str = "12.8.2";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
@@ -127,14 +129,7 @@ pub fn ensure_tools(with_browser: bool) -> Result<Toolchain, String> {
         .is_some_and(|v| v.starts_with(WASM_OPT_VERSION));
     if !has_wasm_opt {
         if on_path("npm") {
-            std::fs::create_dir_all(tools_dir()).map_err(|e| e.to_string())?;
-            install(
-                &format!("{BINARYEN} from npm into target/tools, for wasm-opt"),
-                Command::new("npm")
-                    .args(["install", "--no-audit", "--no-fund", "--prefix"])
-                    .arg(tools_dir())
-                    .arg(BINARYEN),
-            )?;
+            npm_install(BINARYEN, "wasm-opt")?;
             has_wasm_opt = true;
         } else {
             println!("warning: npm is not installed, so the app is built WITHOUT wasm-opt (larger download)");
@@ -167,6 +162,45 @@ pub fn ensure_tools(with_browser: bool) -> Result<Toolchain, String> {
         path,
         wasm_opt: has_wasm_opt,
     })
+}
+
+/// An npm package at a pinned version into target/tools (`node_modules/.bin` there).
+fn npm_install(package: &str, what_for: &str) -> Result<(), String> {
+    std::fs::create_dir_all(tools_dir()).map_err(|e| e.to_string())?;
+    install(
+        &format!("{package} from npm into target/tools, for {what_for}"),
+        Command::new("npm")
+            .args([
+                "install",
+                "--save-exact",
+                "--no-audit",
+                "--no-fund",
+                "--prefix",
+            ])
+            .arg(tools_dir())
+            .arg(package),
+    )
+}
+
+/// Lighthouse for the page audits of `cargo xtask bench`, installed from npm when missing; it
+/// drives Debian's Chromium and never downloads a browser of its own.
+pub fn ensure_lighthouse() -> Result<PathBuf, String> {
+    let lighthouse = tools_dir()
+        .join("node_modules")
+        .join(".bin")
+        .join("lighthouse");
+    if first_line(&lighthouse.to_string_lossy(), &["--version"]).as_deref()
+        != Some(LIGHTHOUSE_VERSION)
+    {
+        if !on_path("npm") {
+            return Err("npm is needed for Lighthouse: `sudo apt-get install -y npm`".into());
+        }
+        npm_install(
+            &format!("lighthouse@{LIGHTHOUSE_VERSION}"),
+            "the Lighthouse page audits",
+        )?;
+    }
+    Ok(lighthouse)
 }
 
 /// The wrk load generator for the ingest benchmark, installed from Debian when missing; `None`

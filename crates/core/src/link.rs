@@ -191,25 +191,7 @@ mod tests {
     use super::*;
 
     pub fn request() -> LinkRequest {
-        LinkRequest {
-            id: Uuid::from_u128(7),
-            token_sha256: token_digest("abcdefghijklmnopqrstuv"),
-            offers: vec![
-                Offer {
-                    method: "locker".into(),
-                    place: "3 号柜 愚园路 1088 弄".into(),
-                },
-                Offer {
-                    method: "door".into(),
-                    place: String::new(),
-                },
-            ],
-            free_storage_hours: 24,
-            overtime_fee_fen: 50,
-            expires_in_hours: DEFAULT_EXPIRY_HOURS,
-            requested_at: 1,
-            revoked_at: None,
-        }
+        crate::testing::link_request(Uuid::from_u128(7), "abcdefghijklmnopqrstuv", 1)
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Sample records for tests and benchmarks across the workspace (feature `testing`), so every
 //! test builds its data the same way and a new record field is added in one place.
 
+use crate::link::{token_digest, LinkRequest, Offer, DEFAULT_EXPIRY_HOURS};
 use crate::{
     Address, Carrier, DeliveryMethod, DeliveryRecord, ParcelFlags, ParcelKind, Recipient, Waybill,
 };
@@ -40,5 +41,29 @@ pub fn door_delivery(n: u64) -> DeliveryRecord {
         failed_attempts: 0,
         captured_at: CAPTURED_AT,
         revised_at: CAPTURED_AT,
+    }
+}
+
+/// A consent-link request as the courier's device makes it for `token`: locker bank 3 or the
+/// door, 24 free hours, ¥0.50 a day after, the default expiry.
+pub fn link_request(id: Uuid, token: &str, requested_at: i64) -> LinkRequest {
+    LinkRequest {
+        id,
+        token_sha256: token_digest(token),
+        offers: vec![
+            Offer {
+                method: "locker".into(),
+                place: "3 号柜（愚园路 1088 弄门口）".into(),
+            },
+            Offer {
+                method: "door".into(),
+                place: String::new(),
+            },
+        ],
+        free_storage_hours: 24,
+        overtime_fee_fen: 50,
+        expires_in_hours: DEFAULT_EXPIRY_HOURS,
+        requested_at,
+        revoked_at: None,
     }
 }

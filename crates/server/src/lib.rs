@@ -106,8 +106,12 @@ pub fn app(state: AppState) -> Router {
         .as_ref()
         .and_then(|d| std::fs::read_to_string(d.join("index.html")).ok());
     if let Some(dist) = &state.dist {
-        // Client-side routes (`/courier`, `/c/<token>`) all load the app's index.html.
-        let spa = ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html")));
+        // Client-side routes (`/courier`, `/c/<token>`) all load the app's index.html. Release
+        // builds carry brotli and gzip copies of the code (`cargo xtask precache`).
+        let spa = ServeDir::new(dist)
+            .precompressed_br()
+            .precompressed_gzip()
+            .fallback(ServeFile::new(dist.join("index.html")));
         router = router.fallback_service(spa);
     }
     let headers = Arc::new(security::SecurityHeaders::for_index_html(

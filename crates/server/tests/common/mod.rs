@@ -8,7 +8,6 @@ use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use axum::Router;
 use doorstep_core::api::{LoginResponse, RecordPage};
-use doorstep_core::link::{token_digest, LinkRequest, Offer, DEFAULT_EXPIRY_HOURS};
 use doorstep_core::sync::{SyncRequest, SyncResponse};
 use doorstep_core::DeliveryRecord;
 use doorstep_server::auth::AuthPolicy;
@@ -214,24 +213,10 @@ pub fn record(n: u128) -> DeliveryRecord {
 /// A door record whose courier asked by link: locker bank 3 or the door.
 pub fn with_link(n: u128, token: &str) -> DeliveryRecord {
     let mut record = record(n);
-    record.link = Some(LinkRequest {
-        id: uuid::Uuid::from_u128(1000 + n),
-        token_sha256: token_digest(token),
-        offers: vec![
-            Offer {
-                method: "locker".into(),
-                place: "3 号柜（愚园路 1088 弄门口）".into(),
-            },
-            Offer {
-                method: "door".into(),
-                place: String::new(),
-            },
-        ],
-        free_storage_hours: 24,
-        overtime_fee_fen: 50,
-        expires_in_hours: DEFAULT_EXPIRY_HOURS,
-        requested_at: record.captured_at,
-        revoked_at: None,
-    });
+    record.link = Some(doorstep_core::testing::link_request(
+        uuid::Uuid::from_u128(1000 + n),
+        token,
+        record.captured_at,
+    ));
     record
 }
