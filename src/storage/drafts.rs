@@ -1,7 +1,7 @@
 //! The form being typed, kept so a reload or a crash loses nothing, sealed whole with the device
 //! key like queued records: the draft holds the recipient's name, phone and address.
 
-use super::db::{to_js, StorageError, DRAFTS};
+use super::db::{from_js, to_js, StorageError, DRAFTS};
 use super::seal::{Sealed, Sealer};
 use idb::{Database, TransactionMode};
 use serde::de::DeserializeOwned;
@@ -76,7 +76,7 @@ impl DraftStore {
         let Some(value) = value else {
             return Ok(None);
         };
-        let stored: StoredDraft = serde_wasm_bindgen::from_value(value)?;
+        let stored: StoredDraft = from_js(value)?;
         Ok(self.sealer.open_sealed(&stored.sealed).await.ok())
     }
 
