@@ -293,11 +293,15 @@ async fn fetch_raw_page(
     selection.binds.push(Bind::Int(limit));
     let sql = if selection.by_capture_time && !selection.by_flag {
         // A week of one courier is thousands of index entries to sort by receive time; reading
-        // each one's row first (the payload with it) is what made this filter slow.
+        // each one's row first (the payload with it) is what made this filter slow. The unary
+        // `+` keeps PostgreSQL off the newest-first index: its planner expects matches spread
+        // evenly and walks newest first, but a week two months back lies behind 300,000 newer
+        // rows (measured: 1 s instead of 25 ms). The cost grows with the range: all six months of
+        // a million records take 0.3 s.
         format!(
             "SELECT r.id, r.payload, r.received_at, a.display_name, r.flags FROM \
              (SELECT r.id AS id, r.received_at AS at FROM records r WHERE {} \
-              ORDER BY r.received_at DESC, r.id DESC LIMIT ${}) page \
+              ORDER BY +r.received_at DESC, r.id DESC LIMIT ${}) page \
              JOIN records r ON r.id = page.id JOIN accounts a ON a.id = r.courier_id \
              ORDER BY page.at DESC, page.id DESC",
             selection.sql,
