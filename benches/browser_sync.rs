@@ -23,7 +23,7 @@ mod bench {
     }
 
     fn figure(name: &str, value: f64, unit: &str) {
-        println!("BENCH {{\"name\": {name:?}, \"value\": {value:.3}, \"unit\": {unit:?}}}");
+        println!("{}", doorstep_core::testing::bench_line(name, value, unit));
     }
 
     /// Puts each entry in its own read-write transaction and waits for `complete`, like

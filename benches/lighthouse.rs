@@ -12,7 +12,7 @@ mod support;
 
 #[cfg(not(target_arch = "wasm32"))]
 mod bench {
-    use crate::support::{Browser, TestServer};
+    use crate::support::{now_ms, Browser, TestServer};
     use doorstep_core::DeliveryRecord;
     use std::path::PathBuf;
     use std::process::Command;
@@ -21,14 +21,7 @@ mod bench {
     const RECORDS: u64 = 30;
 
     fn figure(name: &str, value: f64, unit: &str) {
-        println!("BENCH {{\"name\": {name:?}, \"value\": {value:.3}, \"unit\": {unit:?}}}");
-    }
-
-    fn now_ms() -> i64 {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_millis() as i64
+        println!("{}", doorstep_core::testing::bench_line(name, value, unit));
     }
 
     /// A door delivery captured `n` minutes ago; the newest asks its recipient by link, as the

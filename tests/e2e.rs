@@ -777,11 +777,7 @@ async fn the_recipient_confirms_a_locker_by_link_and_complains_about_another_par
 
 /// A delivery record as the courier app would sync it, captured `age_ms` ago.
 fn synced_record(n: u128, waybill: &str, age_ms: i64) -> doorstep_core::DeliveryRecord {
-    let captured_at = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64
-        - age_ms;
+    let captured_at = support::now_ms() - age_ms;
     doorstep_core::DeliveryRecord {
         waybill: doorstep_core::Waybill::parse(waybill).unwrap(),
         captured_at,

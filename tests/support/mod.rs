@@ -25,6 +25,14 @@ pub fn free_port() -> u16 {
         .port()
 }
 
+/// The host's clock in Unix milliseconds, as a device stamps its records.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}
+
 #[derive(Debug, Clone)]
 pub struct Credentials {
     pub courier_password: String,

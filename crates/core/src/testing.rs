@@ -67,3 +67,21 @@ pub fn link_request(id: Uuid, token: &str, requested_at: i64) -> LinkRequest {
         revoked_at: None,
     }
 }
+
+/// One benchmark figure as the line `cargo xtask bench` collects from a benchmark's output
+/// (`BENCH {"name": …, "value": …, "unit": …}`); every benchmark binary prints these.
+pub fn bench_line(name: &str, value: f64, unit: &str) -> String {
+    format!("BENCH {{\"name\": {name:?}, \"value\": {value:.3}, \"unit\": {unit:?}}}")
+}
+
+#[cfg(test)]
+mod tests {
+    /// The line xtask's `parse_figure` test reads, after its `BENCH ` prefix.
+    #[test]
+    fn a_bench_line_is_what_xtask_reads() {
+        assert_eq!(
+            super::bench_line("browser sync, 1000", 823.1, "ms"),
+            r#"BENCH {"name": "browser sync, 1000", "value": 823.100, "unit": "ms"}"#
+        );
+    }
+}

@@ -25,7 +25,7 @@ fn record(n: u64) -> DeliveryRecord {
 }
 
 fn figure(name: &str, value: f64, unit: &str) {
-    println!("BENCH {{\"name\": {name:?}, \"value\": {value:.3}, \"unit\": {unit:?}}}");
+    println!("{}", doorstep_core::testing::bench_line(name, value, unit));
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> f64 {

@@ -35,7 +35,7 @@ const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 const SPAN_DAYS: i64 = 180;
 
 fn figure(name: &str, value: f64, unit: &str) {
-    println!("BENCH {{\"name\": {name:?}, \"value\": {value:.3}, \"unit\": {unit:?}}}");
+    println!("{}", doorstep_core::testing::bench_line(name, value, unit));
 }
 
 /// A deterministic pseudo-random stream per record (SplitMix64), so every run loads the same data.

@@ -244,6 +244,8 @@ fn parse_payload(payload: &str) -> Result<DeliveryRecord, ApiError> {
 /// A stored row as read, before its payload is parsed: id, payload, receive time, courier's
 /// name, flag codes.
 type RawRow = (String, String, i64, String, String);
+/// The columns of a [`RawRow`], over `records r` and `accounts a`.
+const RAW_COLUMNS: &str = "r.id, r.payload, r.received_at, a.display_name, r.flags";
 
 /// One keyset page of the selection, newest first, after `before` when given.
 async fn fetch_page(
@@ -291,6 +293,7 @@ async fn fetch_raw_page(
         );
     }
     selection.binds.push(Bind::Int(limit));
+    let (filter, limit_param) = (&selection.sql, selection.binds.len());
     let sql = if selection.by_capture_time && !selection.by_flag {
         // A week of one courier is thousands of index entries to sort by receive time; reading
         // each one's row first (the payload with it) is what made this filter slow. The unary
@@ -299,22 +302,17 @@ async fn fetch_raw_page(
         // rows (measured: 1 s instead of 25 ms). The cost grows with the range: all six months of
         // a million records take 0.3 s.
         format!(
-            "SELECT r.id, r.payload, r.received_at, a.display_name, r.flags FROM \
-             (SELECT r.id AS id, r.received_at AS at FROM records r WHERE {} \
-              ORDER BY +r.received_at DESC, r.id DESC LIMIT ${}) page \
+            "SELECT {RAW_COLUMNS} FROM \
+             (SELECT r.id AS id, r.received_at AS at FROM records r WHERE {filter} \
+              ORDER BY +r.received_at DESC, r.id DESC LIMIT ${limit_param}) page \
              JOIN records r ON r.id = page.id JOIN accounts a ON a.id = r.courier_id \
-             ORDER BY page.at DESC, page.id DESC",
-            selection.sql,
-            selection.binds.len()
+             ORDER BY page.at DESC, page.id DESC"
         )
     } else {
         // Here the index walked is already in page order: rows are read as it goes.
         format!(
-            "SELECT r.id, r.payload, r.received_at, a.display_name, r.flags FROM {from} \
-             JOIN accounts a ON a.id = r.courier_id WHERE {} \
-             ORDER BY {at} DESC, {id_column} DESC LIMIT ${}",
-            selection.sql,
-            selection.binds.len()
+            "SELECT {RAW_COLUMNS} FROM {from} JOIN accounts a ON a.id = r.courier_id \
+             WHERE {filter} ORDER BY {at} DESC, {id_column} DESC LIMIT ${limit_param}"
         )
     };
     Ok(selection
