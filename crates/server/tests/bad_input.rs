@@ -559,6 +559,28 @@ fn cases() -> Vec<Case> {
             },
         ),
         case(
+            "link decision: a token that is not valid percent-encoding",
+            Anonymous,
+            &"/c/%FF%FE?lang=en".to_string(),
+            FORM,
+            b"choice=door".to_vec(),
+            StatusCode::NOT_FOUND,
+            Expect::Page {
+                message: "This link is not valid",
+            },
+        ),
+        case(
+            "link decision: an unreadable query falls back to Chinese",
+            Anonymous,
+            &format!("/c/{TOKEN}?lang=en&lang=zh"),
+            FORM,
+            b"choice=\xff".to_vec(),
+            StatusCode::BAD_REQUEST,
+            Expect::Page {
+                message: "请选择一种投递方式",
+            },
+        ),
+        case(
             "complaint: unknown kind",
             Anonymous,
             &complain,

@@ -8,7 +8,8 @@ use crate::links::{self, Answer, Lookup, OpenLink};
 use crate::rate_limit::{self, ClientAddress};
 use crate::{now_ms, AppState};
 use axum::extract::rejection::FormRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
@@ -59,6 +60,28 @@ fn page_lang(query: &PageQuery) -> Lang {
         .as_deref()
         .map(Lang::from_tag)
         .unwrap_or_default()
+}
+
+/// The token and page language of a `/c/<token>` request. A path that does not decode (bad
+/// percent-encoding or UTF-8) can be no link of ours, so it gets the "not valid" page, and an
+/// unreadable query falls back to Chinese, instead of axum's plain-text 400.
+pub struct LinkPath {
+    token: String,
+    lang: Lang,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for LinkPath {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        let lang = Query::<PageQuery>::try_from_uri(&parts.uri)
+            .map(|Query(query)| page_lang(&query))
+            .unwrap_or_default();
+        match Path::<String>::from_request_parts(parts, state).await {
+            Ok(Path(token)) => Ok(LinkPath { token, lang }),
+            Err(_) => Err(not_valid(lang, StatusCode::NOT_FOUND)),
+        }
+    }
 }
 
 /// Escapes text for HTML element content and attribute values.
@@ -398,11 +421,9 @@ fn render_complaints(body: &mut String, link: &OpenLink, lang: Lang) {
 /// `GET /c/<token>`: the offers and the current answer, or where the parcel is once delivered.
 pub async fn page(
     State(state): State<AppState>,
-    Path(token): Path<String>,
-    Query(query): Query<PageQuery>,
+    LinkPath { token, lang }: LinkPath,
     ClientAddress(address): ClientAddress,
 ) -> Response {
-    let lang = page_lang(&query);
     match open(&state, &address, &token, lang).await {
         Ok(link) => render(&link, &token, lang, None),
         Err(response) => response,
@@ -437,12 +458,10 @@ fn bad_form(link: &OpenLink, token: &str, lang: Lang, message: &str) -> Response
 /// `POST /c/<token>`: the recipient's answer; it may change until the parcel is handed over.
 pub async fn choose(
     State(state): State<AppState>,
-    Path(token): Path<String>,
-    Query(query): Query<PageQuery>,
+    LinkPath { token, lang }: LinkPath,
     ClientAddress(address): ClientAddress,
     form: Result<Form<ChoiceForm>, FormRejection>,
 ) -> Response {
-    let lang = page_lang(&query);
     let link = match open(&state, &address, &token, lang).await {
         Ok(link) => link,
         Err(response) => return response,
@@ -509,12 +528,10 @@ pub struct ComplaintForm {
 /// the parcel changed hands.
 pub async fn complain(
     State(state): State<AppState>,
-    Path(token): Path<String>,
-    Query(query): Query<PageQuery>,
+    LinkPath { token, lang }: LinkPath,
     ClientAddress(address): ClientAddress,
     form: Result<Form<ComplaintForm>, FormRejection>,
 ) -> Response {
-    let lang = page_lang(&query);
     let link = match open(&state, &address, &token, lang).await {
         Ok(link) => link,
         Err(response) => return response,
