@@ -5,6 +5,8 @@ const BUILD = "dev";
 const PRECACHE = [];
 const CACHE = `doorstep-shell-${BUILD}`;
 const CACHE_PREFIX = "doorstep-shell-";
+// The supervisor app is a page and bundle of its own, always fetched: this shell is the courier's.
+const SUPERVISOR_PREFIX = "/supervisor";
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(PRECACHE)));
@@ -46,10 +48,11 @@ self.addEventListener("fetch", (event) => {
     request.method === "GET" &&
     url.origin === self.location.origin &&
     !url.pathname.startsWith("/api/") &&
+    !url.pathname.startsWith(SUPERVISOR_PREFIX) &&
     url.pathname !== "/healthz";
   if (!ownShell) return;
   if (request.mode === "navigate") {
-    // Every route of the single-page app (/courier, /c/<token>, …) is index.html.
+    // Every route of the courier app (/, /login, /courier) is index.html.
     event.respondWith(
       caches.match("/index.html", { cacheName: CACHE }).then((hit) => hit || fetch(request)),
     );

@@ -72,18 +72,26 @@ async fn call<T: DeserializeOwned>(
     body: Option<String>,
     lang: Lang,
 ) -> Result<T, ApiFailure> {
-    call_with(method, path, token, body, lang, &[]).await
+    let (status, text) = send(method, path, token, body, lang, &[]).await?;
+    parse(status, &text)
 }
 
-/// [`call`] with extra request headers (e.g. `If-None-Match`).
-async fn call_with<T: DeserializeOwned>(
+/// A successful answer's JSON as `T`; an empty answer reads as `null` (for `()`).
+fn parse<T: DeserializeOwned>(status: u16, text: &str) -> Result<T, ApiFailure> {
+    let text = if text.is_empty() { "null" } else { text };
+    serde_json::from_str(text).map_err(|e| bad_response(status, &e))
+}
+
+/// The request and its answer's text when the status is a success. Not generic, so the wasm
+/// holds one copy of it instead of one per answer type.
+async fn send(
     method: &str,
     path: &str,
     token: Option<&str>,
     body: Option<String>,
     lang: Lang,
     extra_headers: &[(&str, &str)],
-) -> Result<T, ApiFailure> {
+) -> Result<(u16, String), ApiFailure> {
     let init = web_sys::RequestInit::new();
     init.set_method(method);
     let headers = web_sys::Headers::new().map_err(|_| ApiFailure::Network)?;
@@ -123,13 +131,7 @@ async fn call_with<T: DeserializeOwned>(
         .unwrap_or_default();
     let status = response.status();
     if (200..300).contains(&status) {
-        let text = if text.is_empty() { "null" } else { &text };
-        return serde_json::from_str(text).map_err(|e| ApiFailure::Http {
-            status,
-            code: "bad_response".into(),
-            message: e.to_string(),
-            details: Vec::new(),
-        });
+        return Ok((status, text));
     }
     let (code, message, details) = match serde_json::from_str::<ErrorBody>(&text) {
         Ok(body) => (body.error.code, body.error.message, body.error.details),
@@ -146,6 +148,16 @@ async fn call_with<T: DeserializeOwned>(
         message,
         details,
     })
+}
+
+/// A successful answer whose JSON is not what the app expects.
+fn bad_response(status: u16, error: &serde_json::Error) -> ApiFailure {
+    ApiFailure::Http {
+        status,
+        code: "bad_response".into(),
+        message: error.to_string(),
+        details: Vec::new(),
+    }
 }
 
 /// The CSRF token the server set at a browser sign-in, under either cookie name.
@@ -183,7 +195,7 @@ pub async fn tariffs(
     lang: Lang,
 ) -> Result<Option<TariffTable>, ApiFailure> {
     let etag = format!("\"{held_version}\"");
-    let result = call_with(
+    let result = send(
         "GET",
         "/api/v1/tariffs",
         Some(token),
@@ -193,7 +205,7 @@ pub async fn tariffs(
     )
     .await;
     match result {
-        Ok(table) => Ok(Some(table)),
+        Ok((status, text)) => parse(status, &text).map(Some),
         Err(ApiFailure::Http { status: 304, .. }) => Ok(None),
         Err(e) => Err(e),
     }

@@ -1,4 +1,7 @@
-use crate::components::header::Header;
+//! The two apps' roots. Each entry (`src/main.rs` for couriers, `src/bin/supervisor.rs` for
+//! supervisors) mounts one of them, so link-time optimisation drops the other side's code.
+
+use crate::components::header::{CourierStatus, Header};
 use crate::device::Device;
 use crate::i18n::{tr, Key, Language};
 use crate::routes::{courier::CourierPage, login::LoginPage, supervisor::SupervisorPage};
@@ -8,32 +11,61 @@ use leptos::prelude::*;
 use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::path;
 
-/// The root: shared state in context, the header and the routes.
-#[component]
-pub fn App() -> impl IntoView {
+/// Where the supervisor entry is served; its pages are a full page load away from the courier's.
+pub const SUPERVISOR_HOME: &str = "/supervisor";
+
+/// What both apps share in context: the language, the session and the tariff table.
+fn provide_shared_context() -> (Language, CurrentSession) {
     let language = Language::load();
     let session = CurrentSession::load();
     provide_context(language);
     provide_context(session);
-    let tariffs = crate::tariffs::Tariffs::load();
-    provide_context(tariffs);
-    let device = Device::new(session, language.0, tariffs);
+    provide_context(crate::tariffs::Tariffs::load());
+    if let Some(html) = document().document_element() {
+        let _ = html.set_attribute("lang", language.0.get_untracked().tag());
+    }
+    (language, session)
+}
+
+/// The courier app (`/`, `/login`, `/courier`): the device's queue, sync and the service worker
+/// that keeps it usable offline.
+#[component]
+pub fn CourierApp() -> impl IntoView {
+    let (language, session) = provide_shared_context();
+    let device = Device::new(session, language.0, crate::tariffs::use_tariffs());
     provide_context(device);
     device.start();
     provide_context(AppUpdate::register());
     provide_context(crate::install::InstallPrompt::listen());
-    if let Some(html) = document().document_element() {
-        let _ = html.set_attribute("lang", language.0.get_untracked().tag());
-    }
+    let sign_out = Callback::new(move |()| device.sign_out());
 
     view! {
         <Router>
-            <Header/>
+            <Header sign_out=sign_out>
+                <CourierStatus/>
+            </Header>
             <main class="page">
                 <Routes fallback=|| view! { <p class="empty">{tr(Key::NotFound)}</p> }>
                     <Route path=path!("/") view=Home/>
                     <Route path=path!("/login") view=LoginPage/>
                     <Route path=path!("/courier") view=CourierPage/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+/// The supervisor app (`/supervisor`): review, dashboard, tariffs, complaints and devices.
+#[component]
+pub fn SupervisorApp() -> impl IntoView {
+    let (language, session) = provide_shared_context();
+    let sign_out = Callback::new(move |()| session.end(language.0.get_untracked(), async {}));
+
+    view! {
+        <Router>
+            <Header sign_out=sign_out/>
+            <main class="page">
+                <Routes fallback=|| view! { <p class="empty">{tr(Key::NotFound)}</p> }>
                     <Route path=path!("/supervisor") view=SupervisorPage/>
                 </Routes>
             </main>
@@ -46,8 +78,20 @@ pub fn App() -> impl IntoView {
 fn Home() -> impl IntoView {
     let session = use_session();
     move || match session.0.get() {
-        None => view! { <Redirect path="/login"/> },
-        Some(s) if s.is_courier() => view! { <Redirect path="/courier"/> },
-        Some(_) => view! { <Redirect path="/supervisor"/> },
+        None => view! { <Redirect path="/login"/> }.into_any(),
+        Some(s) if s.is_courier() => view! { <Redirect path="/courier"/> }.into_any(),
+        Some(_) => view! { <LoadPage path=SUPERVISOR_HOME/> }.into_any(),
     }
+}
+
+/// A redirect to a page of the other entry. The router would keep it inside this bundle, which
+/// lacks that page's code, so the browser loads the page afresh.
+#[component]
+pub fn LoadPage(path: &'static str) -> impl IntoView {
+    load_page(path);
+}
+
+/// Replaces the current page with `path`, loaded by the browser rather than the router.
+pub fn load_page(path: &str) {
+    let _ = window().location().replace(path);
 }

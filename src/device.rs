@@ -247,6 +247,33 @@ impl Device {
         });
     }
 
+    /// Signs out of the courier app. A courier's sign-out wipes the device's data, after a
+    /// warning when records are unsynced; anyone else signed in here just signs out.
+    pub fn sign_out(self) {
+        let courier = self
+            .session
+            .0
+            .with_untracked(|s| s.as_ref().is_some_and(|s| s.is_courier()));
+        let pending = self.pending_count();
+        let lang = self.lang.get_untracked();
+        if courier && pending > 0 {
+            let warning = format!(
+                "{pending} {}",
+                crate::i18n::Key::UnsyncedWipeWarning.text(lang)
+            );
+            if !window().confirm_with_message(&warning).unwrap_or(false) {
+                return;
+            }
+        }
+        self.session.end(lang, async move {
+            if courier {
+                if let Err(e) = self.wipe().await {
+                    self.storage_error.set(Some(e.to_string()));
+                }
+            }
+        });
+    }
+
     fn schedule_retry(self) {
         let failures = self.failures.get_value();
         self.failures.set_value(failures.saturating_add(1));

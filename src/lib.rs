@@ -1,4 +1,5 @@
-//! The app's modules, as a library so wasm-bindgen tests can reach them.
+//! The apps' modules, as a library the two entries (courier, supervisor) share and wasm-bindgen
+//! tests reach.
 
 pub mod api;
 pub mod app;
@@ -16,4 +17,4 @@ pub mod sync;
 pub mod sync_lock;
 pub mod tariffs;
 
-pub use app::App;
+pub use app::{CourierApp, SupervisorApp};

@@ -1,9 +1,8 @@
-//! Doorstep's web app: the courier's doorstep companion, the recipient's consent page and the
-//! supervisor's review, in one client-side-rendered Leptos app.
+//! The courier app's entry: sign-in, the doorstep companion and its offline queue.
 
-use doorstep_app::App;
+use doorstep_app::CourierApp;
 
 fn main() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(App);
+    leptos::mount::mount_to_body(CourierApp);
 }

@@ -2,6 +2,7 @@
 //! once per device; records themselves live in IndexedDB.
 
 use doorstep_core::api::Account;
+use doorstep_core::Lang;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -43,6 +44,21 @@ impl CurrentSession {
             let _ = storage.set_item(STORAGE_KEY, &json);
         }
         self.0.set(Some(session));
+    }
+
+    /// Ends the session on the server, waits for `clear_device` (the courier app's wipe), then
+    /// forgets it here.
+    pub fn end(self, lang: Lang, clear_device: impl std::future::Future<Output = ()> + 'static) {
+        let token = self
+            .0
+            .with_untracked(|s| s.as_ref().map(|s| s.token.clone()));
+        leptos::task::spawn_local(async move {
+            if let Some(token) = token {
+                let _ = crate::api::logout(&token, lang).await;
+            }
+            clear_device.await;
+            self.sign_out();
+        });
     }
 
     pub fn sign_out(self) {

@@ -348,6 +348,12 @@ return [...document.querySelectorAll("button, input, select")].filter(visible).m
 #[tokio::test(flavor = "multi_thread")]
 async fn the_courier_screen_fits_a_360_px_phone_and_speaks_english_on_request() {
     let (_server, _, browser) = courier_signed_in(Browser::start_with_width(360).await).await;
+    // The courier page loads its own bundle only, never the supervisor's.
+    let wasm = loaded_wasm(&browser).await;
+    assert!(
+        !wasm.is_empty() && wasm.iter().all(|w| w.starts_with("/doorstep-app-")),
+        "{wasm:?}"
+    );
     // Open every optional part of the form.
     browser.click("input[name=method][value=locker]").await;
     browser.click("input[name=bulky]").await;
@@ -597,6 +603,20 @@ async fn signing_out_warns_about_unsynced_records_then_wipes_the_device() {
     browser.close().await;
 }
 
+/// The wasm bundles the current page has loaded (file names, from the resource timeline).
+async fn loaded_wasm(browser: &Browser) -> Vec<String> {
+    let names = browser
+        .client
+        .execute(
+            "return performance.getEntriesByType('resource').map(e => new URL(e.name).pathname)\
+             .filter(p => p.endsWith('.wasm'));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    serde_json::from_value(names).unwrap()
+}
+
 /// The `href` of the first element matching `css`.
 async fn href(browser: &Browser, css: &str) -> String {
     browser.wait_for(css).await;
@@ -810,6 +830,15 @@ async fn a_supervisor_filters_by_flag_opens_a_record_and_marks_it_reviewed() {
     )
     .await;
     browser.wait_for(&format!("tr[data-waybill={FRESH}]")).await;
+    // Signed in on the courier page, the supervisor lands on a page of their own bundle.
+    let wasm = loaded_wasm(&browser).await;
+    assert!(
+        !wasm.is_empty()
+            && wasm
+                .iter()
+                .all(|w| w.starts_with("/supervisor/doorstep-supervisor-")),
+        "{wasm:?}"
+    );
     browser
         .client
         .find(fantoccini::Locator::Css("select[name=flag]"))

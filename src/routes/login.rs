@@ -1,11 +1,13 @@
 use crate::api::{self, ApiFailure};
+use crate::app::{load_page, SUPERVISOR_HOME};
 use crate::i18n::{tr, use_lang, Key};
 use crate::session::{use_session, Session};
 use doorstep_core::api::LoginRequest;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
-/// Sign-in for couriers (once per device) and supervisors.
+/// Sign-in for couriers (once per device) and supervisors, on the courier entry; supervisors
+/// then load their own entry.
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let session = use_session();
@@ -38,13 +40,13 @@ pub fn LoginPage() -> impl IntoView {
                         account: response.account,
                         preference_salt: response.preference_salt,
                     };
-                    let target = if session_value.is_courier() {
-                        "/courier"
-                    } else {
-                        "/supervisor"
-                    };
+                    let courier = session_value.is_courier();
                     session.sign_in(session_value);
-                    navigate(target, Default::default());
+                    if courier {
+                        navigate("/courier", Default::default());
+                    } else {
+                        load_page(SUPERVISOR_HOME);
+                    }
                 }
                 Err(ApiFailure::Network) => {
                     error.set(Some(Key::NetworkError.text(lang.get_untracked()).into()))

@@ -76,6 +76,11 @@ impl Sealer {
 
     pub async fn seal<T: Serialize>(&self, value: &T) -> Result<Sealed, StorageError> {
         let plain = serde_json::to_vec(value).map_err(|e| StorageError(e.to_string()))?;
+        self.seal_bytes(&plain).await
+    }
+
+    /// The encryption itself, not generic, so the wasm holds one copy of it.
+    async fn seal_bytes(&self, plain: &[u8]) -> Result<Sealed, StorageError> {
         let mut nonce = [0u8; NONCE_BYTES];
         leptos::prelude::window()
             .crypto()
@@ -84,7 +89,7 @@ impl Sealer {
         let params = AesGcmParams::new_with_u8_array(ALGORITHM, &Uint8Array::from(&nonce[..]));
         let promise = self
             .subtle
-            .encrypt_with_object_and_u8_array(&params, &self.key, &plain)
+            .encrypt_with_object_and_u8_array(&params, &self.key, plain)
             .map_err(|e| js_error("sealing", e))?;
         let data = JsFuture::from(promise)
             .await
@@ -99,6 +104,12 @@ impl Sealer {
         &self,
         sealed: &Sealed,
     ) -> Result<T, StorageError> {
+        serde_json::from_slice(&self.open_bytes(sealed).await?)
+            .map_err(|e| StorageError(e.to_string()))
+    }
+
+    /// The decryption itself, not generic, so the wasm holds one copy of it.
+    async fn open_bytes(&self, sealed: &Sealed) -> Result<Vec<u8>, StorageError> {
         let params =
             AesGcmParams::new_with_u8_array(ALGORITHM, &Uint8Array::from(&sealed.nonce[..]));
         let promise = self
@@ -108,7 +119,6 @@ impl Sealer {
         let plain = JsFuture::from(promise)
             .await
             .map_err(|e| js_error("opening a sealed record (wrong key or altered data)", e))?;
-        serde_json::from_slice(&Uint8Array::new(&plain).to_vec())
-            .map_err(|e| StorageError(e.to_string()))
+        Ok(Uint8Array::new(&plain).to_vec())
     }
 }

@@ -4,18 +4,37 @@ use crate::process::{self, root};
 use crate::tools::{ensure_tools, Toolchain};
 use std::path::PathBuf;
 
-/// Builds the app into `dist/` in release mode (with wasm-opt when available).
+/// The supervisor page's subdirectory of `dist/` and its URL path; the server serves it there.
+pub const SUPERVISOR_DIR: &str = "supervisor";
+
+/// Builds both pages into `dist/` in release mode (with wasm-opt when available): the courier
+/// page (`index.html`, with the service worker) first, because each Trunk build replaces its
+/// dist dir, then the supervisor page into `dist/supervisor`.
 pub fn build_app(tools: &Toolchain) -> Result<PathBuf, String> {
+    let dist = root().join("dist");
+    process::run(&mut trunk_build(tools, "index.html"))?;
+    process::run(
+        trunk_build(tools, "supervisor.html")
+            .arg("--dist")
+            .arg(dist.join(SUPERVISOR_DIR))
+            .arg("--public-url")
+            .arg(format!("/{SUPERVISOR_DIR}/")),
+    )?;
+    Ok(dist)
+}
+
+/// `trunk build` of `page` in release mode; its output options follow as arguments.
+fn trunk_build(tools: &Toolchain, page: &str) -> std::process::Command {
     let mut trunk = tools.command("trunk");
-    trunk.arg("build");
+    // The page comes first: `--release` takes an optional value.
+    trunk.args(["build", page]);
     if tools.wasm_opt {
         trunk.arg("--release");
     } else {
         // Release-optimised Rust, but Trunk's release mode would insist on wasm-opt.
         trunk.args(["--cargo-profile", "release"]);
     }
-    process::run(&mut trunk)?;
-    Ok(root().join("dist"))
+    trunk
 }
 
 /// Builds the server binary with the given cargo profile and returns its path.

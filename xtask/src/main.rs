@@ -4,6 +4,7 @@
 
 mod bench;
 mod build;
+mod css;
 mod fuzz;
 mod postgres;
 mod precache;
@@ -23,6 +24,7 @@ const USAGE: &str = "usage: cargo xtask <command>
   bench [--only fuzz|lighthouse]
                          measure the figures in the README (or only the long fuzz runs, or
                          only the Lighthouse page audits)
+  css                    (Trunk hook) bundle each page's stylesheet into target/css
   precache [DIR]         (Trunk hook) write the service worker's precache list";
 
 fn main() -> ExitCode {
@@ -32,6 +34,7 @@ fn main() -> ExitCode {
         Some("run") => build::run(rest),
         Some("test") => test::run(rest),
         Some("bench") => bench::run(rest),
+        Some("css") => css::run(),
         Some("precache") => precache::run(rest.first().map(std::path::PathBuf::from)),
         _ => {
             eprintln!("{USAGE}");

@@ -2,6 +2,8 @@
 //! and a build hash into the service worker, so the precache list is never kept by hand and every
 //! new build is a new service worker. In release builds it then writes the compressed copies the
 //! server sends (see `precompress`), after the list so the worker never fetches them itself.
+//! The worker belongs to the courier page (`index.html`); the supervisor page's build gets only
+//! the compressed copies.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::Hasher;
@@ -10,6 +12,8 @@ use std::path::{Path, PathBuf};
 const SERVICE_WORKER: &str = "sw.js";
 const LIST_PLACEHOLDER: &str = "const PRECACHE = [];";
 const BUILD_PLACEHOLDER: &str = "const BUILD = \"dev\";";
+/// The page whose build carries the service worker.
+const WORKER_PAGE: &str = "index.html";
 
 /// Runs on `dir`, or on Trunk's staging directory (`TRUNK_STAGING_DIR`) when none is given.
 pub fn run(dir: Option<PathBuf>) -> Result<(), String> {
@@ -17,10 +21,24 @@ pub fn run(dir: Option<PathBuf>) -> Result<(), String> {
         Some(dir) => dir,
         None => return Err("precache: give a directory or run as Trunk's post_build hook".into()),
     };
+    // Trunk names the page it builds; a directory given by hand is the courier's build.
+    let worker_page = std::env::var_os("TRUNK_HTML_FILE")
+        .is_none_or(|page| Path::new(&page).file_name() == Some(WORKER_PAGE.as_ref()));
+    if worker_page {
+        fill_worker(&dir)?;
+    }
+    if std::env::var("TRUNK_PROFILE").as_deref() == Ok("release") {
+        crate::precompress::run(&dir)?;
+    }
+    Ok(())
+}
+
+/// Writes this build's file list and hash into its service worker.
+fn fill_worker(dir: &Path) -> Result<(), String> {
     let worker_path = dir.join(SERVICE_WORKER);
     let worker = std::fs::read_to_string(&worker_path)
         .map_err(|e| format!("precache: cannot read {}: {e}", worker_path.display()))?;
-    let files = list_files(&dir)?;
+    let files = list_files(dir)?;
     let mut hasher = DefaultHasher::new();
     for (url, path) in &files {
         hasher.write(url.as_bytes());
@@ -37,9 +55,6 @@ pub fn run(dir: Option<PathBuf>) -> Result<(), String> {
         urls.len(),
         worker_path.display()
     );
-    if std::env::var("TRUNK_PROFILE").as_deref() == Ok("release") {
-        crate::precompress::run(&dir)?;
-    }
     Ok(())
 }
 

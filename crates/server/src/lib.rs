@@ -18,7 +18,7 @@ use axum::http::HeaderMap;
 use axum::routing::get;
 use axum::{Json, Router};
 use doorstep_core::Lang;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tower_http::services::{ServeDir, ServeFile};
 use utoipa::OpenApi;
@@ -27,6 +27,10 @@ use utoipa_axum::routes;
 
 /// Largest request body accepted: a full sync batch with room for its envelope.
 pub const MAX_BODY_BYTES: usize = 2 * doorstep_core::sync::MAX_BATCH_BYTES;
+
+/// The supervisor page's directory in the built app and its URL path (`cargo xtask` builds it
+/// there); the rest of the built app is the courier page.
+pub const SUPERVISOR_DIR: &str = "supervisor";
 
 #[derive(Clone)]
 pub struct AppState {
@@ -101,21 +105,29 @@ pub fn app(state: AppState) -> Router {
             axum::routing::post(routes::recipient::complain),
         )
         .nest("/api/v1", api);
-    let index_html = state
+    let pages: Vec<String> = state
         .dist
-        .as_ref()
-        .and_then(|d| std::fs::read_to_string(d.join("index.html")).ok());
+        .iter()
+        .flat_map(|d| {
+            [
+                d.join("index.html"),
+                d.join(SUPERVISOR_DIR).join("index.html"),
+            ]
+        })
+        .filter_map(|page| std::fs::read_to_string(page).ok())
+        .collect();
     if let Some(dist) = &state.dist {
-        // Client-side routes (`/courier`, `/c/<token>`) all load the app's index.html. Release
-        // builds carry brotli and gzip copies of the code (`cargo xtask precache`).
-        let spa = ServeDir::new(dist)
-            .precompressed_br()
-            .precompressed_gzip()
-            .fallback(ServeFile::new(dist.join("index.html")));
-        router = router.fallback_service(spa);
+        // Two pages, each with its own bundle: the supervisor's under `/supervisor`, the
+        // courier's (`/`, `/login`, `/courier`) everywhere else.
+        router = router
+            .nest_service(
+                &format!("/{SUPERVISOR_DIR}"),
+                single_page_app(&dist.join(SUPERVISOR_DIR)),
+            )
+            .fallback_service(single_page_app(dist));
     }
-    let headers = Arc::new(security::SecurityHeaders::for_index_html(
-        index_html.as_deref(),
+    let headers = Arc::new(security::SecurityHeaders::for_pages(
+        pages.iter().map(String::as_str),
     ));
     router
         .layer(axum::middleware::from_fn_with_state(
@@ -123,6 +135,16 @@ pub fn app(state: AppState) -> Router {
             security::add_security_headers,
         ))
         .with_state(state)
+}
+
+/// Serves the files of a built page's directory, and its `index.html` for every other path (its
+/// client-side routes). Release builds carry brotli and gzip copies of the code (`cargo xtask
+/// precache`).
+fn single_page_app(dir: &Path) -> ServeDir<ServeFile> {
+    ServeDir::new(dir)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(ServeFile::new(dir.join("index.html")))
 }
 
 /// utoipa writes unsigned integer formats in kebab case (`u-int32`); the OpenAPI format registry

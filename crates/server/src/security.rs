@@ -10,20 +10,20 @@ use base64::Engine;
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
-/// The header set, built once from the app's own `index.html`.
+/// The header set, built once from the app's own pages (courier and supervisor).
 #[derive(Clone)]
 pub struct SecurityHeaders {
     csp: HeaderValue,
 }
 
 impl SecurityHeaders {
-    /// Allows exactly the inline start-up scripts of this build (by SHA-256), the app's own files
-    /// and `'wasm-unsafe-eval'` for WebAssembly compilation; no other inline script or eval.
-    pub fn for_index_html(index_html: Option<&str>) -> SecurityHeaders {
-        let hashes: String = index_html
-            .map(inline_script_hashes)
-            .unwrap_or_default()
-            .iter()
+    /// Allows exactly the inline start-up scripts of this build's pages (by SHA-256), the app's
+    /// own files and `'wasm-unsafe-eval'` for WebAssembly compilation; no other inline script or
+    /// eval.
+    pub fn for_pages<'a>(pages: impl IntoIterator<Item = &'a str>) -> SecurityHeaders {
+        let hashes: String = pages
+            .into_iter()
+            .flat_map(inline_script_hashes)
             .map(|h| format!(" 'sha256-{h}'"))
             .collect();
         let csp = format!(
@@ -126,11 +126,18 @@ mod tests {
     }
 
     #[test]
-    fn csp_names_the_build_script_and_forbids_the_rest() {
-        let csp = SecurityHeaders::for_index_html(Some("<script>x</script>")).csp;
+    fn csp_names_every_page_s_build_script_and_forbids_the_rest() {
+        let csp = SecurityHeaders::for_pages([
+            "<script>courier()</script>",
+            "<script>supervisor()</script>",
+        ])
+        .csp;
         let csp = csp.to_str().unwrap();
         assert!(csp.contains("'wasm-unsafe-eval'"));
-        assert!(csp.contains("'sha256-"));
+        for script in [&b"courier()"[..], b"supervisor()"] {
+            let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(script));
+            assert!(csp.contains(&format!("'sha256-{hash}'")), "{csp}");
+        }
         assert!(csp.contains("frame-ancestors 'none'"));
         assert!(!csp.contains("unsafe-inline"));
     }

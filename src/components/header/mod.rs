@@ -5,50 +5,50 @@ use crate::session::use_session;
 use crate::sw::AppUpdate;
 use leptos::prelude::*;
 
-/// The top bar: who is signed in, the queue (count and age of the oldest record), the language
-/// switch, and a prompt when a new version is ready.
+/// The top bar of both apps: who is signed in, the language switch and sign-out; `children`
+/// are the rows only one app has (the courier's queue).
 #[component]
-pub fn Header() -> impl IntoView {
+pub fn Header(
+    /// What signing out means in this app (the courier app also wipes the device).
+    sign_out: Callback<()>,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    let session = use_session();
+    let language = expect_context::<Language>();
+    let signed_in = move || session.0.with(Option::is_some);
+
+    view! {
+        <header class="app-header">
+            <div class="app-header__row">
+                <strong class="app-header__title">{tr(Key::AppName)}</strong>
+                <span class="app-header__who">
+                    {move || session.0.with(|s| s.as_ref().map(|s| format!("{} · {}", s.account.display_name, s.account.station)))}
+                </span>
+                <button class="button button--ghost" on:click=move |_| language.toggle()>
+                    {tr(Key::SwitchLanguage)}
+                </button>
+                <Show when=signed_in>
+                    <button class="button button--ghost" data-testid="sign-out" on:click=move |_| sign_out.run(())>{tr(Key::SignOut)}</button>
+                </Show>
+            </div>
+            {children.map(|rows| rows())}
+        </header>
+    }
+}
+
+/// The courier's rows of the top bar: the queue (count and age of the oldest record), sync
+/// state, install offer, and a prompt when a new version is ready.
+#[component]
+pub fn CourierStatus() -> impl IntoView {
     let session = use_session();
     let device = use_device();
     let update = expect_context::<AppUpdate>();
     let install = expect_context::<crate::install::InstallPrompt>();
-    let language = expect_context::<Language>();
     let lang = use_lang();
     let is_courier = move || {
         session
             .0
             .with(|s| s.as_ref().is_some_and(|s| s.is_courier()))
-    };
-    let signed_in = move || session.0.with(Option::is_some);
-    // A courier's sign-out wipes the device's data, after a warning when records are unsynced.
-    let sign_out = move |_| {
-        let courier = is_courier();
-        let pending = device.pending_count();
-        if courier && pending > 0 {
-            let warning = format!(
-                "{pending} {}",
-                Key::UnsyncedWipeWarning.text(lang.get_untracked())
-            );
-            if !window().confirm_with_message(&warning).unwrap_or(false) {
-                return;
-            }
-        }
-        let token = session
-            .0
-            .with_untracked(|s| s.as_ref().map(|s| s.token.clone()));
-        let lang = lang.get_untracked();
-        leptos::task::spawn_local(async move {
-            if let Some(token) = token {
-                let _ = crate::api::logout(&token, lang).await;
-            }
-            if courier {
-                if let Err(e) = device.wipe().await {
-                    device.storage_error.set(Some(e.to_string()));
-                }
-            }
-            session.sign_out();
-        });
     };
     let queue_label = move || {
         let count = device.pending_count();
@@ -79,38 +79,24 @@ pub fn Header() -> impl IntoView {
     };
 
     view! {
-        <header class="app-header">
-            <div class="app-header__row">
-                <strong class="app-header__title">{tr(Key::AppName)}</strong>
-                <span class="app-header__who">
-                    {move || session.0.with(|s| s.as_ref().map(|s| format!("{} · {}", s.account.display_name, s.account.station)))}
-                </span>
-                <button class="button button--ghost" on:click=move |_| language.toggle()>
-                    {tr(Key::SwitchLanguage)}
+        <Show when=is_courier>
+            <div class="app-header__row app-header__queue" role="status" aria-live="polite">
+                <span data-testid="queue">{queue_label}</span>
+                <span data-testid="sync-status">{status_label}</span>
+                <span class="app-header__storage">{storage_label}</span>
+                <button class="button button--small" data-testid="sync-now" on:click=move |_| device.sync_now()>
+                    {tr(Key::SyncNow)}
                 </button>
-                <Show when=signed_in>
-                    <button class="button button--ghost" data-testid="sign-out" on:click=sign_out>{tr(Key::SignOut)}</button>
+                <Show when=move || install.available.get()>
+                    <button class="button button--small" on:click=move |_| install.prompt()>{tr(Key::Install)}</button>
                 </Show>
             </div>
-            <Show when=is_courier>
-                <div class="app-header__row app-header__queue" role="status" aria-live="polite">
-                    <span data-testid="queue">{queue_label}</span>
-                    <span data-testid="sync-status">{status_label}</span>
-                    <span class="app-header__storage">{storage_label}</span>
-                    <button class="button button--small" data-testid="sync-now" on:click=move |_| device.sync_now()>
-                        {tr(Key::SyncNow)}
-                    </button>
-                    <Show when=move || install.available.get()>
-                        <button class="button button--small" on:click=move |_| install.prompt()>{tr(Key::Install)}</button>
-                    </Show>
-                </div>
-            </Show>
-            <Show when=move || update.waiting.get()>
-                <div class="app-header__row app-header__update" role="alert">
-                    <span>{tr(Key::NewVersion)}</span>
-                    <button class="button button--small" on:click=move |_| update.apply()>{tr(Key::Reload)}</button>
-                </div>
-            </Show>
-        </header>
+        </Show>
+        <Show when=move || update.waiting.get()>
+            <div class="app-header__row app-header__update" role="alert">
+                <span>{tr(Key::NewVersion)}</span>
+                <button class="button button--small" on:click=move |_| update.apply()>{tr(Key::Reload)}</button>
+            </div>
+        </Show>
     }
 }

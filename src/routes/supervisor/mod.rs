@@ -8,17 +8,17 @@ mod devices;
 mod list;
 mod tariffs;
 
+use crate::app::LoadPage;
 use crate::i18n::{tr, Key};
 use crate::session::{use_session, CurrentSession};
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 use uuid::Uuid;
 
 #[component]
 pub fn SupervisorPage() -> impl IntoView {
     let session = use_session();
     move || match session.0.get() {
-        None => view! { <Redirect path="/login"/> }.into_any(),
+        None => view! { <LoadPage path="/login"/> }.into_any(),
         Some(s) if s.is_courier() => {
             view! { <p class="empty">{tr(Key::NotAllowedHere)}</p> }.into_any()
         }
