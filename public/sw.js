@@ -5,8 +5,10 @@ const BUILD = "dev";
 const PRECACHE = [];
 const CACHE = `doorstep-shell-${BUILD}`;
 const CACHE_PREFIX = "doorstep-shell-";
-// The supervisor app is a page and bundle of its own, always fetched: this shell is the courier's.
-const SUPERVISOR_PREFIX = "/supervisor";
+// What the server answers itself, always fetched: the API, the supervisor's page and bundle, and
+// the recipient's consent page (a courier may open a link on their own phone). The shell is the
+// courier app's.
+const SERVER_PATHS = ["/api/", "/supervisor", "/c/", "/healthz"];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(PRECACHE)));
@@ -47,9 +49,7 @@ self.addEventListener("fetch", (event) => {
   const ownShell =
     request.method === "GET" &&
     url.origin === self.location.origin &&
-    !url.pathname.startsWith("/api/") &&
-    !url.pathname.startsWith(SUPERVISOR_PREFIX) &&
-    url.pathname !== "/healthz";
+    !SERVER_PATHS.some((path) => url.pathname.startsWith(path));
   if (!ownShell) return;
   if (request.mode === "navigate") {
     // Every route of the courier app (/, /login, /courier) is index.html.

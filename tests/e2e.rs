@@ -718,6 +718,10 @@ async fn the_recipient_confirms_a_locker_by_link_and_complains_about_another_par
     recipient.client.goto(&link).await.unwrap();
     recipient.wait_for("[data-testid=delivered]").await;
     assert!(recipient.page_text().await.contains("6-2-1234"));
+    // The courier's own phone, where the app's service worker runs, gets the server's page for
+    // the link too, not the app shell.
+    courier.client.goto(&link).await.unwrap();
+    courier.wait_for("[data-testid=delivered]").await;
 
     // Another parcel went to a locker on a consent the courier says was given in person; its
     // recipient says they never agreed, and the supervisor sees the complaint.
