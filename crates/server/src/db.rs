@@ -86,6 +86,36 @@ pub async fn lock_for_transaction(
     Ok(())
 }
 
+/// Most bind parameters one statement may carry on both backends: SQLite's limit (PostgreSQL's
+/// is 65,535). Multi-row statements are cut into chunks of [`rows_per_statement`] rows.
+pub const MAX_BIND_PARAMETERS: usize = 32_766;
+
+/// How many rows of `columns` bound values fit in one statement.
+pub fn rows_per_statement(columns: usize) -> usize {
+    MAX_BIND_PARAMETERS / columns
+}
+
+/// `$1, $2, $3`: `count` numbered placeholders from `$first`, for an `IN (…)` list.
+pub fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count)
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `($1, $2), ($3, $4)`: the rows of a `VALUES` list, `columns` numbered placeholders each.
+pub fn values_rows(rows: usize, columns: usize) -> String {
+    (0..rows)
+        .map(|row| {
+            let row: Vec<String> = (1..=columns)
+                .map(|column| format!("${}", row * columns + column))
+                .collect();
+            format!("({})", row.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The SQLite URL for a data directory: `<dir>/doorstep.db`, created when missing.
 pub fn sqlite_url(data_dir: &Path) -> String {
     format!(
