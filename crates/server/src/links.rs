@@ -17,6 +17,7 @@ const HOUR_MS: i64 = 60 * 60 * 1000;
 /// What the link rules need to know of the database for one batch, read in at most two
 /// statements and kept up to date while the batch is decided, so a later revision of the batch
 /// sees the links an earlier one creates.
+#[derive(Default)]
 pub struct LinkState {
     /// Which link holds each token digest.
     holders: HashMap<String, String>,
@@ -32,11 +33,7 @@ impl LinkState {
         tx: &mut Transaction<'static, Any>,
         records: &[&DeliveryRecord],
     ) -> Result<LinkState, sqlx::Error> {
-        let mut state = LinkState {
-            holders: HashMap::new(),
-            existing: HashSet::new(),
-            decisions: HashMap::new(),
-        };
+        let mut state = LinkState::default();
         let requested: Vec<(String, &str)> = records
             .iter()
             .filter_map(|r| r.link.as_ref())

@@ -3,10 +3,9 @@
 
 mod common;
 
-use axum::http::{Method, StatusCode};
-use common::{record, with_link, TestServer};
-use doorstep_core::sync::{canonical, Ack, SyncRequest, SyncResponse};
-use doorstep_core::{DeliveryMethod, DeliveryRecord};
+use common::{locker_without_consent, record, with_link, TestServer};
+use doorstep_core::sync::{canonical, Ack, SyncResponse};
+use doorstep_core::DeliveryRecord;
 use doorstep_server::routes::sync::{insert_revisions, StoredRecord};
 use uuid::Uuid;
 
@@ -54,6 +53,15 @@ async fn current_of(server: &TestServer, id: u128) -> (i64, String, Vec<String>)
     (revision, flags, rows.into_iter().map(|(f,)| f).collect())
 }
 
+/// Revision 2 of `record(n)`, with a compliance flag revision 1 lacks.
+fn flagged_revision_two(n: u128) -> DeliveryRecord {
+    DeliveryRecord {
+        revision: 2,
+        failed_attempts: 5,
+        ..record(n)
+    }
+}
+
 fn acks(response: &SyncResponse) -> Vec<&Ack> {
     response.acks.iter().map(|a| &a.ack).collect()
 }
@@ -67,10 +75,7 @@ fn sorted_codes(flags: &str) -> Vec<String> {
 #[tokio::test]
 async fn revisions_one_and_two_in_one_batch_are_both_kept_and_two_is_current() {
     let server = TestServer::start().await;
-    let mut second = record(1);
-    second.revision = 2;
-    second.failed_attempts = 5;
-    let response = server.sync(vec![record(1), second]).await;
+    let response = server.sync(vec![record(1), flagged_revision_two(1)]).await;
     assert_eq!(acks(&response), [&Ack::Stored, &Ack::Stored]);
     assert_eq!(revisions_of(&server, 1).await, 2);
     let (revision, flags, rows) = current_of(&server, 1).await;
@@ -82,10 +87,7 @@ async fn revisions_one_and_two_in_one_batch_are_both_kept_and_two_is_current() {
 #[tokio::test]
 async fn an_older_revision_after_a_newer_one_in_one_batch_is_stale() {
     let server = TestServer::start().await;
-    let mut second = record(1);
-    second.revision = 2;
-    second.failed_attempts = 5;
-    let response = server.sync(vec![second, record(1)]).await;
+    let response = server.sync(vec![flagged_revision_two(1), record(1)]).await;
     assert_eq!(acks(&response), [&Ack::Stored, &Ack::Stale]);
     assert_eq!(revisions_of(&server, 1).await, 1);
     assert_eq!(current_of(&server, 1).await.0, 2);
@@ -135,25 +137,11 @@ async fn other_courier(server: &TestServer) -> String {
     server.login("other-courier", "other courier pass").await
 }
 
-async fn sync_as(server: &TestServer, token: &str, records: Vec<DeliveryRecord>) -> SyncResponse {
-    let body = serde_json::to_string(&SyncRequest {
-        cursor: 0,
-        records,
-        device: None,
-    })
-    .unwrap();
-    let (status, body) = server
-        .send(Method::POST, "/api/v1/sync", Some(token), Some(body))
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    serde_json::from_value(body).unwrap()
-}
-
 #[tokio::test]
 async fn another_couriers_record_id_in_a_batch_is_a_conflict_and_the_rest_is_stored() {
     let server = TestServer::start().await;
     let other = other_courier(&server).await;
-    let theirs = sync_as(&server, &other, vec![record(1)]).await;
+    let theirs = server.sync_as(&other, 0, vec![record(1)]).await;
     assert_eq!(theirs.acks[0].ack, Ack::Stored);
     let mut newer = record(1);
     newer.revision = 2;
@@ -171,13 +159,8 @@ async fn another_couriers_record_id_in_a_batch_is_a_conflict_and_the_rest_is_sto
 #[tokio::test]
 async fn a_rejected_record_between_good_ones_is_refused_alone() {
     let server = TestServer::start().await;
-    let mut locker_without_consent = record(2);
-    locker_without_consent.method = DeliveryMethod::Locker {
-        bank: "3".into(),
-        compartment: "12".into(),
-    };
     let response = server
-        .sync(vec![record(1), locker_without_consent, record(3)])
+        .sync(vec![record(1), locker_without_consent(2), record(3)])
         .await;
     assert_eq!(response.acks[0].ack, Ack::Stored);
     assert!(
@@ -222,14 +205,9 @@ async fn more_revisions_than_one_statement_holds_are_written_whole() {
             .await
             .unwrap();
     // More than the 2,184 current rows and the 4,680 revision rows one statement holds.
-    let first = 5_000u64;
-    let mut records: Vec<DeliveryRecord> = (1..=first)
-        .map(doorstep_core::testing::door_delivery)
-        .collect();
-    let mut last_revised = doorstep_core::testing::door_delivery(first);
-    last_revised.revision = 2;
-    last_revised.failed_attempts = 5;
-    records.push(last_revised);
+    let last = 5_000u128;
+    let mut records: Vec<DeliveryRecord> = (1..=last).map(record).collect();
+    records.push(flagged_revision_two(last));
     let rows: Vec<(String, String)> = records.iter().map(|r| canonical(r).unwrap()).collect();
     let stored: Vec<StoredRecord> = records
         .iter()
@@ -260,7 +238,7 @@ async fn more_revisions_than_one_statement_holds_are_written_whole() {
         .await,
         5_000
     );
-    let (revision, flags, rows) = current_of(&server, u128::from(first)).await;
+    let (revision, flags, rows) = current_of(&server, last).await;
     assert_eq!(revision, 2);
     assert_eq!(rows, sorted_codes(&flags));
     assert!(flags.contains("too_many_attempts"), "{flags}");

@@ -290,6 +290,7 @@ async fn apply(
 
 /// What the database holds for a batch's record ids, read in two statements and kept up to date
 /// while the batch is decided, so a later record of the batch sees the earlier ones.
+#[derive(Default)]
 struct Holdings {
     /// Owner and latest revision of each stored record id.
     current: HashMap<String, (i64, u32)>,
@@ -302,10 +303,7 @@ impl Holdings {
         tx: &mut Transaction<'static, Any>,
         records: &[&DeliveryRecord],
     ) -> Result<Holdings, sqlx::Error> {
-        let mut held = Holdings {
-            current: HashMap::new(),
-            fingerprints: HashMap::new(),
-        };
+        let mut held = Holdings::default();
         let ids: Vec<String> = records.iter().map(|r| r.id.to_string()).collect();
         for chunk in ids.chunks(rows_per_statement(1)) {
             let sql = format!(
