@@ -2,7 +2,7 @@
 //! the token's digest, answered and complained about by the recipient. Each answer and complaint
 //! goes to the courier's devices through the change feed.
 
-use crate::db::{placeholders, rows_per_statement, values_rows, Db};
+use crate::db::{rows_per_statement, Db, Placeholders};
 use crate::now_ms;
 use doorstep_core::link::{token_digest, ComplaintKind, LinkDecision, LinkRequest};
 use doorstep_core::preference::{recipient_key, StandingPreference, Wish};
@@ -42,8 +42,8 @@ impl LinkState {
         for chunk in requested.chunks(rows_per_statement(2)) {
             let sql = format!(
                 "SELECT id, token_hash FROM consent_links WHERE token_hash IN ({}) OR id IN ({})",
-                placeholders(1, chunk.len()),
-                placeholders(chunk.len() + 1, chunk.len())
+                Placeholders::of(tx).list(1, chunk.len()),
+                Placeholders::of(tx).list(chunk.len() + 1, chunk.len())
             );
             let mut query = sqlx::query_as::<_, (String, String)>(&sql);
             for (_, token) in chunk {
@@ -66,7 +66,7 @@ impl LinkState {
             let sql = format!(
                 "SELECT record_id, link_id, choice, time_window, note, decided_at FROM link_decisions \
                  WHERE record_id IN ({}) ORDER BY id",
-                placeholders(1, chunk.len())
+                Placeholders::of(tx).list(1, chunk.len())
             );
             let mut query = sqlx::query_as::<
                 _,
@@ -155,7 +155,7 @@ pub async fn store_requests(
             "INSERT INTO consent_links (id, token_hash, record_id, station_id, courier_id, created_at, expires_at, revoked_at) \
              VALUES {} \
              ON CONFLICT (id) DO UPDATE SET revoked_at = COALESCE(consent_links.revoked_at, excluded.revoked_at)",
-            values_rows(chunk.len(), LINK_COLUMNS)
+            Placeholders::of(tx).rows(chunk.len(), LINK_COLUMNS)
         );
         let mut query = sqlx::query(&sql);
         for (id, record, link, revoked_at) in chunk {

@@ -2,7 +2,7 @@
 //! The protocol's rules live in `doorstep_core::sync`; this module only stores.
 
 use crate::auth::Courier;
-use crate::db::{placeholders, rows_per_statement, values_rows};
+use crate::db::{rows_per_statement, Placeholders};
 use crate::error::{ApiError, ApiJson, ErrorBody};
 use crate::{now_ms, request_lang, AppState};
 use axum::extract::State;
@@ -168,7 +168,7 @@ async fn replace_flags(
     for chunk in current.chunks(rows_per_statement(1)) {
         let sql = format!(
             "DELETE FROM record_flags WHERE record_id IN ({})",
-            placeholders(1, chunk.len())
+            Placeholders::of(tx).list(1, chunk.len())
         );
         let mut query = sqlx::query(&sql);
         for (id, _) in chunk {
@@ -186,7 +186,7 @@ async fn replace_flags(
             "INSERT INTO record_flags (record_id, flag, station_id, received_at) \
              SELECT r.id, f.column2, r.station_id, r.received_at \
              FROM (VALUES {}) AS f JOIN records r ON r.id = f.column1",
-            values_rows(chunk.len(), 2)
+            Placeholders::of(tx).rows(chunk.len(), 2)
         );
         let mut query = sqlx::query(&sql);
         for (id, flag) in chunk {
@@ -308,7 +308,7 @@ impl Holdings {
         for chunk in ids.chunks(rows_per_statement(1)) {
             let sql = format!(
                 "SELECT id, courier_id, revision FROM records WHERE id IN ({})",
-                placeholders(1, chunk.len())
+                Placeholders::of(tx).list(1, chunk.len())
             );
             let mut query = sqlx::query_as::<_, (String, i64, i64)>(&sql);
             for id in chunk {
@@ -327,7 +327,7 @@ impl Holdings {
             let sql = format!(
                 "SELECT record_id, revision, fingerprint FROM record_revisions \
                  WHERE (record_id, revision) IN (VALUES {})",
-                values_rows(chunk.len(), 2)
+                Placeholders::of(tx).rows(chunk.len(), 2)
             );
             let mut query = sqlx::query_as::<_, (String, i64, String)>(&sql);
             for (id, revision) in chunk {
@@ -405,7 +405,7 @@ pub async fn insert_revisions(
         let sql = format!(
             "INSERT INTO record_revisions (record_id, revision, courier_id, fingerprint, payload, revised_at, received_at) \
              VALUES {}",
-            values_rows(chunk.len(), REVISION_COLUMNS)
+            Placeholders::of(tx).rows(chunk.len(), REVISION_COLUMNS)
         );
         let mut query = sqlx::query(&sql);
         for (stored, id) in chunk {
@@ -450,7 +450,7 @@ pub async fn insert_revisions(
              consent_channel = excluded.consent_channel, waybill_reversed = excluded.waybill_reversed, \
              flags = excluded.flags \
              WHERE excluded.revision > records.revision",
-            values_rows(chunk.len(), CURRENT_ROW_COLUMNS)
+            Placeholders::of(tx).rows(chunk.len(), CURRENT_ROW_COLUMNS)
         );
         let mut query = sqlx::query(&sql);
         for (id, stored, review) in chunk {
