@@ -318,9 +318,12 @@ impl Holdings {
                 held.current.insert(id, (owner, revision_of(latest)));
             }
         }
+        // Revisions are stored with their record, so only ids already stored can have one: a
+        // batch of new records skips this lookup.
         let pairs: Vec<(&String, i64)> = ids
             .iter()
             .zip(records)
+            .filter(|(id, _)| held.current.contains_key(*id))
             .map(|(id, record)| (id, i64::from(record.revision)))
             .collect();
         for chunk in pairs.chunks(rows_per_statement(2)) {
