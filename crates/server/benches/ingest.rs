@@ -9,7 +9,7 @@
 
 use doorstep_core::sync::{canonical, SyncRequest, SyncResponse};
 use doorstep_core::DeliveryRecord;
-use doorstep_server::routes::sync::{insert_revision, StoredRecord};
+use doorstep_server::routes::sync::{insert_revisions, StoredRecord};
 use doorstep_server::{app, db::Db, seed, AppState};
 use std::time::{Duration, Instant};
 
@@ -104,18 +104,19 @@ async fn raw_insert(db: &Db, first: u64) -> f64 {
         .collect();
     let started = Instant::now();
     for chunk in rows.chunks(BATCH) {
-        let mut tx = db.begin_write().await.unwrap();
-        for (record, payload, fingerprint) in chunk {
-            let stored = StoredRecord {
+        let stored: Vec<StoredRecord> = chunk
+            .iter()
+            .map(|(record, payload, fingerprint)| StoredRecord {
                 courier_id: 1,
                 station_id: 1,
                 record,
                 payload,
                 fingerprint,
                 received_at: 1,
-            };
-            insert_revision(&mut tx, &stored).await.unwrap();
-        }
+            })
+            .collect();
+        let mut tx = db.begin_write().await.unwrap();
+        insert_revisions(&mut tx, &stored).await.unwrap();
         tx.commit().await.unwrap();
     }
     RECORDS_PER_LEVEL as f64 / started.elapsed().as_secs_f64()

@@ -2,89 +2,176 @@
 //! the token's digest, answered and complained about by the recipient. Each answer and complaint
 //! goes to the courier's devices through the change feed.
 
-use crate::db::Db;
+use crate::db::{rows_per_statement, Db, Placeholders};
 use crate::now_ms;
-use doorstep_core::link::{token_digest, ComplaintKind, LinkDecision};
+use doorstep_core::link::{token_digest, ComplaintKind, LinkDecision, LinkRequest};
 use doorstep_core::preference::{recipient_key, StandingPreference, Wish};
 use doorstep_core::sync::Change;
-use doorstep_core::{ConsentChannel, ConsentDecision, DeliveryRecord, Violation};
+use doorstep_core::{Consent, ConsentChannel, ConsentDecision, DeliveryRecord, Violation};
 use sqlx::{Any, Transaction};
+use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
 const HOUR_MS: i64 = 60 * 60 * 1000;
 
-/// What the server refuses of a revision's link: a token digest another link uses, or a consent
-/// "by link" that the recipient did not give.
-pub async fn check(
-    tx: &mut Transaction<'static, Any>,
-    record: &DeliveryRecord,
-) -> Result<Option<Violation>, sqlx::Error> {
-    if let Some(link) = &record.link {
-        let holder: Option<(String,)> =
-            sqlx::query_as("SELECT id FROM consent_links WHERE token_hash = $1")
-                .bind(&link.token_sha256)
-                .fetch_optional(&mut **tx)
-                .await?;
-        if holder.is_some_and(|(id,)| id != link.id.to_string()) {
-            return Ok(Some(Violation::LinkRequestInvalid));
-        }
-    }
-    let by_link = record.consent.as_ref().filter(|c| {
-        c.channel == ConsentChannel::RecipientLink && c.decision == ConsentDecision::Accepted
-    });
-    if let Some(consent) = by_link {
-        let decision = latest_decision(tx, record.id).await?;
-        if !decision.is_some_and(|d| d.consents_to(&consent.method)) {
-            return Ok(Some(Violation::LinkDecisionMissing));
-        }
-    }
-    Ok(None)
+/// What the link rules need to know of the database for one batch, read in at most two
+/// statements and kept up to date while the batch is decided, so a later revision of the batch
+/// sees the links an earlier one creates.
+#[derive(Default)]
+pub struct LinkState {
+    /// Which link holds each token digest.
+    holders: HashMap<String, String>,
+    /// Links that exist: a later revision can revoke one but not change its token.
+    existing: HashSet<String>,
+    /// The recipient's latest answer about each record.
+    decisions: HashMap<String, LinkDecision>,
 }
 
-/// Creates the record's link the first time a revision carrying it is stored, and revokes it
-/// when a revision says so. Call after [`check`] and after the revision is written.
-pub async fn store_request(
+impl LinkState {
+    /// Reads the links and answers that the batch's revisions name.
+    pub async fn load(
+        tx: &mut Transaction<'static, Any>,
+        records: &[&DeliveryRecord],
+    ) -> Result<LinkState, sqlx::Error> {
+        let mut state = LinkState::default();
+        let requested: Vec<(String, &str)> = records
+            .iter()
+            .filter_map(|r| r.link.as_ref())
+            .map(|link| (link.id.to_string(), link.token_sha256.as_str()))
+            .collect();
+        for chunk in requested.chunks(rows_per_statement(2)) {
+            let sql = format!(
+                "SELECT id, token_hash FROM consent_links WHERE token_hash IN ({}) OR id IN ({})",
+                Placeholders::of(tx).list(1, chunk.len()),
+                Placeholders::of(tx).list(chunk.len() + 1, chunk.len())
+            );
+            let mut query = sqlx::query_as::<_, (String, String)>(&sql);
+            for (_, token) in chunk {
+                query = query.bind(*token);
+            }
+            for (id, _) in chunk {
+                query = query.bind(id.as_str());
+            }
+            for (id, token) in query.fetch_all(&mut **tx).await? {
+                state.holders.insert(token, id.clone());
+                state.existing.insert(id);
+            }
+        }
+        let by_link: Vec<String> = records
+            .iter()
+            .filter(|r| consent_by_link(r).is_some())
+            .map(|r| r.id.to_string())
+            .collect();
+        for chunk in by_link.chunks(rows_per_statement(1)) {
+            let sql = format!(
+                "SELECT record_id, link_id, choice, time_window, note, decided_at FROM link_decisions \
+                 WHERE record_id IN ({}) ORDER BY id",
+                Placeholders::of(tx).list(1, chunk.len())
+            );
+            let mut query = sqlx::query_as::<
+                _,
+                (String, String, String, Option<String>, Option<String>, i64),
+            >(&sql);
+            for id in chunk {
+                query = query.bind(id.as_str());
+            }
+            for (record_id, link_id, choice, time_window, note, decided_at) in
+                query.fetch_all(&mut **tx).await?
+            {
+                let decision = decision_of((link_id, choice, time_window, note, decided_at));
+                state.decisions.insert(record_id, decision);
+            }
+        }
+        Ok(state)
+    }
+
+    /// What the server refuses of a revision's link: a token digest another link uses, or a
+    /// consent "by link" that the recipient did not give.
+    pub fn check(&self, record: &DeliveryRecord) -> Option<Violation> {
+        if let Some(link) = &record.link {
+            let holder = self.holders.get(&link.token_sha256);
+            if holder.is_some_and(|id| *id != link.id.to_string()) {
+                return Some(Violation::LinkRequestInvalid);
+            }
+        }
+        if let Some(consent) = consent_by_link(record) {
+            let decision = self.decisions.get(&record.id.to_string());
+            if !decision.is_some_and(|d| d.consents_to(&consent.method)) {
+                return Some(Violation::LinkDecisionMissing);
+            }
+        }
+        None
+    }
+
+    /// Takes in a revision that passed [`LinkState::check`] and will be stored: its link, if new,
+    /// now holds its token.
+    pub fn note_stored(&mut self, record: &DeliveryRecord) {
+        let Some(link) = &record.link else {
+            return;
+        };
+        let id = link.id.to_string();
+        if self.existing.insert(id.clone()) {
+            self.holders.insert(link.token_sha256.clone(), id);
+        }
+    }
+}
+
+/// The revision's consent if the recipient gave it through a link.
+fn consent_by_link(record: &DeliveryRecord) -> Option<&Consent> {
+    record.consent.as_ref().filter(|c| {
+        c.channel == ConsentChannel::RecipientLink && c.decision == ConsentDecision::Accepted
+    })
+}
+
+/// Columns of one `consent_links` row.
+const LINK_COLUMNS: usize = 8;
+
+/// Creates each record's link the first time a revision carrying it is stored, and revokes it
+/// when a revision says so. Call with revisions that passed [`LinkState::check`], in batch order,
+/// after they are written.
+pub async fn store_requests(
     tx: &mut Transaction<'static, Any>,
     courier_id: i64,
     station_id: i64,
-    record: &DeliveryRecord,
+    records: &[&DeliveryRecord],
     received_at: i64,
 ) -> Result<(), sqlx::Error> {
-    let Some(link) = &record.link else {
-        return Ok(());
-    };
-    let revoked_at = link.revoked_at.map(|_| received_at);
-    sqlx::query(
-        "INSERT INTO consent_links (id, token_hash, record_id, station_id, courier_id, created_at, expires_at, revoked_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-         ON CONFLICT (id) DO UPDATE SET revoked_at = COALESCE(consent_links.revoked_at, excluded.revoked_at)",
-    )
-    .bind(link.id.to_string())
-    .bind(&link.token_sha256)
-    .bind(record.id.to_string())
-    .bind(station_id)
-    .bind(courier_id)
-    .bind(received_at)
-    .bind(received_at + i64::from(link.expires_in_hours) * HOUR_MS)
-    .bind(revoked_at)
-    .execute(&mut **tx)
-    .await?;
+    // One row per link (PostgreSQL refuses an upsert that touches one row twice): the first
+    // revision naming it creates it, and any of them revokes it.
+    let mut links: Vec<(String, &DeliveryRecord, &LinkRequest, Option<i64>)> = Vec::new();
+    for record in records {
+        let Some(link) = &record.link else {
+            continue;
+        };
+        let id = link.id.to_string();
+        let revoked_at = link.revoked_at.map(|_| received_at);
+        match links.iter_mut().find(|(seen, ..)| *seen == id) {
+            Some((.., revoked)) => *revoked = revoked.or(revoked_at),
+            None => links.push((id, record, link, revoked_at)),
+        }
+    }
+    for chunk in links.chunks(rows_per_statement(LINK_COLUMNS)) {
+        let sql = format!(
+            "INSERT INTO consent_links (id, token_hash, record_id, station_id, courier_id, created_at, expires_at, revoked_at) \
+             VALUES {} \
+             ON CONFLICT (id) DO UPDATE SET revoked_at = COALESCE(consent_links.revoked_at, excluded.revoked_at)",
+            Placeholders::of(tx).rows(chunk.len(), LINK_COLUMNS)
+        );
+        let mut query = sqlx::query(&sql);
+        for (id, record, link, revoked_at) in chunk {
+            query = query
+                .bind(id.as_str())
+                .bind(link.token_sha256.as_str())
+                .bind(record.id.to_string())
+                .bind(station_id)
+                .bind(courier_id)
+                .bind(received_at)
+                .bind(received_at + i64::from(link.expires_in_hours) * HOUR_MS)
+                .bind(*revoked_at);
+        }
+        query.execute(&mut **tx).await?;
+    }
     Ok(())
-}
-
-/// The recipient's latest answer about a record, if any.
-pub async fn latest_decision(
-    tx: &mut Transaction<'static, Any>,
-    record_id: Uuid,
-) -> Result<Option<LinkDecision>, sqlx::Error> {
-    let row: Option<DecisionRow> = sqlx::query_as(
-        "SELECT link_id, choice, time_window, note, decided_at FROM link_decisions \
-         WHERE record_id = $1 ORDER BY id DESC LIMIT 1",
-    )
-    .bind(record_id.to_string())
-    .fetch_optional(&mut **tx)
-    .await?;
-    Ok(row.map(decision_of))
 }
 
 type DecisionRow = (String, String, Option<String>, Option<String>, i64);

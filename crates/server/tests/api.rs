@@ -4,7 +4,7 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
-use common::{record, TestServer};
+use common::{locker_without_consent, record, TestServer};
 use doorstep_core::api::RecordPage;
 use doorstep_core::sync::{Ack, Change, SyncRequest};
 use doorstep_core::{Consent, ConsentChannel, ConsentDecision, DeliveryMethod, Disclosure};
@@ -210,12 +210,9 @@ async fn newer_revisions_replace_older_ones_and_stale_ones_are_ignored() {
 #[tokio::test]
 async fn a_record_breaking_a_rule_is_rejected_alone() {
     let server = TestServer::start().await;
-    let mut locker_without_consent = record(1);
-    locker_without_consent.method = DeliveryMethod::Locker {
-        bank: "3".into(),
-        compartment: "12".into(),
-    };
-    let response = server.sync(vec![locker_without_consent, record(2)]).await;
+    let response = server
+        .sync(vec![locker_without_consent(1), record(2)])
+        .await;
     match &response.acks[0].ack {
         Ack::Rejected { message, .. } => assert!(message.contains("consent"), "{message}"),
         other => panic!("expected a rejection, got {other:?}"),

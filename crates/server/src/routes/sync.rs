@@ -2,6 +2,7 @@
 //! The protocol's rules live in `doorstep_core::sync`; this module only stores.
 
 use crate::auth::Courier;
+use crate::db::{rows_per_statement, Placeholders};
 use crate::error::{ApiError, ApiJson, ErrorBody};
 use crate::{now_ms, request_lang, AppState};
 use axum::extract::State;
@@ -12,6 +13,7 @@ use doorstep_core::sync::{
 };
 use doorstep_core::{DeliveryRecord, Lang};
 use sqlx::{Any, Transaction};
+use std::collections::HashMap;
 
 /// Stores each record revision exactly once and acknowledges each separately.
 ///
@@ -64,24 +66,13 @@ async fn store_batch(
 ) -> Result<Vec<RecordAck>, ApiError> {
     let received_at = now_ms();
     let mut tx = state.db.begin_write().await?;
-    let mut acks = Vec::with_capacity(request.records.len());
-    for record in &request.records {
-        let ack = apply(
-            &mut tx,
-            caller.account_id,
-            caller.station_id,
-            record,
-            received_at,
-            lang,
-        )
-        .await?;
-        acks.push(RecordAck {
-            id: record.id,
-            revision: record.revision,
-            ack,
-            received_at,
-        });
-    }
+    let sender = Sender {
+        courier_id: caller.account_id,
+        station_id: caller.station_id,
+        received_at,
+        lang,
+    };
+    let acks = apply(&mut tx, &sender, &request.records).await?;
     if let Some(report) = &request.device {
         crate::routes::devices::store_report(
             &mut tx,
@@ -93,7 +84,17 @@ async fn store_batch(
         .await?;
     }
     tx.commit().await?;
-    Ok(acks)
+    Ok(request
+        .records
+        .iter()
+        .zip(acks)
+        .map(|(record, ack)| RecordAck {
+            id: record.id,
+            revision: record.revision,
+            ack,
+            received_at,
+        })
+        .collect())
 }
 
 /// `SF123` → `321FS`: a suffix search becomes a prefix range on this column.
@@ -107,112 +108,256 @@ pub async fn backfill_review_columns(db: &crate::db::Db) -> Result<(), sqlx::Err
         sqlx::query_as("SELECT id, payload, received_at FROM records WHERE waybill_reversed = ''")
             .fetch_all(&db.pool)
             .await?;
-    for (id, payload, received_at) in rows {
-        let Ok(record) = serde_json::from_str::<DeliveryRecord>(&payload) else {
-            continue;
-        };
-        let mut tx = db.pool.begin().await?;
-        store_review_columns(&mut tx, &id, &record, received_at).await?;
-        tx.commit().await?;
+    let reviews: Vec<(String, ReviewColumns)> = rows
+        .into_iter()
+        .filter_map(|(id, payload, received_at)| {
+            let record = serde_json::from_str::<DeliveryRecord>(&payload).ok()?;
+            Some((id, ReviewColumns::of(&record, received_at)))
+        })
+        .collect();
+    if reviews.is_empty() {
+        return Ok(());
     }
-    Ok(())
-}
-
-/// Writes the current revision's filter columns and compliance flags.
-async fn store_review_columns(
-    tx: &mut Transaction<'static, Any>,
-    id: &str,
-    record: &DeliveryRecord,
-    received_at: i64,
-) -> Result<(), sqlx::Error> {
-    let flags = compliance::flags(record, received_at, &CompliancePolicy::default());
-    let codes: Vec<&str> = flags.iter().map(|f| f.code()).collect();
-    let channel = record.consent.as_ref().map(|c| c.channel.code());
-    sqlx::query(
-        "UPDATE records SET consent_channel = $1, waybill_reversed = $2, flags = $3 WHERE id = $4",
-    )
-    .bind(channel)
-    .bind(reversed(record.waybill.as_str()))
-    .bind(codes.join(","))
-    .bind(id)
-    .execute(&mut **tx)
-    .await?;
-    sqlx::query("DELETE FROM record_flags WHERE record_id = $1")
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
-    for code in codes {
+    let mut tx = db.pool.begin().await?;
+    for (id, review) in &reviews {
         sqlx::query(
-            "INSERT INTO record_flags (record_id, flag, station_id, received_at) \
-             SELECT id, $1, station_id, received_at FROM records WHERE id = $2",
+            "UPDATE records SET consent_channel = $1, waybill_reversed = $2, flags = $3 WHERE id = $4",
         )
-        .bind(code)
+        .bind(review.consent_channel)
+        .bind(&review.waybill_reversed)
+        .bind(review.flags.join(","))
         .bind(id)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
+    }
+    let current: Vec<(&str, &ReviewColumns)> = reviews
+        .iter()
+        .map(|(id, review)| (id.as_str(), review))
+        .collect();
+    replace_flags(&mut tx, &current).await?;
+    tx.commit().await
+}
+
+/// The current row's filter columns and compliance flags, derived from its revision and when it
+/// arrived.
+struct ReviewColumns {
+    consent_channel: Option<&'static str>,
+    waybill_reversed: String,
+    flags: Vec<&'static str>,
+}
+
+impl ReviewColumns {
+    fn of(record: &DeliveryRecord, received_at: i64) -> ReviewColumns {
+        ReviewColumns {
+            consent_channel: record.consent.as_ref().map(|c| c.channel.code()),
+            waybill_reversed: reversed(record.waybill.as_str()),
+            flags: compliance::flags(record, received_at, &CompliancePolicy::default())
+                .iter()
+                .map(|f| f.code())
+                .collect(),
+        }
+    }
+}
+
+/// Replaces the `record_flags` rows of these records' current rows: one DELETE and one multi-row
+/// INSERT per chunk. Station and receive time come from the current row.
+async fn replace_flags(
+    tx: &mut Transaction<'static, Any>,
+    current: &[(&str, &ReviewColumns)],
+) -> Result<(), sqlx::Error> {
+    for chunk in current.chunks(rows_per_statement(1)) {
+        let sql = format!(
+            "DELETE FROM record_flags WHERE record_id IN ({})",
+            Placeholders::of(tx).list(1, chunk.len())
+        );
+        let mut query = sqlx::query(&sql);
+        for (id, _) in chunk {
+            query = query.bind(*id);
+        }
+        query.execute(&mut **tx).await?;
+    }
+    let flags: Vec<(&str, &str)> = current
+        .iter()
+        .flat_map(|(id, review)| review.flags.iter().map(move |flag| (*id, *flag)))
+        .collect();
+    for chunk in flags.chunks(rows_per_statement(2)) {
+        // VALUES columns are named column1, column2 on both SQLite and PostgreSQL.
+        let sql = format!(
+            "INSERT INTO record_flags (record_id, flag, station_id, received_at) \
+             SELECT r.id, f.column2, r.station_id, r.received_at \
+             FROM (VALUES {}) AS f JOIN records r ON r.id = f.column1",
+            Placeholders::of(tx).rows(chunk.len(), 2)
+        );
+        let mut query = sqlx::query(&sql);
+        for (id, flag) in chunk {
+            query = query.bind(*id).bind(*flag);
+        }
+        query.execute(&mut **tx).await?;
     }
     Ok(())
 }
 
-async fn apply(
-    tx: &mut Transaction<'static, Any>,
+/// Who sent a batch, and when it arrived.
+struct Sender {
     courier_id: i64,
     station_id: i64,
-    record: &DeliveryRecord,
     received_at: i64,
     lang: Lang,
-) -> Result<Ack, ApiError> {
-    let violations = record.violations();
-    if !violations.is_empty() {
-        return Ok(rejection(violations, lang));
-    }
-    let id = record.id.to_string();
-    let (payload, fingerprint) = canonical(record).map_err(|e| ApiError::Internal(Box::new(e)))?;
+}
 
-    let owner: Option<(i64, i64)> =
-        sqlx::query_as("SELECT courier_id, revision FROM records WHERE id = $1")
-            .bind(&id)
-            .fetch_optional(&mut **tx)
-            .await?;
-    if let Some((owner_id, _)) = owner {
-        if owner_id != courier_id {
-            let message = match lang {
-                Lang::Zh => "该记录编号属于另一台设备",
-                Lang::En => "this record id belongs to another device",
-            };
-            return Ok(Ack::Conflict {
-                message: message.into(),
-            });
-        }
-    }
-    let same: Option<(String,)> = sqlx::query_as(
-        "SELECT fingerprint FROM record_revisions WHERE record_id = $1 AND revision = $2",
-    )
-    .bind(&id)
-    .bind(i64::from(record.revision))
-    .fetch_optional(&mut **tx)
-    .await?;
-    let stored = owner.map(|(_, latest)| StoredRevision {
-        latest: u32::try_from(latest).unwrap_or(u32::MAX),
-        same_revision_fingerprint: same.as_ref().map(|(f,)| f.as_str()),
-    });
-    let ack = sync::decide(stored, record.revision, &fingerprint);
-    if ack == Ack::Stored {
-        if let Some(violation) = crate::links::check(tx, record).await? {
-            return Ok(rejection(vec![violation], lang));
-        }
-        let stored = StoredRecord {
-            courier_id,
-            station_id,
-            record,
-            payload: &payload,
-            fingerprint: &fingerprint,
-            received_at,
+/// Decides every record of a batch, in order, as if each were applied alone after the ones
+/// before it, then writes the stored ones together: a constant handful of statements per batch.
+async fn apply(
+    tx: &mut Transaction<'static, Any>,
+    sender: &Sender,
+    records: &[DeliveryRecord],
+) -> Result<Vec<Ack>, ApiError> {
+    let prepared: Vec<Result<(String, String), Ack>> = records
+        .iter()
+        .map(|record| {
+            let violations = record.violations();
+            if !violations.is_empty() {
+                return Ok(Err(rejection(violations, sender.lang)));
+            }
+            canonical(record).map(Ok)
+        })
+        .collect::<Result<_, _>>()
+        .map_err(|e| ApiError::Internal(Box::new(e)))?;
+    let valid: Vec<&DeliveryRecord> = records
+        .iter()
+        .zip(&prepared)
+        .filter(|(_, prepared)| prepared.is_ok())
+        .map(|(record, _)| record)
+        .collect();
+    let mut held = Holdings::load(tx, &valid).await?;
+    let mut links = crate::links::LinkState::load(tx, &valid).await?;
+
+    let mut acks = Vec::with_capacity(records.len());
+    let mut stored = Vec::new();
+    for (record, prepared) in records.iter().zip(&prepared) {
+        let (payload, fingerprint) = match prepared {
+            Ok(canonical) => canonical,
+            Err(rejected) => {
+                acks.push(rejected.clone());
+                continue;
+            }
         };
-        insert_revision(tx, &stored).await?;
-        crate::links::store_request(tx, courier_id, station_id, record, received_at).await?;
+        let id = record.id.to_string();
+        let current = held.current.get(&id).copied();
+        if current.is_some_and(|(owner, _)| owner != sender.courier_id) {
+            acks.push(owned_elsewhere(sender.lang));
+            continue;
+        }
+        let same_revision = held.fingerprints.get(&(id.clone(), record.revision));
+        let known = current.map(|(_, latest)| StoredRevision {
+            latest,
+            same_revision_fingerprint: same_revision.map(String::as_str),
+        });
+        let mut ack = sync::decide(known, record.revision, fingerprint);
+        if ack == Ack::Stored {
+            if let Some(violation) = links.check(record) {
+                ack = rejection(vec![violation], sender.lang);
+            } else {
+                links.note_stored(record);
+                held.current
+                    .insert(id.clone(), (sender.courier_id, record.revision));
+                held.fingerprints
+                    .insert((id, record.revision), fingerprint.clone());
+                stored.push(StoredRecord {
+                    courier_id: sender.courier_id,
+                    station_id: sender.station_id,
+                    record,
+                    payload,
+                    fingerprint,
+                    received_at: sender.received_at,
+                });
+            }
+        }
+        acks.push(ack);
     }
-    Ok(ack)
+    insert_revisions(tx, &stored).await?;
+    let with_links: Vec<&DeliveryRecord> = stored.iter().map(|s| s.record).collect();
+    crate::links::store_requests(
+        tx,
+        sender.courier_id,
+        sender.station_id,
+        &with_links,
+        sender.received_at,
+    )
+    .await?;
+    Ok(acks)
+}
+
+/// What the database holds for a batch's record ids, read in two statements and kept up to date
+/// while the batch is decided, so a later record of the batch sees the earlier ones.
+#[derive(Default)]
+struct Holdings {
+    /// Owner and latest revision of each stored record id.
+    current: HashMap<String, (i64, u32)>,
+    /// The fingerprint of each stored (record id, revision).
+    fingerprints: HashMap<(String, u32), String>,
+}
+
+impl Holdings {
+    async fn load(
+        tx: &mut Transaction<'static, Any>,
+        records: &[&DeliveryRecord],
+    ) -> Result<Holdings, sqlx::Error> {
+        let mut held = Holdings::default();
+        let ids: Vec<String> = records.iter().map(|r| r.id.to_string()).collect();
+        for chunk in ids.chunks(rows_per_statement(1)) {
+            let sql = format!(
+                "SELECT id, courier_id, revision FROM records WHERE id IN ({})",
+                Placeholders::of(tx).list(1, chunk.len())
+            );
+            let mut query = sqlx::query_as::<_, (String, i64, i64)>(&sql);
+            for id in chunk {
+                query = query.bind(id);
+            }
+            for (id, owner, latest) in query.fetch_all(&mut **tx).await? {
+                held.current.insert(id, (owner, revision_of(latest)));
+            }
+        }
+        // Revisions are stored with their record, so only ids already stored can have one: a
+        // batch of new records skips this lookup.
+        let pairs: Vec<(&String, i64)> = ids
+            .iter()
+            .zip(records)
+            .filter(|(id, _)| held.current.contains_key(*id))
+            .map(|(id, record)| (id, i64::from(record.revision)))
+            .collect();
+        for chunk in pairs.chunks(rows_per_statement(2)) {
+            let sql = format!(
+                "SELECT record_id, revision, fingerprint FROM record_revisions \
+                 WHERE (record_id, revision) IN (VALUES {})",
+                Placeholders::of(tx).rows(chunk.len(), 2)
+            );
+            let mut query = sqlx::query_as::<_, (String, i64, String)>(&sql);
+            for (id, revision) in chunk {
+                query = query.bind(*id).bind(*revision);
+            }
+            for (id, revision, fingerprint) in query.fetch_all(&mut **tx).await? {
+                held.fingerprints
+                    .insert((id, revision_of(revision)), fingerprint);
+            }
+        }
+        Ok(held)
+    }
+}
+
+fn revision_of(stored: i64) -> u32 {
+    u32::try_from(stored).unwrap_or(u32::MAX)
+}
+
+/// The ack for a record id that another courier's device already uses.
+fn owned_elsewhere(lang: Lang) -> Ack {
+    let message = match lang {
+        Lang::Zh => "该记录编号属于另一台设备",
+        Lang::En => "this record id belongs to another device",
+    };
+    Ack::Conflict {
+        message: message.into(),
+    }
 }
 
 /// A record refused for the rules it breaks, with their messages in the device's language.
@@ -240,54 +385,101 @@ pub struct StoredRecord<'a> {
     pub received_at: i64,
 }
 
-impl StoredRecord<'_> {
-    fn id(&self) -> String {
-        self.record.id.to_string()
-    }
-}
+/// Columns of one `record_revisions` row.
+const REVISION_COLUMNS: usize = 7;
+/// Columns of one `records` row, review columns included.
+const CURRENT_ROW_COLUMNS: usize = 15;
 
-/// Writes a new revision: into the revision history, and as the current row (with its filter
-/// columns and compliance flags) when it is newer.
+/// Writes new revisions, already decided: every one into the revision history, and each id's
+/// newest as its current row, with its filter columns and compliance flags, when it is newer than
+/// the stored one. A few multi-row statements however many revisions.
 /// Also the "raw insert" the ingest benchmark compares the HTTP path against.
-pub async fn insert_revision(
+pub async fn insert_revisions(
     tx: &mut Transaction<'static, Any>,
-    stored: &StoredRecord<'_>,
+    revisions: &[StoredRecord<'_>],
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO record_revisions (record_id, revision, courier_id, fingerprint, payload, revised_at, received_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(stored.id())
-    .bind(i64::from(stored.record.revision))
-    .bind(stored.courier_id)
-    .bind(stored.fingerprint)
-    .bind(stored.payload)
-    .bind(stored.record.revised_at)
-    .bind(stored.received_at)
-    .execute(&mut **tx)
-    .await?;
-    sqlx::query(
-        "INSERT INTO records (id, station_id, courier_id, revision, waybill, carrier, method, outcome, \
-         captured_at, revised_at, received_at, payload) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
-         ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, waybill = excluded.waybill, \
-         carrier = excluded.carrier, method = excluded.method, outcome = excluded.outcome, \
-         revised_at = excluded.revised_at, received_at = excluded.received_at, payload = excluded.payload \
-         WHERE excluded.revision > records.revision",
-    )
-    .bind(stored.id())
-    .bind(stored.station_id)
-    .bind(stored.courier_id)
-    .bind(i64::from(stored.record.revision))
-    .bind(stored.record.waybill.as_str())
-    .bind(stored.record.carrier.code())
-    .bind(stored.record.method.code())
-    .bind(stored.record.outcome.as_ref().map(|o| o.code()))
-    .bind(stored.record.captured_at)
-    .bind(stored.record.revised_at)
-    .bind(stored.received_at)
-    .bind(stored.payload)
-    .execute(&mut **tx)
-    .await?;
-    store_review_columns(tx, &stored.id(), stored.record, stored.received_at).await
+    let ids: Vec<String> = revisions.iter().map(|s| s.record.id.to_string()).collect();
+    for chunk in revisions
+        .iter()
+        .zip(&ids)
+        .collect::<Vec<_>>()
+        .chunks(rows_per_statement(REVISION_COLUMNS))
+    {
+        let sql = format!(
+            "INSERT INTO record_revisions (record_id, revision, courier_id, fingerprint, payload, revised_at, received_at) \
+             VALUES {}",
+            Placeholders::of(tx).rows(chunk.len(), REVISION_COLUMNS)
+        );
+        let mut query = sqlx::query(&sql);
+        for (stored, id) in chunk {
+            query = query
+                .bind(id.as_str())
+                .bind(i64::from(stored.record.revision))
+                .bind(stored.courier_id)
+                .bind(stored.fingerprint)
+                .bind(stored.payload)
+                .bind(stored.record.revised_at)
+                .bind(stored.received_at);
+        }
+        query.execute(&mut **tx).await?;
+    }
+
+    // PostgreSQL refuses an upsert that touches one row twice, so only each id's newest goes in.
+    let mut newest: HashMap<&str, usize> = HashMap::new();
+    for (index, (stored, id)) in revisions.iter().zip(&ids).enumerate() {
+        let slot = newest.entry(id.as_str()).or_insert(index);
+        if revisions[*slot].record.revision < stored.record.revision {
+            *slot = index;
+        }
+    }
+    let current: Vec<(&str, &StoredRecord, ReviewColumns)> = revisions
+        .iter()
+        .zip(&ids)
+        .enumerate()
+        .filter(|(index, (_, id))| newest[id.as_str()] == *index)
+        .map(|(_, (stored, id))| {
+            let review = ReviewColumns::of(stored.record, stored.received_at);
+            (id.as_str(), stored, review)
+        })
+        .collect();
+    for chunk in current.chunks(rows_per_statement(CURRENT_ROW_COLUMNS)) {
+        let sql = format!(
+            "INSERT INTO records (id, station_id, courier_id, revision, waybill, carrier, method, outcome, \
+             captured_at, revised_at, received_at, payload, consent_channel, waybill_reversed, flags) \
+             VALUES {} \
+             ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, waybill = excluded.waybill, \
+             carrier = excluded.carrier, method = excluded.method, outcome = excluded.outcome, \
+             revised_at = excluded.revised_at, received_at = excluded.received_at, payload = excluded.payload, \
+             consent_channel = excluded.consent_channel, waybill_reversed = excluded.waybill_reversed, \
+             flags = excluded.flags \
+             WHERE excluded.revision > records.revision",
+            Placeholders::of(tx).rows(chunk.len(), CURRENT_ROW_COLUMNS)
+        );
+        let mut query = sqlx::query(&sql);
+        for (id, stored, review) in chunk {
+            let record = stored.record;
+            query = query
+                .bind(*id)
+                .bind(stored.station_id)
+                .bind(stored.courier_id)
+                .bind(i64::from(record.revision))
+                .bind(record.waybill.as_str())
+                .bind(record.carrier.code())
+                .bind(record.method.code())
+                .bind(record.outcome.as_ref().map(|o| o.code()))
+                .bind(record.captured_at)
+                .bind(record.revised_at)
+                .bind(stored.received_at)
+                .bind(stored.payload)
+                .bind(review.consent_channel)
+                .bind(review.waybill_reversed.as_str())
+                .bind(review.flags.join(","));
+        }
+        query.execute(&mut **tx).await?;
+    }
+    let reviews: Vec<(&str, &ReviewColumns)> = current
+        .iter()
+        .map(|(id, _, review)| (*id, review))
+        .collect();
+    replace_flags(tx, &reviews).await
 }

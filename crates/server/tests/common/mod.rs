@@ -133,6 +133,16 @@ impl TestServer {
 
     /// Syncs as the demo courier, pulling the changes after `cursor`.
     pub async fn sync_from(&self, cursor: i64, records: Vec<DeliveryRecord>) -> SyncResponse {
+        self.sync_as(&self.courier, cursor, records).await
+    }
+
+    /// Syncs as the account signed in with `token`, pulling the changes after `cursor`.
+    pub async fn sync_as(
+        &self,
+        token: &str,
+        cursor: i64,
+        records: Vec<DeliveryRecord>,
+    ) -> SyncResponse {
         let body = serde_json::to_string(&SyncRequest {
             cursor,
             records,
@@ -140,12 +150,7 @@ impl TestServer {
         })
         .unwrap();
         let (status, body) = self
-            .send(
-                Method::POST,
-                "/api/v1/sync",
-                Some(&self.courier),
-                Some(body),
-            )
+            .send(Method::POST, "/api/v1/sync", Some(token), Some(body))
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         serde_json::from_value(body).unwrap()
@@ -208,6 +213,17 @@ pub async fn test_database_url(dir: &std::path::Path) -> String {
 
 pub fn record(n: u128) -> DeliveryRecord {
     doorstep_core::testing::door_delivery(n as u64)
+}
+
+/// A locker delivery without the recipient's consent: a record the server rejects.
+pub fn locker_without_consent(n: u128) -> DeliveryRecord {
+    DeliveryRecord {
+        method: doorstep_core::DeliveryMethod::Locker {
+            bank: "3".into(),
+            compartment: "12".into(),
+        },
+        ..record(n)
+    }
 }
 
 /// A door record whose courier asked by link: locker bank 3 or the door.
