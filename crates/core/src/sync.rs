@@ -5,6 +5,7 @@
 //! synced only on its acknowledgement, so nothing leaves the device before the server has it.
 
 use crate::record::{DeliveryRecord, Violation};
+use crate::Lang;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -137,17 +138,26 @@ pub struct StoredRevision<'a> {
 }
 
 /// The server's decision for one incoming revision. `fingerprint` is a digest of the canonical
-/// JSON of the incoming record; equal fingerprints mean an identical replay.
-pub fn decide(stored: Option<StoredRevision<'_>>, revision: u32, fingerprint: &str) -> Ack {
+/// JSON of the incoming record; equal fingerprints mean an identical replay. A conflict's message is
+/// in the device's language: the courier reads it on the record.
+pub fn decide(
+    stored: Option<StoredRevision<'_>>,
+    revision: u32,
+    fingerprint: &str,
+    lang: Lang,
+) -> Ack {
     let Some(stored) = stored else {
         return Ack::Stored;
     };
     match stored.same_revision_fingerprint {
         Some(existing) if existing == fingerprint => Ack::AlreadyStored,
         Some(_) => Ack::Conflict {
-            message: format!(
-                "revision {revision} of this record is already stored with different content"
-            ),
+            message: match lang {
+                Lang::Zh => format!("服务器上已有此记录第 {revision} 版的不同内容，未覆盖"),
+                Lang::En => format!(
+                    "revision {revision} of this record is already stored with different content"
+                ),
+            },
         },
         None if revision < stored.latest => Ack::Stale,
         None => Ack::Stored,
@@ -250,7 +260,7 @@ mod tests {
 
     #[test]
     fn first_revision_is_stored() {
-        assert_eq!(decide(None, 1, "a"), Ack::Stored);
+        assert_eq!(decide(None, 1, "a", Lang::En), Ack::Stored);
     }
 
     #[test]
@@ -259,7 +269,7 @@ mod tests {
             latest: 1,
             same_revision_fingerprint: Some("a"),
         };
-        assert_eq!(decide(Some(stored), 1, "a"), Ack::AlreadyStored);
+        assert_eq!(decide(Some(stored), 1, "a", Lang::En), Ack::AlreadyStored);
     }
 
     #[test]
@@ -268,7 +278,10 @@ mod tests {
             latest: 1,
             same_revision_fingerprint: Some("a"),
         };
-        assert!(matches!(decide(Some(stored), 1, "b"), Ack::Conflict { .. }));
+        let Ack::Conflict { message } = decide(Some(stored), 1, "b", Lang::Zh) else {
+            panic!("not a conflict");
+        };
+        assert_eq!(message, "服务器上已有此记录第 1 版的不同内容，未覆盖");
     }
 
     #[test]
@@ -277,12 +290,12 @@ mod tests {
             latest: 3,
             same_revision_fingerprint: None,
         };
-        assert_eq!(decide(Some(stored), 2, "x"), Ack::Stale);
+        assert_eq!(decide(Some(stored), 2, "x", Lang::En), Ack::Stale);
         let stored = StoredRevision {
             latest: 3,
             same_revision_fingerprint: None,
         };
-        assert_eq!(decide(Some(stored), 4, "x"), Ack::Stored);
+        assert_eq!(decide(Some(stored), 4, "x", Lang::En), Ack::Stored);
     }
 
     fn ack(revision: u32, ack: Ack) -> RecordAck {

@@ -5,6 +5,7 @@
 //! `crates/server/tests/api.rs`.
 
 use doorstep_core::sync::{decide, plan_batches, Ack, QueueState, RecordAck, StoredRevision};
+use doorstep_core::Lang;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 
@@ -60,7 +61,7 @@ impl Server {
                         .get(&(r.id, r.revision))
                         .map(String::as_str),
                 });
-                let ack = decide(stored, r.revision, &r.content);
+                let ack = decide(stored, r.revision, &r.content, Lang::Zh);
                 if ack == Ack::Stored {
                     assert!(self
                         .revisions

@@ -196,18 +196,14 @@ async fn a_link_created_and_revoked_in_one_batch_ends_revoked() {
     );
 }
 
-#[tokio::test]
-async fn more_revisions_than_one_statement_holds_are_written_whole() {
-    let server = TestServer::start().await;
+/// Writes `records` as the courier's revisions with `insert_revisions` itself, in one
+/// transaction, the way the sync route and the benchmark's raw insert do.
+async fn insert_directly(server: &TestServer, records: &[DeliveryRecord]) {
     let (courier_id, station_id): (i64, i64) =
         sqlx::query_as("SELECT id, station_id FROM accounts WHERE username = 'courier'")
             .fetch_one(&server.db.pool)
             .await
             .unwrap();
-    // More than the 2,184 current rows and the 4,680 revision rows one statement holds.
-    let last = 5_000u128;
-    let mut records: Vec<DeliveryRecord> = (1..=last).map(record).collect();
-    records.push(flagged_revision_two(last));
     let rows: Vec<(String, String)> = records.iter().map(|r| canonical(r).unwrap()).collect();
     let stored: Vec<StoredRecord> = records
         .iter()
@@ -224,6 +220,16 @@ async fn more_revisions_than_one_statement_holds_are_written_whole() {
     let mut tx = server.db.begin_write().await.unwrap();
     insert_revisions(&mut tx, &stored).await.unwrap();
     tx.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn more_revisions_than_one_statement_holds_are_written_whole() {
+    let server = TestServer::start().await;
+    // More than the 2,184 current rows and the 4,680 revision rows one statement holds.
+    let last = 5_000u128;
+    let mut records: Vec<DeliveryRecord> = (1..=last).map(record).collect();
+    records.push(flagged_revision_two(last));
+    insert_directly(&server, &records).await;
 
     assert_eq!(
         total(&server, "SELECT COUNT(*) FROM record_revisions").await,
@@ -242,4 +248,20 @@ async fn more_revisions_than_one_statement_holds_are_written_whole() {
     assert_eq!(revision, 2);
     assert_eq!(rows, sorted_codes(&flags));
     assert!(flags.contains("too_many_attempts"), "{flags}");
+}
+
+/// Another server instance decided on revision 1 before revision 2 arrived here: its late write
+/// keeps revision 1 in the history and leaves the current row and its flags to revision 2.
+#[tokio::test]
+async fn an_older_revision_written_late_leaves_the_current_rows_flags() {
+    let server = TestServer::start().await;
+    let response = server.sync(vec![flagged_revision_two(1)]).await;
+    assert_eq!(acks(&response), [&Ack::Stored]);
+    let before = current_of(&server, 1).await;
+    assert!(before.1.contains("too_many_attempts"), "{before:?}");
+
+    insert_directly(&server, &[record(1)]).await;
+
+    assert_eq!(revisions_of(&server, 1).await, 2);
+    assert_eq!(current_of(&server, 1).await, before);
 }

@@ -13,7 +13,7 @@ use doorstep_core::sync::{
 };
 use doorstep_core::{DeliveryRecord, Lang};
 use sqlx::{Any, Transaction};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Stores each record revision exactly once and acknowledges each separately.
 ///
@@ -253,7 +253,7 @@ async fn apply(
             latest,
             same_revision_fingerprint: same_revision.map(String::as_str),
         });
-        let mut ack = sync::decide(known, record.revision, fingerprint);
+        let mut ack = sync::decide(known, record.revision, fingerprint, sender.lang);
         if ack == Ack::Stored {
             if let Some(violation) = links.check(record) {
                 ack = rejection(vec![violation], sender.lang);
@@ -442,6 +442,7 @@ pub async fn insert_revisions(
             (id.as_str(), stored, review)
         })
         .collect();
+    let mut replaced: HashSet<String> = HashSet::with_capacity(current.len());
     for chunk in current.chunks(rows_per_statement(CURRENT_ROW_COLUMNS)) {
         let sql = format!(
             "INSERT INTO records (id, station_id, courier_id, revision, waybill, carrier, method, outcome, \
@@ -452,10 +453,11 @@ pub async fn insert_revisions(
              revised_at = excluded.revised_at, received_at = excluded.received_at, payload = excluded.payload, \
              consent_channel = excluded.consent_channel, waybill_reversed = excluded.waybill_reversed, \
              flags = excluded.flags \
-             WHERE excluded.revision > records.revision",
+             WHERE excluded.revision > records.revision \
+             RETURNING id",
             Placeholders::of(tx).rows(chunk.len(), CURRENT_ROW_COLUMNS)
         );
-        let mut query = sqlx::query(&sql);
+        let mut query = sqlx::query_as::<_, (String,)>(&sql);
         for (id, stored, review) in chunk {
             let record = stored.record;
             query = query
@@ -475,10 +477,19 @@ pub async fn insert_revisions(
                 .bind(review.waybill_reversed.as_str())
                 .bind(review.flags.join(","));
         }
-        query.execute(&mut **tx).await?;
+        replaced.extend(
+            query
+                .fetch_all(&mut **tx)
+                .await?
+                .into_iter()
+                .map(|(id,)| id),
+        );
     }
+    // Flags follow the current row: where another instance already stored a newer revision, the
+    // upsert changed nothing and that row's flags stay its own.
     let reviews: Vec<(&str, &ReviewColumns)> = current
         .iter()
+        .filter(|(id, _, _)| replaced.contains(*id))
         .map(|(id, _, review)| (*id, review))
         .collect();
     replace_flags(tx, &reviews).await
