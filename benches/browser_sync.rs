@@ -11,6 +11,7 @@ mod support;
 mod bench {
 
     use crate::support::{Browser, TestServer};
+    use doorstep_core::testing::percentile;
     use doorstep_core::DeliveryRecord;
 
     const RECORDS: u64 = 1_000;
@@ -63,10 +64,6 @@ mod bench {
       }
     }, 5);
     "#;
-
-    fn percentile(sorted: &[f64], p: f64) -> f64 {
-        sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-    }
 
     pub async fn run() {
         let mut server = TestServer::start();

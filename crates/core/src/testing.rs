@@ -74,8 +74,23 @@ pub fn bench_line(name: &str, value: f64, unit: &str) -> String {
     format!("BENCH {{\"name\": {name:?}, \"value\": {value:.3}, \"unit\": {unit:?}}}")
 }
 
+/// The `p` quantile (0 to 1) of values sorted ascending, by nearest rank: what every benchmark
+/// reports as p50 / p95 / p99.
+pub fn percentile<T: Copy>(sorted: &[T], p: f64) -> T {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_percentile_is_the_nearest_ranked_value() {
+        let values: Vec<u32> = (1..=101).collect();
+        assert_eq!(super::percentile(&values, 0.5), 51);
+        assert_eq!(super::percentile(&values, 0.99), 100);
+        assert_eq!(super::percentile(&values, 1.0), 101);
+        assert_eq!(super::percentile(&[7], 0.95), 7);
+    }
+
     /// The line xtask's `parse_figure` test reads, after its `BENCH ` prefix.
     #[test]
     fn a_bench_line_is_what_xtask_reads() {

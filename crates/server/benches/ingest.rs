@@ -8,6 +8,7 @@
 //! Prints one `BENCH {json}` line per figure for `cargo xtask bench`.
 
 use doorstep_core::sync::{canonical, SyncRequest, SyncResponse};
+use doorstep_core::testing::percentile;
 use doorstep_core::DeliveryRecord;
 use doorstep_server::routes::sync::{insert_revisions, StoredRecord};
 use doorstep_server::{app, db::Db, seed, AppState};
@@ -26,11 +27,6 @@ fn record(n: u64) -> DeliveryRecord {
 
 fn figure(name: &str, value: f64, unit: &str) {
     println!("{}", doorstep_core::testing::bench_line(name, value, unit));
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[index].as_secs_f64() * 1000.0
 }
 
 async fn fresh_db(dir: &tempfile::TempDir, name: &str) -> Db {
@@ -239,8 +235,16 @@ async fn ingest(label: &str, http_db: Db, raw_db: Db, wrk: Option<(&str, &std::p
         let (rate, latencies) = http_ingest(&base, &token, clients, first).await;
         let name = |what: &str| format!("ingest {label}: HTTP, {clients} clients{what}");
         figure(&name(""), rate, "rec/s");
-        figure(&name(", batch p50"), percentile(&latencies, 0.5), "ms");
-        figure(&name(", batch p99"), percentile(&latencies, 0.99), "ms");
+        figure(
+            &name(", batch p50"),
+            percentile(&latencies, 0.5).as_secs_f64() * 1000.0,
+            "ms",
+        );
+        figure(
+            &name(", batch p99"),
+            percentile(&latencies, 0.99).as_secs_f64() * 1000.0,
+            "ms",
+        );
         figure(
             &format!("ingest {label}: HTTP/raw ratio, {clients} clients"),
             rate / raw,

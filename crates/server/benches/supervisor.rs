@@ -8,6 +8,7 @@
 //! Prints one `BENCH {json}` line per figure for `cargo xtask bench`.
 
 use doorstep_core::compliance::{self, CompliancePolicy};
+use doorstep_core::testing::percentile;
 use doorstep_core::{
     Carrier, Consent, ConsentChannel, ConsentDecision, DeliveryMethod, DeliveryRecord, Disclosure,
     Outcome, Waybill,
@@ -373,11 +374,6 @@ impl Drop for Server {
     }
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[index].as_secs_f64() * 1000.0
-}
-
 /// One list page: the answer's `next` and how many rows it had.
 async fn page(
     client: &reqwest::Client,
@@ -418,8 +414,16 @@ async fn measure(
     }
     assert!(rows > 0, "{name}: the query matched nothing");
     latencies.sort();
-    figure(&format!("{name} p50"), percentile(&latencies, 0.5), "ms");
-    figure(&format!("{name} p95"), percentile(&latencies, 0.95), "ms");
+    figure(
+        &format!("{name} p50"),
+        percentile(&latencies, 0.5).as_secs_f64() * 1000.0,
+        "ms",
+    );
+    figure(
+        &format!("{name} p95"),
+        percentile(&latencies, 0.95).as_secs_f64() * 1000.0,
+        "ms",
+    );
 }
 
 async fn bench(label: &str, database_url: &str, records: u64) {
