@@ -7,12 +7,10 @@ use crate::i18n::{tr, Key, Language};
 use crate::routes::{courier::CourierPage, login::LoginPage, supervisor::SupervisorPage};
 use crate::session::{use_session, CurrentSession};
 use crate::sw::AppUpdate;
+use doorstep_core::api::SUPERVISOR_PATH;
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::path;
-
-/// Where the supervisor entry is served; its pages are a full page load away from the courier's.
-pub const SUPERVISOR_HOME: &str = "/supervisor";
 
 /// What both apps share in context: the language, the session and the tariff table.
 fn provide_shared_context() -> (Language, CurrentSession) {
@@ -80,7 +78,7 @@ fn Home() -> impl IntoView {
     move || match session.0.get() {
         None => view! { <Redirect path="/login"/> }.into_any(),
         Some(s) if s.is_courier() => view! { <Redirect path="/courier"/> }.into_any(),
-        Some(_) => view! { <LoadPage path=SUPERVISOR_HOME/> }.into_any(),
+        Some(_) => view! { <LoadPage path=SUPERVISOR_PATH/> }.into_any(),
     }
 }
 

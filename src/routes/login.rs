@@ -1,8 +1,8 @@
 use crate::api::{self, ApiFailure};
-use crate::app::{load_page, SUPERVISOR_HOME};
+use crate::app::load_page;
 use crate::i18n::{tr, use_lang, Key};
 use crate::session::{use_session, Session};
-use doorstep_core::api::LoginRequest;
+use doorstep_core::api::{LoginRequest, SUPERVISOR_PATH};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
@@ -45,7 +45,7 @@ pub fn LoginPage() -> impl IntoView {
                     if courier {
                         navigate("/courier", Default::default());
                     } else {
-                        load_page(SUPERVISOR_HOME);
+                        load_page(SUPERVISOR_PATH);
                     }
                 }
                 Err(ApiFailure::Network) => {

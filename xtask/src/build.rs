@@ -4,7 +4,9 @@ use crate::process::{self, root};
 use crate::tools::{ensure_tools, Toolchain};
 use std::path::PathBuf;
 
-/// The supervisor page's subdirectory of `dist/` and its URL path; the server serves it there.
+/// The supervisor page's subdirectory of `dist/` and its URL path; the server and the app place
+/// it by `doorstep_core::api::SUPERVISOR_PATH` (xtask does not build the core for one string; the
+/// end-to-end tests fail if the two disagree).
 pub const SUPERVISOR_DIR: &str = "supervisor";
 
 /// Builds both pages into `dist/` in release mode (with wasm-opt when available): the courier

@@ -300,6 +300,12 @@ pub struct Dashboard {
 }
 
 /// Milliseconds from UTC to Shanghai time, which has no daylight saving.
+/// Where the supervisor's page is served, a bundle of its own built into the same-named
+/// directory of the app; everything else is the courier's page. The app and the server both
+/// place it by this (`cargo xtask`, which builds it, has its own copy, checked by the end-to-end
+/// tests).
+pub const SUPERVISOR_PATH: &str = "/supervisor";
+
 pub const SHANGHAI_OFFSET_MS: Millis = 8 * 60 * 60 * 1000;
 pub const DAY_MS: Millis = 24 * 60 * 60 * 1000;
 

@@ -135,6 +135,9 @@ pub struct StoredRevision<'a> {
     pub latest: u32,
     /// Content fingerprint of the incoming revision number as stored, if that revision exists.
     pub same_revision_fingerprint: Option<&'a str>,
+    /// Whether the id is the sending courier's: record ids are made on the device, so another
+    /// courier's id is a collision, never an edit.
+    pub owned_by_sender: bool,
 }
 
 /// The server's decision for one incoming revision. `fingerprint` is a digest of the canonical
@@ -149,6 +152,15 @@ pub fn decide(
     let Some(stored) = stored else {
         return Ack::Stored;
     };
+    if !stored.owned_by_sender {
+        return Ack::Conflict {
+            message: match lang {
+                Lang::Zh => "该记录编号属于另一台设备",
+                Lang::En => "this record id belongs to another device",
+            }
+            .into(),
+        };
+    }
     match stored.same_revision_fingerprint {
         Some(existing) if existing == fingerprint => Ack::AlreadyStored,
         Some(_) => Ack::Conflict {
@@ -268,6 +280,7 @@ mod tests {
         let stored = StoredRevision {
             latest: 1,
             same_revision_fingerprint: Some("a"),
+            owned_by_sender: true,
         };
         assert_eq!(decide(Some(stored), 1, "a", Lang::En), Ack::AlreadyStored);
     }
@@ -277,6 +290,7 @@ mod tests {
         let stored = StoredRevision {
             latest: 1,
             same_revision_fingerprint: Some("a"),
+            owned_by_sender: true,
         };
         let Ack::Conflict { message } = decide(Some(stored), 1, "b", Lang::Zh) else {
             panic!("not a conflict");
@@ -285,15 +299,34 @@ mod tests {
     }
 
     #[test]
+    fn another_couriers_id_is_a_conflict_whatever_the_revision() {
+        for (revision, fingerprint) in [(1, "a"), (2, "x")] {
+            let stored = StoredRevision {
+                latest: 1,
+                same_revision_fingerprint: Some("a").filter(|_| revision == 1),
+                owned_by_sender: false,
+            };
+            assert_eq!(
+                decide(Some(stored), revision, fingerprint, Lang::En),
+                Ack::Conflict {
+                    message: "this record id belongs to another device".into()
+                }
+            );
+        }
+    }
+
+    #[test]
     fn older_revision_after_newer_is_stale() {
         let stored = StoredRevision {
             latest: 3,
             same_revision_fingerprint: None,
+            owned_by_sender: true,
         };
         assert_eq!(decide(Some(stored), 2, "x", Lang::En), Ack::Stale);
         let stored = StoredRevision {
             latest: 3,
             same_revision_fingerprint: None,
+            owned_by_sender: true,
         };
         assert_eq!(decide(Some(stored), 4, "x", Lang::En), Ack::Stored);
     }

@@ -60,6 +60,7 @@ impl Server {
                         .revisions
                         .get(&(r.id, r.revision))
                         .map(String::as_str),
+                    owned_by_sender: true,
                 });
                 let ack = decide(stored, r.revision, &r.content, Lang::Zh);
                 if ack == Ack::Stored {

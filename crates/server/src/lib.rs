@@ -17,6 +17,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::HeaderMap;
 use axum::routing::get;
 use axum::{Json, Router};
+use doorstep_core::api::SUPERVISOR_PATH;
 use doorstep_core::Lang;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -27,10 +28,6 @@ use utoipa_axum::routes;
 
 /// Largest request body accepted: a full sync batch with room for its envelope.
 pub const MAX_BODY_BYTES: usize = 2 * doorstep_core::sync::MAX_BATCH_BYTES;
-
-/// The supervisor page's directory in the built app and its URL path (`cargo xtask` builds it
-/// there); the rest of the built app is the courier page.
-pub const SUPERVISOR_DIR: &str = "supervisor";
 
 #[derive(Clone)]
 pub struct AppState {
@@ -105,13 +102,14 @@ pub fn app(state: AppState) -> Router {
             axum::routing::post(routes::recipient::complain),
         )
         .nest("/api/v1", api);
+    let supervisor_dir = SUPERVISOR_PATH.trim_start_matches('/');
     let pages: Vec<String> = state
         .dist
         .iter()
         .flat_map(|d| {
             [
                 d.join("index.html"),
-                d.join(SUPERVISOR_DIR).join("index.html"),
+                d.join(supervisor_dir).join("index.html"),
             ]
         })
         .filter_map(|page| std::fs::read_to_string(page).ok())
@@ -120,10 +118,7 @@ pub fn app(state: AppState) -> Router {
         // Two pages, each with its own bundle: the supervisor's under `/supervisor`, the
         // courier's (`/`, `/login`, `/courier`) everywhere else.
         router = router
-            .nest_service(
-                &format!("/{SUPERVISOR_DIR}"),
-                single_page_app(&dist.join(SUPERVISOR_DIR)),
-            )
+            .nest_service(SUPERVISOR_PATH, single_page_app(&dist.join(supervisor_dir)))
             .fallback_service(single_page_app(dist));
     }
     let headers = Arc::new(security::SecurityHeaders::for_pages(

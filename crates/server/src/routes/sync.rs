@@ -243,16 +243,15 @@ async fn apply(
             }
         };
         let id = record.id.to_string();
-        let current = held.current.get(&id).copied();
-        if current.is_some_and(|(owner, _)| owner != sender.courier_id) {
-            acks.push(owned_elsewhere(sender.lang));
-            continue;
-        }
         let same_revision = held.fingerprints.get(&(id.clone(), record.revision));
-        let known = current.map(|(_, latest)| StoredRevision {
-            latest,
-            same_revision_fingerprint: same_revision.map(String::as_str),
-        });
+        let known = held
+            .current
+            .get(&id)
+            .map(|&(owner, latest)| StoredRevision {
+                latest,
+                same_revision_fingerprint: same_revision.map(String::as_str),
+                owned_by_sender: owner == sender.courier_id,
+            });
         let mut ack = sync::decide(known, record.revision, fingerprint, sender.lang);
         if ack == Ack::Stored {
             if let Some(violation) = links.check(record) {
@@ -347,17 +346,6 @@ impl Holdings {
 
 fn revision_of(stored: i64) -> u32 {
     u32::try_from(stored).unwrap_or(u32::MAX)
-}
-
-/// The ack for a record id that another courier's device already uses.
-fn owned_elsewhere(lang: Lang) -> Ack {
-    let message = match lang {
-        Lang::Zh => "该记录编号属于另一台设备",
-        Lang::En => "this record id belongs to another device",
-    };
-    Ack::Conflict {
-        message: message.into(),
-    }
 }
 
 /// A record refused for the rules it breaks, with their messages in the device's language.
