@@ -104,8 +104,11 @@ impl Sealer {
         &self,
         sealed: &Sealed,
     ) -> Result<T, StorageError> {
-        serde_json::from_slice(&self.open_bytes(sealed).await?)
-            .map_err(|e| StorageError(e.to_string()))
+        // Through a `&str`, like every other parse in the app: a second reader type
+        // (`from_slice`) would double the wasm's copy of each type's deserializer.
+        let plain = String::from_utf8(self.open_bytes(sealed).await?)
+            .map_err(|e| StorageError(e.to_string()))?;
+        serde_json::from_str(&plain).map_err(|e| StorageError(e.to_string()))
     }
 
     /// The decryption itself, not generic, so the wasm holds one copy of it.
