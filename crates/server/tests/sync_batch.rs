@@ -6,6 +6,7 @@ mod common;
 use common::{locker_without_consent, record, with_link, TestServer};
 use doorstep_core::sync::{canonical, Ack, SyncResponse};
 use doorstep_core::DeliveryRecord;
+use doorstep_server::db::Backend;
 use doorstep_server::routes::sync::{insert_revisions, StoredRecord};
 use uuid::Uuid;
 
@@ -264,4 +265,33 @@ async fn an_older_revision_written_late_leaves_the_current_rows_flags() {
 
     assert_eq!(revisions_of(&server, 1).await, 2);
     assert_eq!(current_of(&server, 1).await, before);
+}
+
+/// The connection-local TEMP table a write transaction leaves behind: only the same connection
+/// sees it in the next one.
+#[tokio::test]
+async fn sqlite_write_transactions_take_turns_on_one_connection() {
+    let server = TestServer::start().await;
+    if server.db.backend != Backend::Sqlite {
+        return;
+    }
+    let mut first = server.db.begin_write().await.unwrap();
+    sqlx::query("CREATE TEMP TABLE writer_marker (n INTEGER)")
+        .execute(&mut **first)
+        .await
+        .unwrap();
+    first.commit().await.unwrap();
+    for _ in 0..8 {
+        let mut next = server.db.begin_write().await.unwrap();
+        sqlx::query("INSERT INTO writer_marker (n) VALUES (1)")
+            .execute(&mut **next)
+            .await
+            .unwrap();
+        let (checkpoint,): (i64,) = sqlx::query_as("PRAGMA wal_autocheckpoint")
+            .fetch_one(&mut **next)
+            .await
+            .unwrap();
+        assert_eq!(checkpoint, 10_000);
+        next.commit().await.unwrap();
+    }
 }

@@ -36,9 +36,10 @@ pub async fn sync(
         });
     }
     let lang = request_lang(&headers);
+    let prepared = prepare(&request.records, lang)?;
     let mut attempt = 1;
     let acks = loop {
-        match store_batch(&state, &caller, &request, lang).await {
+        match store_batch(&state, &caller, &request, &prepared, lang).await {
             // Another server instance stored one of these records between our check and our
             // insert (PostgreSQL): applied again, the batch sees it and acknowledges a replay.
             Err(ApiError::Conflict(_)) if attempt < BATCH_ATTEMPTS => attempt += 1,
@@ -62,6 +63,7 @@ async fn store_batch(
     state: &AppState,
     caller: &crate::auth::Caller,
     request: &SyncRequest,
+    prepared: &[Prepared],
     lang: Lang,
 ) -> Result<Vec<RecordAck>, ApiError> {
     let received_at = now_ms();
@@ -72,7 +74,7 @@ async fn store_batch(
         received_at,
         lang,
     };
-    let acks = apply(&mut tx, &sender, &request.records).await?;
+    let acks = apply(&mut tx, &sender, &request.records, prepared).await?;
     if let Some(report) = &request.device {
         crate::routes::devices::store_report(
             &mut tx,
@@ -205,27 +207,36 @@ struct Sender {
     lang: Lang,
 }
 
+/// Each record's canonical JSON and fingerprint, or its rejection for the rules it breaks.
+type Prepared = Result<(String, String), Ack>;
+
+/// Checks each record on its own and serializes it, before any transaction: work that needs no
+/// database is kept out of the write transaction (on SQLite, out of every writer's turn).
+fn prepare(records: &[DeliveryRecord], lang: Lang) -> Result<Vec<Prepared>, ApiError> {
+    records
+        .iter()
+        .map(|record| {
+            let violations = record.violations();
+            if !violations.is_empty() {
+                return Ok(Err(rejection(violations, lang)));
+            }
+            canonical(record).map(Ok)
+        })
+        .collect::<Result<_, _>>()
+        .map_err(|e| ApiError::Internal(Box::new(e)))
+}
+
 /// Decides every record of a batch, in order, as if each were applied alone after the ones
 /// before it, then writes the stored ones together: a constant handful of statements per batch.
 async fn apply(
     tx: &mut Transaction<'static, Any>,
     sender: &Sender,
     records: &[DeliveryRecord],
+    prepared: &[Prepared],
 ) -> Result<Vec<Ack>, ApiError> {
-    let prepared: Vec<Result<(String, String), Ack>> = records
-        .iter()
-        .map(|record| {
-            let violations = record.violations();
-            if !violations.is_empty() {
-                return Ok(Err(rejection(violations, sender.lang)));
-            }
-            canonical(record).map(Ok)
-        })
-        .collect::<Result<_, _>>()
-        .map_err(|e| ApiError::Internal(Box::new(e)))?;
     let valid: Vec<&DeliveryRecord> = records
         .iter()
-        .zip(&prepared)
+        .zip(prepared)
         .filter(|(_, prepared)| prepared.is_ok())
         .map(|(record, _)| record)
         .collect();
@@ -234,7 +245,7 @@ async fn apply(
 
     let mut acks = Vec::with_capacity(records.len());
     let mut stored = Vec::new();
-    for (record, prepared) in records.iter().zip(&prepared) {
+    for (record, prepared) in records.iter().zip(prepared) {
         let (payload, fingerprint) = match prepared {
             Ok(canonical) => canonical,
             Err(rejected) => {
