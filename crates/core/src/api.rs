@@ -188,13 +188,33 @@ pub struct MaskedRecipient {
 
 impl MaskedRecipient {
     pub fn of(recipient: &crate::Recipient) -> MaskedRecipient {
+        let address = &recipient.address;
+        MaskedRecipient::from_parts(
+            recipient.name.as_deref(),
+            &recipient.phone,
+            [
+                &address.compound,
+                &address.building,
+                &address.unit,
+                &address.room,
+            ],
+        )
+    }
+
+    /// [`MaskedRecipient::of`] a recipient given by its parts (the address as compound,
+    /// building, unit, room), for a reader that borrows them from stored JSON.
+    pub fn from_parts(
+        name: Option<&str>,
+        phone: &str,
+        [compound, building, unit, room]: [&str; 4],
+    ) -> MaskedRecipient {
         MaskedRecipient {
-            name: recipient.name.as_deref().map(masking::mask_name),
-            phone: masking::mask_phone(&recipient.phone),
-            compound: recipient.address.compound.clone(),
-            building: recipient.address.building.clone(),
-            unit: recipient.address.unit.clone(),
-            room: masking::mask_room(&recipient.address.room),
+            name: name.map(masking::mask_name),
+            phone: masking::mask_phone(phone),
+            compound: compound.to_string(),
+            building: building.to_string(),
+            unit: unit.to_string(),
+            room: masking::mask_room(room),
         }
     }
 }

@@ -6,6 +6,7 @@
 pub mod api;
 pub mod audit;
 pub mod compliance;
+pub mod export;
 pub mod i18n;
 pub mod link;
 pub mod masking;

@@ -3,7 +3,8 @@
 
 use crate::link::{token_digest, LinkRequest, Offer, DEFAULT_EXPIRY_HOURS};
 use crate::{
-    Address, Carrier, DeliveryMethod, DeliveryRecord, ParcelFlags, ParcelKind, Recipient, Waybill,
+    Address, Carrier, Consent, ConsentChannel, ConsentDecision, DeliveryMethod, DeliveryRecord,
+    Disclosure, Outcome, ParcelFlags, ParcelKind, Recipient, Waybill,
 };
 use uuid::Uuid;
 
@@ -42,6 +43,30 @@ pub fn door_delivery(n: u64) -> DeliveryRecord {
         captured_at: CAPTURED_AT,
         revised_at: CAPTURED_AT,
     }
+}
+
+/// `record` placed in locker bank 3, compartment 07 a minute after its capture, with the
+/// recipient's consent by `channel` given at capture.
+pub fn placed_in_locker(mut record: DeliveryRecord, channel: ConsentChannel) -> DeliveryRecord {
+    record.method = DeliveryMethod::Locker {
+        bank: "3".into(),
+        compartment: "07".into(),
+    };
+    record.consent = Some(Consent {
+        channel,
+        decision: ConsentDecision::Accepted,
+        method: "locker".into(),
+        given_at: record.captured_at,
+        disclosed: Disclosure {
+            location: "愚园路 1088 弄 3 号快递柜".into(),
+            free_storage_hours: 24,
+            overtime_fee_fen: 50,
+        },
+        preference_id: None,
+    });
+    record.outcome = Some(Outcome::PlacedInLocker);
+    record.outcome_at = Some(record.captured_at + 60_000);
+    record
 }
 
 /// A consent-link request as the courier's device makes it for `token`: locker bank 3 or the

@@ -10,7 +10,8 @@ use doorstep_core::api::{Dashboard, NoteView, RecordDetail, RecordPage};
 use doorstep_core::audit::ChainBreak;
 use doorstep_core::compliance::ComplianceFlag;
 use doorstep_core::sync::Change;
-use doorstep_core::{DeliveryRecord, Outcome};
+use doorstep_core::testing::placed_in_locker;
+use doorstep_core::{Carrier, ConsentChannel, DeliveryRecord, Outcome};
 use doorstep_server::{audit, now_ms};
 use uuid::Uuid;
 
@@ -336,6 +337,85 @@ async fn the_csv_export_is_masked_streams_chinese_text_and_is_audited() {
     let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(actions, vec!["export", "export_personal_data"]);
     assert_eq!(entries[1].subject, "flag=late_sync");
+}
+
+/// Two records with every exported field set, one a locker drop, one a failed door delivery,
+/// both synced late; their text needs quoting, and an address that reads as a formula.
+fn records_with_every_exported_field() -> Vec<DeliveryRecord> {
+    let mut locker = placed_in_locker(late_record(11), ConsentChannel::PhoneCall);
+    locker.revision = 3;
+    locker.flags.bulky = true;
+    locker.called_at = Some(locker.captured_at);
+    locker.pickup_code = Some("4711".into());
+    let recipient = locker.recipient.as_mut().unwrap();
+    recipient.name = Some("欧阳\"娜娜\"".into());
+    recipient.address.compound = "长宁区愚园路 1088 弄,东门".into();
+
+    let mut failed = late_record(12);
+    failed.carrier = Carrier::Zto;
+    failed.outcome = Some(Outcome::FailedAttempt {
+        reason: "无人应门".into(),
+    });
+    failed.outcome_at = Some(failed.captured_at + 60_000);
+    failed.failed_attempts = 9;
+    let recipient = failed.recipient.as_mut().unwrap();
+    recipient.name = Some("李".into());
+    recipient.address.compound = "=HYPERLINK(\"x\")".into();
+    recipient.address.unit = String::new();
+    vec![locker, failed]
+}
+
+/// The export's exact bytes, masked and full, so a faster export cannot change a single cell.
+#[tokio::test]
+async fn the_csv_export_is_byte_for_byte_what_supervisors_get() {
+    let server = TestServer::start().await;
+    let records = records_with_every_exported_field();
+    server.sync(records.clone()).await;
+    let mut received = Vec::new();
+    for record in &records {
+        let (at,): (i64,) = sqlx::query_as("SELECT received_at FROM records WHERE id = $1")
+            .bind(record.id.to_string())
+            .fetch_one(&server.db.pool)
+            .await
+            .unwrap();
+        received.push(at);
+    }
+    let (locker, failed) = (&records[0], &records[1]);
+    let header = "\u{feff}id,revision,waybill,carrier,method,outcome,courier,recipient_name,\
+                  recipient_phone,address,consent_channel,flags,captured_at_device_ms,\
+                  received_at_server_ms\r\n";
+    let rows = |locker_person: &str, failed_person: &str| {
+        // Newest first: the failed record was received after the locker one, or in the same
+        // millisecond with the greater id.
+        format!(
+            "{header}\
+             {},1,SF0000000000012,zto,door,failed_attempt,王师傅,{failed_person},,\
+             too_many_attempts late_sync,{},{}\r\n\
+             {},3,SF0000000000011,sf,locker,placed_in_locker,王师傅,{locker_person},phone_call,\
+             late_sync,{},{}\r\n",
+            failed.id, failed.captured_at, received[1], locker.id, locker.captured_at, received[0],
+        )
+    };
+    let masked = rows(
+        "欧*****,138******34,\"长宁区愚园路 1088 弄,东门 5 2 ***\"",
+        "*,138******34,\"'=HYPERLINK(\"\"x\"\") 5 ***\"",
+    );
+    let full = rows(
+        "\"欧阳\"\"娜娜\"\"\",13812345634,\"长宁区愚园路 1088 弄,东门 5 2 1203\"",
+        "李,13812345634,\"'=HYPERLINK(\"\"x\"\") 5 1203\"",
+    );
+    for (query, expected) in [("", masked), ("?full=1", full)] {
+        let (status, bytes) = server
+            .send_raw(
+                Method::GET,
+                &format!("/api/v1/records/export.csv{query}"),
+                Some(&server.supervisor),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(String::from_utf8(bytes).unwrap(), expected, "{query}");
+    }
 }
 
 #[tokio::test]

@@ -15,6 +15,7 @@ use doorstep_core::api::{
     RecordSummary, RevisionView,
 };
 use doorstep_core::compliance::ComplianceFlag;
+use doorstep_core::export::{self, ExportedRecord};
 use doorstep_core::sync::Change;
 use doorstep_core::DeliveryRecord;
 use futures_util::StreamExt;
@@ -585,23 +586,6 @@ pub async fn add_note(
 /// Rows fetched per round trip while exporting: memory stays flat whatever the station's size.
 const EXPORT_PAGE: i64 = 1000;
 
-const EXPORT_HEADER: [&str; 14] = [
-    "id",
-    "revision",
-    "waybill",
-    "carrier",
-    "method",
-    "outcome",
-    "courier",
-    "recipient_name",
-    "recipient_phone",
-    "address",
-    "consent_channel",
-    "flags",
-    "captured_at_device_ms",
-    "received_at_server_ms",
-];
-
 /// The filtered records as CSV (UTF-8 with a byte-order mark, so spreadsheet programs read the
 /// Chinese text), streamed page by page. Masked unless `full=1`; every export is audited.
 #[utoipa::path(get, path = "/records/export.csv", tag = "records", params(RecordFilter, PersonalDataQuery),
@@ -637,7 +621,7 @@ pub async fn export_csv(
     )
     .await?;
     let mut head = String::from("\u{feff}");
-    push_csv_line(&mut head, EXPORT_HEADER.iter().map(|s| s.to_string()));
+    push_csv_line(&mut head, export::HEADER);
     // Two stages, so the database reads the next page while this task parses and writes the
     // current one. The channel holds two pages: memory stays flat whatever the row count.
     let (pages, received) = tokio::sync::mpsc::channel(2);
@@ -647,8 +631,14 @@ pub async fn export_csv(
         let page = received.recv().await?;
         let chunk = page.and_then(|rows| {
             let mut chunk = String::new();
-            for row in rows {
-                push_csv_line(&mut chunk, csv_fields(&parse_row(row)?, full));
+            for (_, payload, received_at, courier, flags) in &rows {
+                let record = ExportedRecord::from_json(payload)
+                    .map_err(|e| ApiError::Internal(Box::new(e)))?;
+                let flags = parse_flags(flags);
+                push_csv_line(
+                    &mut chunk,
+                    record.cells(courier, &flags, *received_at, full),
+                );
             }
             Ok(chunk)
         });
@@ -701,82 +691,25 @@ async fn read_export_pages(
     }
 }
 
-fn csv_fields(row: &StoredRow, full: bool) -> Vec<String> {
-    let summary = row.summary();
-    let recipient = row.record.recipient.as_ref();
-    let (name, phone, address) = match recipient {
-        Some(r) if full => (
-            r.name.clone().unwrap_or_default(),
-            r.phone.clone(),
-            [
-                &r.address.compound,
-                &r.address.building,
-                &r.address.unit,
-                &r.address.room,
-            ]
-            .iter()
-            .filter(|p| !p.is_empty())
-            .map(|p| p.as_str())
-            .collect::<Vec<_>>()
-            .join(" "),
-        ),
-        Some(r) => {
-            let masked = MaskedRecipient::of(r);
-            (
-                masked.name.unwrap_or_default(),
-                masked.phone,
-                [masked.compound, masked.building, masked.unit, masked.room]
-                    .into_iter()
-                    .filter(|p| !p.is_empty())
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            )
-        }
-        None => Default::default(),
-    };
-    vec![
-        summary.id.to_string(),
-        summary.revision.to_string(),
-        summary.waybill,
-        summary.carrier,
-        summary.method,
-        summary.outcome.unwrap_or_default(),
-        summary.courier,
-        name,
-        phone,
-        address,
-        row.record
-            .consent
-            .as_ref()
-            .map(|c| c.channel.code().to_string())
-            .unwrap_or_default(),
-        row.flags
-            .iter()
-            .map(|f| f.code())
-            .collect::<Vec<_>>()
-            .join(" "),
-        summary.captured_at.to_string(),
-        summary.received_at.to_string(),
-    ]
-}
-
 /// Appends one RFC 4180 line. A field a spreadsheet would run as a formula gets a leading `'`.
-fn push_csv_line(out: &mut String, fields: impl IntoIterator<Item = String>) {
+fn push_csv_line(out: &mut String, fields: impl IntoIterator<Item = impl AsRef<str>>) {
     for (i, field) in fields.into_iter().enumerate() {
+        let field = field.as_ref();
         if i > 0 {
             out.push(',');
         }
-        let field = if field.starts_with(['=', '+', '-', '@']) {
-            format!("'{field}")
-        } else {
-            field
-        };
-        if field.contains([',', '"', '\n', '\r']) {
+        let quoted = field.contains([',', '"', '\n', '\r']);
+        if quoted {
             out.push('"');
+        }
+        if field.starts_with(['=', '+', '-', '@']) {
+            out.push('\'');
+        }
+        if quoted {
             out.push_str(&field.replace('"', "\"\""));
             out.push('"');
         } else {
-            out.push_str(&field);
+            out.push_str(field);
         }
     }
     out.push_str("\r\n");
@@ -798,15 +731,7 @@ mod tests {
     #[test]
     fn csv_quotes_and_defuses_formulas() {
         let mut line = String::new();
-        push_csv_line(
-            &mut line,
-            [
-                "a,b".to_string(),
-                "say \"hi\"".into(),
-                "=1+1".into(),
-                "张三".into(),
-            ],
-        );
-        assert_eq!(line, "\"a,b\",\"say \"\"hi\"\"\",'=1+1,张三\r\n");
+        push_csv_line(&mut line, ["a,b", "say \"hi\"", "=1+1", "张三", "-1,5"]);
+        assert_eq!(line, "\"a,b\",\"say \"\"hi\"\"\",'=1+1,张三,\"'-1,5\"\r\n");
     }
 }
