@@ -14,6 +14,8 @@ use doorstep_server::routes::sync::{insert_revisions, StoredRecord};
 use doorstep_server::{app, db::Db, seed, AppState};
 use std::time::{Duration, Instant};
 
+mod common;
+
 const BATCH: usize = 200;
 const RECORDS_PER_LEVEL: usize = 20_000;
 
@@ -191,16 +193,9 @@ fn wrk_template(dir: &std::path::Path) -> std::path::PathBuf {
 
 /// A new, empty database on the PostgreSQL server of `server_url` (`…/postgres`).
 async fn fresh_postgres(server_url: &str, name: &str) -> Db {
-    let admin = sqlx::PgPool::connect(server_url).await.unwrap();
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&admin)
+    Db::connect(&common::fresh_postgres_url(server_url, name).await)
         .await
-        .unwrap();
-    admin.close().await;
-    let (base, _) = server_url
-        .rsplit_once('/')
-        .expect("a URL ending in /<database>");
-    Db::connect(&format!("{base}/{name}")).await.unwrap()
+        .unwrap()
 }
 
 /// The raw insert into `raw_db`, then HTTP ingest into `http_db` at each concurrency level, by

@@ -21,6 +21,8 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+mod common;
+
 const RECORDS: u64 = 1_000_000;
 const COURIERS: u64 = 8;
 /// Rows per INSERT statement (15 parameters each, under both backends' limits).
@@ -556,15 +558,7 @@ async fn main() {
     )
     .await;
     if let Ok(server) = std::env::var("BENCH_DATABASE_URL") {
-        let admin = sqlx::PgPool::connect(&server).await.unwrap();
-        sqlx::query("CREATE DATABASE bench_supervisor")
-            .execute(&admin)
-            .await
-            .unwrap();
-        admin.close().await;
-        let (base, _) = server
-            .rsplit_once('/')
-            .expect("a URL ending in /<database>");
-        bench("postgres", &format!("{base}/bench_supervisor"), records).await;
+        let url = common::fresh_postgres_url(&server, "bench_supervisor").await;
+        bench("postgres", &url, records).await;
     }
 }
