@@ -186,6 +186,16 @@ pub struct MaskedRecipient {
     pub room: String,
 }
 
+/// An address's non-empty parts (compound, building, unit, room), space-separated: one line, as
+/// the export and the supervisor's record page show it.
+pub fn address_line(parts: [&str; 4]) -> String {
+    parts
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 impl MaskedRecipient {
     pub fn of(recipient: &crate::Recipient) -> MaskedRecipient {
         let address = &recipient.address;

@@ -1,7 +1,7 @@
 //! The supervisor's CSV export: its columns, and each record's cells, personal data masked
 //! unless the supervisor asked for it in full (GB/T 41833-2022; the server audits that request).
 
-use crate::api::MaskedRecipient;
+use crate::api::{address_line, MaskedRecipient};
 use crate::compliance::ComplianceFlag;
 use crate::record::{ConsentChannel, Millis};
 use crate::Carrier;
@@ -150,15 +150,6 @@ impl<'a> ExportedRecord<'a> {
             received_at.to_string().into(),
         ]
     }
-}
-
-/// An address's non-empty parts, space-separated.
-fn address_line(parts: [&str; 4]) -> String {
-    parts
-        .into_iter()
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use crate::api;
 use crate::clock::local_date_time;
 use crate::i18n::{channel_key, outcome_label, tr, use_lang, Key};
 use crate::session::use_session;
-use doorstep_core::api::{method_label, NoteRequest, RecordDetail};
+use doorstep_core::api::{address_line, method_label, NoteRequest, RecordDetail};
 use doorstep_core::compliance::ComplianceFlag;
 use doorstep_core::ConsentDecision;
 use leptos::prelude::*;
@@ -111,30 +111,20 @@ pub fn RecordDetailPanel(id: Uuid, open: RwSignal<Option<Uuid>>) -> impl IntoVie
 fn DetailBody(detail: RecordDetail) -> impl IntoView {
     let lang = use_lang();
     let summary = detail.summary.clone();
+    let line = |name: Option<String>, phone: &str, address: String| {
+        format!("{} {phone} {address}", name.unwrap_or_default())
+            .trim()
+            .to_string()
+    };
     let full = detail.full_recipient.clone().map(|r| {
         let a = r.address;
-        format!(
-            "{} {} {} {} {} {}",
-            r.name.unwrap_or_default(),
-            r.phone,
-            a.compound,
-            a.building,
-            a.unit,
-            a.room
-        )
-        .trim()
-        .to_string()
+        let address = address_line([&a.compound, &a.building, &a.unit, &a.room]);
+        line(r.name, &r.phone, address)
     });
     let recipient = full.or_else(|| {
         detail.recipient.clone().map(|r| {
-            let address = [r.compound, r.building, r.unit, r.room]
-                .into_iter()
-                .filter(|p| !p.is_empty())
-                .collect::<Vec<_>>()
-                .join(" ");
-            format!("{} {} {address}", r.name.unwrap_or_default(), r.phone)
-                .trim()
-                .to_string()
+            let address = address_line([&r.compound, &r.building, &r.unit, &r.room]);
+            line(r.name, &r.phone, address)
         })
     });
     let method = summary.method.clone();
