@@ -29,13 +29,15 @@ pub struct Db {
     /// turn comes with the one connection every write transaction uses: in WAL mode a connection
     /// drops its page cache whenever another connection wrote since its last transaction, so
     /// writers taking turns over the shared pool each started cold and read every page again.
-    sqlite_writer: Arc<tokio::sync::Mutex<Option<AnyPool>>>,
+    sqlite_writer: Arc<tokio::sync::Mutex<()>>,
+    /// Where write transactions begin: SQLite's one writer connection, or PostgreSQL's pool.
+    writer: AnyPool,
 }
 
 /// A write transaction; on SQLite it also holds this process's writer turn until it ends.
 pub struct WriteTx {
     tx: Transaction<'static, Any>,
-    _turn: Option<OwnedMutexGuard<Option<AnyPool>>>,
+    _turn: Option<OwnedMutexGuard<()>>,
 }
 
 impl WriteTx {
@@ -192,13 +194,14 @@ impl Db {
             .connect_with(options.clone())
             .await?;
         let writer = match backend {
-            Backend::Sqlite => Some(sqlite_writer(options).await?),
-            Backend::Postgres => None,
+            Backend::Sqlite => sqlite_writer(options).await?,
+            Backend::Postgres => pool.clone(),
         };
         let db = Db {
             pool,
             backend,
-            sqlite_writer: Arc::new(tokio::sync::Mutex::new(writer)),
+            sqlite_writer: Arc::default(),
+            writer,
         };
         db.migrate().await?;
         crate::routes::sync::backfill_review_columns(&db).await?;
@@ -212,15 +215,14 @@ impl Db {
         match self.backend {
             Backend::Sqlite => {
                 let turn = self.sqlite_writer.clone().lock_owned().await;
-                let writer = turn.as_ref().expect("a SQLite database has a writer");
-                let tx = writer.begin_with("BEGIN IMMEDIATE").await?;
+                let tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
                 Ok(WriteTx {
                     tx,
                     _turn: Some(turn),
                 })
             }
             Backend::Postgres => Ok(WriteTx {
-                tx: self.pool.begin().await?,
+                tx: self.writer.begin().await?,
                 _turn: None,
             }),
         }
