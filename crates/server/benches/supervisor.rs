@@ -16,12 +16,13 @@ use doorstep_core::{
 use doorstep_server::db::{Backend, Db};
 use doorstep_server::routes::sync::reversed;
 use doorstep_server::seed;
+use server_process::ServerProcess;
 use sqlx::Connection;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 mod common;
+#[path = "../tests/server_process/mod.rs"]
+mod server_process;
 
 const RECORDS: u64 = 1_000_000;
 const COURIERS: u64 = 8;
@@ -326,65 +327,31 @@ async fn load(db: &Db, records: u64, station: i64, couriers: &[i64]) -> f64 {
     records as f64 / started.elapsed().as_secs_f64()
 }
 
-/// The real server binary, on a port the kernel picks; killed when dropped.
-struct Server {
-    child: Child,
-    base: String,
+/// A `kB` line of the server process's `/proc/<pid>/status`, in MiB.
+fn status_mib(server: &ServerProcess, key: &str) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", server.child.id())).unwrap();
+    let kb: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix(key))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap();
+    kb / 1024.0
 }
 
-impl Server {
-    fn start(database_url: &str) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_doorstep-server"))
-            .args(["--addr", "127.0.0.1:0"])
-            .env("DATABASE_URL", database_url)
-            .env("RUST_LOG", "error")
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let base = loop {
-            let line = lines.next().expect("server exited").unwrap();
-            if let Some(address) = line.strip_prefix("Doorstep is listening on ") {
-                break address.trim().to_string();
-            }
-        };
-        std::thread::spawn(move || for _ in lines {});
-        Server { child, base }
-    }
-
-    /// A `kB` line of the process's `/proc/<pid>/status`, in MiB.
-    fn status_mib(&self, key: &str) -> f64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
-        let kb: f64 = status
-            .lines()
-            .find_map(|l| l.strip_prefix(key))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-            .unwrap();
-        kb / 1024.0
-    }
-
-    /// Starts a new peak-RSS measurement (`VmHWM` back to the current RSS).
-    fn reset_peak(&self) {
-        std::fs::write(format!("/proc/{}/clear_refs", self.child.id()), "5").unwrap();
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// Starts a new peak-RSS measurement of the server process (`VmHWM` back to the current RSS).
+fn reset_peak(server: &ServerProcess) {
+    std::fs::write(format!("/proc/{}/clear_refs", server.child.id()), "5").unwrap();
 }
 
 /// One list page: the answer's `next` and how many rows it had.
 async fn page(
     client: &reqwest::Client,
-    server: &Server,
+    server: &ServerProcess,
     token: &str,
     query: &[(&str, String)],
 ) -> (Option<String>, usize) {
     let response = client
-        .get(format!("{}/api/v1/records", server.base))
+        .get(server.url("/records"))
         .bearer_auth(token)
         .query(query)
         .send()
@@ -401,7 +368,7 @@ async fn page(
 /// p50 and p95 of `SAMPLES` requests, each with the query `queries` gives for sample `i`.
 async fn measure(
     client: &reqwest::Client,
-    server: &Server,
+    server: &ServerProcess,
     token: &str,
     name: &str,
     queries: impl Fn(usize) -> Vec<(&'static str, String)>,
@@ -435,10 +402,10 @@ async fn bench(label: &str, database_url: &str, records: u64) {
     figure(&format!("supervisor {label}: bulk load"), rate, "rec/s");
     db.pool.close().await;
 
-    let server = Server::start(database_url);
+    let server = ServerProcess::start(database_url);
     let client = reqwest::Client::new();
     let login: serde_json::Value = client
-        .post(format!("{}/api/v1/auth/login", server.base))
+        .post(server.url("/auth/login"))
         .json(&serde_json::json!({ "username": "supervisor", "password": password }))
         .send()
         .await
@@ -521,11 +488,11 @@ async fn bench(label: &str, database_url: &str, records: u64) {
     )
     .await;
 
-    let rss_before = server.status_mib("VmRSS:");
-    server.reset_peak();
+    let rss_before = status_mib(&server, "VmRSS:");
+    reset_peak(&server);
     let started = Instant::now();
     let mut response = client
-        .get(format!("{}/api/v1/records/export.csv", server.base))
+        .get(server.url("/records/export.csv"))
         .bearer_auth(&token)
         .send()
         .await
@@ -537,7 +504,7 @@ async fn bench(label: &str, database_url: &str, records: u64) {
     }
     let seconds = started.elapsed().as_secs_f64();
     assert_eq!(lines, records + 1, "every record and the header");
-    let peak = server.status_mib("VmHWM:");
+    let peak = status_mib(&server, "VmHWM:");
     figure(&name("export all rows, time"), seconds, "s");
     figure(&name("export, server RSS before"), rss_before, "MiB");
     figure(&name("export, server peak RSS"), peak, "MiB");

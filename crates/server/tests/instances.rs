@@ -4,54 +4,15 @@
 //! (`cargo xtask test` sets it); SQLite is one file for one server, so there it says so and passes.
 
 mod common;
+mod server_process;
 
 use doorstep_core::sync::{Ack, Change, SyncRequest, SyncResponse};
 use doorstep_core::DeliveryRecord;
 use doorstep_server::db::Db;
 use doorstep_server::{audit, seed};
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use server_process::ServerProcess;
 
-/// A `doorstep-server` process, killed when dropped.
-struct Instance {
-    child: Child,
-    base: String,
-}
-
-impl Instance {
-    /// Starts the binary on a free loopback port the kernel picks, and waits until it listens.
-    fn start(database_url: &str) -> Instance {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_doorstep-server"))
-            .args(["--addr", "127.0.0.1:0"])
-            .env("DATABASE_URL", database_url)
-            .env("RUST_LOG", "error")
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let base = loop {
-            let line = lines.next().expect("server exited").unwrap();
-            if let Some(address) = line.strip_prefix("Doorstep is listening on ") {
-                break address.trim().to_string();
-            }
-        };
-        std::thread::spawn(move || for _ in lines {});
-        Instance { child, base }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}/api/v1{path}", self.base)
-    }
-}
-
-impl Drop for Instance {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-async fn login(instance: &Instance, username: &str, password: &str) -> String {
+async fn login(instance: &ServerProcess, username: &str, password: &str) -> String {
     let response: serde_json::Value = reqwest::Client::new()
         .post(instance.url("/auth/login"))
         .json(&serde_json::json!({ "username": username, "password": password }))
@@ -65,7 +26,7 @@ async fn login(instance: &Instance, username: &str, password: &str) -> String {
 }
 
 async fn sync(
-    instance: &Instance,
+    instance: &ServerProcess,
     token: &str,
     cursor: i64,
     records: Vec<DeliveryRecord>,
@@ -102,7 +63,7 @@ fn acks_are(response: &SyncResponse, expected: &Ack) -> bool {
 }
 
 async fn add_note(
-    instance: &Instance,
+    instance: &ServerProcess,
     token: &str,
     record: u64,
     note: &str,
@@ -136,8 +97,8 @@ async fn two_instances_share_one_postgresql() {
             .password
             .clone()
     };
-    let a = Instance::start(&url);
-    let b = Instance::start(&url);
+    let a = ServerProcess::start(&url);
+    let b = ServerProcess::start(&url);
 
     // One device token, signed in on A, syncs through both.
     let courier = login(&a, "courier", &password("courier")).await;
