@@ -295,3 +295,26 @@ async fn sqlite_write_transactions_take_turns_on_one_connection() {
         next.commit().await.unwrap();
     }
 }
+
+/// The current row's columns follow its newest revision, capture time included: the capture-week
+/// filters read the column, the record page and the export read the payload.
+#[tokio::test]
+async fn a_newer_revision_moves_the_current_rows_capture_time() {
+    let server = TestServer::start().await;
+    assert_eq!(acks(&server.sync(vec![record(9)]).await), [&Ack::Stored]);
+    let revised = DeliveryRecord {
+        revision: 2,
+        captured_at: record(9).captured_at - 3_600_000,
+        ..record(9)
+    };
+    assert_eq!(
+        acks(&server.sync(vec![revised.clone()]).await),
+        [&Ack::Stored]
+    );
+    let (captured_at,): (i64,) = sqlx::query_as("SELECT captured_at FROM records WHERE id = $1")
+        .bind(revised.id.to_string())
+        .fetch_one(&server.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(captured_at, revised.captured_at);
+}

@@ -449,7 +449,8 @@ pub async fn insert_revisions(
              VALUES {} \
              ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, waybill = excluded.waybill, \
              carrier = excluded.carrier, method = excluded.method, outcome = excluded.outcome, \
-             revised_at = excluded.revised_at, received_at = excluded.received_at, payload = excluded.payload, \
+             captured_at = excluded.captured_at, revised_at = excluded.revised_at, \
+             received_at = excluded.received_at, payload = excluded.payload, \
              consent_channel = excluded.consent_channel, waybill_reversed = excluded.waybill_reversed, \
              flags = excluded.flags \
              WHERE excluded.revision > records.revision \
