@@ -12,7 +12,6 @@ pub mod rate_limit;
 pub mod routes;
 pub mod security;
 pub mod seed;
-pub mod sqlite_read;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::HeaderMap;
