@@ -4,9 +4,10 @@
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
+use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{Any, AnyPool, ConnectOptions, Executor, Transaction};
 use std::ops::{Deref, DerefMut};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::Arc;
 use tokio::sync::OwnedMutexGuard;
@@ -24,6 +25,8 @@ pub enum Backend {
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
+    /// The SQLite database file, for reads through [`crate::sqlite_read`]; `None` on PostgreSQL.
+    pub sqlite_file: Option<PathBuf>,
     /// SQLite has one writer at a time; queueing writers here, first come first served, beats
     /// SQLite's busy-wait polling (which starves some writers for seconds under load). The
     /// turn comes with the one connection every write transaction uses: in WAL mode a connection
@@ -147,7 +150,7 @@ impl Placeholders {
 /// of pages each, so the default checkpointed every other batch, each time writing and syncing the
 /// database file inside a writer's turn; now a tenth as often, writing a page once that several
 /// batches rewrote.
-const SQLITE_SETTINGS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+pub(crate) const SQLITE_SETTINGS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
      PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA wal_autocheckpoint = 10000;";
 
 /// The one connection that SQLite write transactions use, kept open so its page cache stays warm.
@@ -193,13 +196,21 @@ impl Db {
             })
             .connect_with(options.clone())
             .await?;
-        let writer = match backend {
-            Backend::Sqlite => sqlite_writer(options).await?,
-            Backend::Postgres => pool.clone(),
+        let (writer, sqlite_file) = match backend {
+            Backend::Sqlite => (
+                sqlite_writer(options).await?,
+                Some(
+                    SqliteConnectOptions::from_str(url)?
+                        .get_filename()
+                        .to_owned(),
+                ),
+            ),
+            Backend::Postgres => (pool.clone(), None),
         };
         let db = Db {
             pool,
             backend,
+            sqlite_file,
             sqlite_writer: Arc::default(),
             writer,
         };

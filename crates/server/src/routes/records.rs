@@ -269,6 +269,19 @@ async fn fetch_raw_page(
     before: Option<&(i64, String)>,
     limit: i64,
 ) -> Result<Vec<RawRow>, ApiError> {
+    let (sql, selection) = raw_page_query(selection, before, limit);
+    Ok(selection
+        .bind_to(sqlx::query_as(&sql))
+        .fetch_all(&state.db.pool)
+        .await?)
+}
+
+/// The statement of one keyset page of [`RawRow`]s, and the selection with its parameters.
+fn raw_page_query(
+    selection: &Selection,
+    before: Option<&(i64, String)>,
+    limit: i64,
+) -> (String, Selection) {
     let mut selection = selection.clone();
     // A flag's rows carry their record's receive time, so both orders are the same order.
     let (from, at, id_column) = if selection.by_flag {
@@ -316,10 +329,7 @@ async fn fetch_raw_page(
              WHERE {filter} ORDER BY {at} DESC, {id_column} DESC LIMIT ${limit_param}"
         )
     };
-    Ok(selection
-        .bind_to(sqlx::query_as(&sql))
-        .fetch_all(&state.db.pool)
-        .await?)
+    (sql, selection)
 }
 
 fn parse_row((_, payload, received_at, courier, flags): RawRow) -> Result<StoredRow, ApiError> {
@@ -625,7 +635,16 @@ pub async fn export_csv(
     // Two stages, so the database reads the next page while this task parses and writes the
     // current one. The channel holds two pages: memory stays flat whatever the row count.
     let (pages, received) = tokio::sync::mpsc::channel(2);
-    tokio::spawn(read_export_pages(state, selection, pages));
+    match state.db.sqlite_file.clone() {
+        Some(file) => {
+            tokio::task::spawn_blocking(move || {
+                read_sqlite_export_pages(&file, &selection, &pages)
+            });
+        }
+        None => {
+            tokio::spawn(read_export_pages(state, selection, pages));
+        }
+    }
     let rows = futures_util::stream::unfold(Some(received), move |received| async move {
         let mut received = received?;
         let page = received.recv().await?;
@@ -665,22 +684,16 @@ pub async fn export_csv(
         .into_response())
 }
 
+/// Where an export sends its pages, two at most in flight.
+type PageSender = tokio::sync::mpsc::Sender<Result<Vec<RawRow>, ApiError>>;
+
 /// Sends the selection's pages in order until the last one, an error, or the download's end
 /// (the receiver dropped).
-async fn read_export_pages(
-    state: AppState,
-    selection: Selection,
-    pages: tokio::sync::mpsc::Sender<Result<Vec<RawRow>, ApiError>>,
-) {
+async fn read_export_pages(state: AppState, selection: Selection, pages: PageSender) {
     let mut before = None;
     loop {
         let page = fetch_raw_page(&state, &selection, before.as_ref(), EXPORT_PAGE).await;
-        let next = match &page {
-            Ok(rows) if rows.len() == EXPORT_PAGE as usize => rows
-                .last()
-                .map(|(id, _, received_at, _, _)| (*received_at, id.clone())),
-            _ => None,
-        };
+        let next = next_cursor(&page);
         if pages.send(page).await.is_err() {
             return;
         }
@@ -691,6 +704,84 @@ async fn read_export_pages(
     }
 }
 
+/// [`read_export_pages`] on SQLite, with a connection of its own on this blocking thread. sqlx
+/// hands every row from its SQLite thread to the async side on its own (a thread wake-up and an
+/// `AnyRow` copy per row: profiled, half an export's CPU, where SQLite's own work was a tenth);
+/// here a page crosses threads at once.
+fn read_sqlite_export_pages(file: &std::path::Path, selection: &Selection, pages: &PageSender) {
+    let opened = rusqlite::Connection::open_with_flags(
+        file,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .and_then(|connection| {
+        connection.execute_batch(crate::db::SQLITE_SETTINGS)?;
+        Ok(connection)
+    });
+    let connection = match opened {
+        Ok(connection) => connection,
+        Err(e) => {
+            let _ = pages.blocking_send(Err(ApiError::Internal(Box::new(e))));
+            return;
+        }
+    };
+    let mut before = None;
+    loop {
+        let page = read_sqlite_page(&connection, selection, before.as_ref())
+            .map_err(|e| ApiError::Internal(Box::new(e)));
+        let next = next_cursor(&page);
+        if pages.blocking_send(page).is_err() {
+            return;
+        }
+        match next {
+            Some(cursor) => before = Some(cursor),
+            None => return,
+        }
+    }
+}
+
+/// One export page of [`raw_page_query`], read with `connection`. The statement's parameters are
+/// numbered (`$1`) as everywhere in the server; a column of another type than expected (or NULL)
+/// is an error, as with sqlx.
+fn read_sqlite_page(
+    connection: &rusqlite::Connection,
+    selection: &Selection,
+    before: Option<&(i64, String)>,
+) -> Result<Vec<RawRow>, rusqlite::Error> {
+    let (sql, selection) = raw_page_query(selection, before, EXPORT_PAGE);
+    let mut statement = connection.prepare(&sql)?;
+    for (number, bind) in (1..).zip(&selection.binds) {
+        let Some(index) = statement.parameter_index(&format!("${number}"))? else {
+            continue;
+        };
+        match bind {
+            Bind::Int(value) => statement.raw_bind_parameter(index, value)?,
+            Bind::Text(value) => statement.raw_bind_parameter(index, value)?,
+        }
+    }
+    let mut rows = Vec::with_capacity(EXPORT_PAGE as usize);
+    let mut result = statement.raw_query();
+    while let Some(row) = result.next()? {
+        rows.push((
+            row.get(0)?,
+            row.get(1)?,
+            row.get(2)?,
+            row.get(3)?,
+            row.get(4)?,
+        ));
+    }
+    Ok(rows)
+}
+
+/// Where the export goes on after `page`: its last row, unless it was the last page or failed.
+fn next_cursor(page: &Result<Vec<RawRow>, ApiError>) -> Option<(i64, String)> {
+    match page {
+        Ok(rows) if rows.len() == EXPORT_PAGE as usize => rows
+            .last()
+            .map(|(id, _, received_at, _, _)| (*received_at, id.clone())),
+        _ => None,
+    }
+}
+
 /// Appends one RFC 4180 line. A field a spreadsheet would run as a formula gets a leading `'`.
 fn push_csv_line(out: &mut String, fields: impl IntoIterator<Item = impl AsRef<str>>) {
     for (i, field) in fields.into_iter().enumerate() {
@@ -698,7 +789,11 @@ fn push_csv_line(out: &mut String, fields: impl IntoIterator<Item = impl AsRef<s
         if i > 0 {
             out.push(',');
         }
-        let quoted = field.contains([',', '"', '\n', '\r']);
+        // Bytes, not chars: these are ASCII, which never occurs inside a multi-byte character,
+        // and decoding every character for the test was a sixth of an export's CPU.
+        let quoted = field
+            .bytes()
+            .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'));
         if quoted {
             out.push('"');
         }
