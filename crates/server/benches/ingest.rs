@@ -111,6 +111,7 @@ async fn raw_insert(db: &Db, first: u64) -> f64 {
                 payload,
                 fingerprint,
                 received_at: 1,
+                new_to_server: true,
             })
             .collect();
         let mut tx = db.begin_write().await.unwrap();

@@ -198,8 +198,13 @@ async fn a_link_created_and_revoked_in_one_batch_ends_revoked() {
 }
 
 /// Writes `records` as the courier's revisions with `insert_revisions` itself, in one
-/// transaction, the way the sync route and the benchmark's raw insert do.
-async fn insert_directly(server: &TestServer, records: &[DeliveryRecord]) {
+/// transaction, the way the sync route and the benchmark's raw insert do; `new_to_server` says
+/// whether their ids are taken for absent from the database.
+async fn insert_directly(
+    server: &TestServer,
+    records: &[DeliveryRecord],
+    new_to_server: bool,
+) -> Result<(), sqlx::Error> {
     let (courier_id, station_id): (i64, i64) =
         sqlx::query_as("SELECT id, station_id FROM accounts WHERE username = 'courier'")
             .fetch_one(&server.db.pool)
@@ -216,11 +221,12 @@ async fn insert_directly(server: &TestServer, records: &[DeliveryRecord]) {
             payload,
             fingerprint,
             received_at: 1_800_000_000_000,
+            new_to_server,
         })
         .collect();
     let mut tx = server.db.begin_write().await.unwrap();
-    insert_revisions(&mut tx, &stored).await.unwrap();
-    tx.commit().await.unwrap();
+    insert_revisions(&mut tx, &stored).await?;
+    tx.commit().await
 }
 
 #[tokio::test]
@@ -230,7 +236,7 @@ async fn more_revisions_than_one_statement_holds_are_written_whole() {
     let last = 5_000u128;
     let mut records: Vec<DeliveryRecord> = (1..=last).map(record).collect();
     records.push(flagged_revision_two(last));
-    insert_directly(&server, &records).await;
+    insert_directly(&server, &records, true).await.unwrap();
 
     assert_eq!(
         total(&server, "SELECT COUNT(*) FROM record_revisions").await,
@@ -261,9 +267,34 @@ async fn an_older_revision_written_late_leaves_the_current_rows_flags() {
     let before = current_of(&server, 1).await;
     assert!(before.1.contains("too_many_attempts"), "{before:?}");
 
-    insert_directly(&server, &[record(1)]).await;
+    insert_directly(&server, &[record(1)], false).await.unwrap();
 
     assert_eq!(revisions_of(&server, 1).await, 2);
+    assert_eq!(current_of(&server, 1).await, before);
+}
+
+/// A record the batch took for new, stored meanwhile by another server instance: its plain
+/// INSERT fails as a conflict (the route applies the batch again) instead of replacing the
+/// current row and leaving the other revision's flags behind.
+#[tokio::test]
+async fn a_record_taken_for_new_but_stored_meanwhile_is_a_conflict() {
+    let server = TestServer::start().await;
+    let response = server.sync(vec![flagged_revision_two(1)]).await;
+    assert_eq!(acks(&response), [&Ack::Stored]);
+    let before = current_of(&server, 1).await;
+
+    let third = DeliveryRecord {
+        revision: 3,
+        ..record(1)
+    };
+    let error = insert_directly(&server, &[third], true)
+        .await
+        .expect_err("a plain INSERT of a stored id");
+    assert!(
+        matches!(&error, sqlx::Error::Database(db) if db.is_unique_violation()),
+        "{error:?}"
+    );
+    assert_eq!(revisions_of(&server, 1).await, 1);
     assert_eq!(current_of(&server, 1).await, before);
 }
 

@@ -161,23 +161,38 @@ impl ReviewColumns {
     }
 }
 
-/// Replaces the `record_flags` rows of these records' current rows: one DELETE and one multi-row
-/// INSERT per chunk. Station and receive time come from the current row.
+/// Replaces the `record_flags` rows of these records' current rows.
 async fn replace_flags(
     tx: &mut Transaction<'static, Any>,
     current: &[(&str, &ReviewColumns)],
 ) -> Result<(), sqlx::Error> {
-    for chunk in current.chunks(rows_per_statement(1)) {
+    let ids: Vec<&str> = current.iter().map(|(id, _)| *id).collect();
+    delete_flags(tx, &ids).await?;
+    insert_flags(tx, current).await
+}
+
+/// Deletes the `record_flags` rows of these records: one statement per chunk.
+async fn delete_flags(tx: &mut Transaction<'static, Any>, ids: &[&str]) -> Result<(), sqlx::Error> {
+    for chunk in ids.chunks(rows_per_statement(1)) {
         let sql = format!(
             "DELETE FROM record_flags WHERE record_id IN ({})",
             Placeholders::of(tx).list(1, chunk.len())
         );
         let mut query = sqlx::query(&sql);
-        for (id, _) in chunk {
+        for id in chunk {
             query = query.bind(*id);
         }
         query.execute(&mut **tx).await?;
     }
+    Ok(())
+}
+
+/// Inserts the `record_flags` rows of these records' current rows, which have none yet: one
+/// multi-row INSERT per chunk. Station and receive time come from the current row.
+async fn insert_flags(
+    tx: &mut Transaction<'static, Any>,
+    current: &[(&str, &ReviewColumns)],
+) -> Result<(), sqlx::Error> {
     let flags: Vec<(&str, &str)> = current
         .iter()
         .flat_map(|(id, review)| review.flags.iter().map(move |flag| (*id, *flag)))
@@ -241,6 +256,7 @@ async fn apply(
         .map(|(record, _)| record)
         .collect();
     let mut held = Holdings::load(tx, &valid).await?;
+    let in_database: HashSet<String> = held.current.keys().cloned().collect();
     let mut links = crate::links::LinkState::load(tx, &valid).await?;
 
     let mut acks = Vec::with_capacity(records.len());
@@ -271,6 +287,7 @@ async fn apply(
                 links.note_stored(record);
                 held.current
                     .insert(id.clone(), (sender.courier_id, record.revision));
+                let new_to_server = !in_database.contains(&id);
                 held.fingerprints
                     .insert((id, record.revision), fingerprint.clone());
                 stored.push(StoredRecord {
@@ -280,6 +297,7 @@ async fn apply(
                     payload,
                     fingerprint,
                     received_at: sender.received_at,
+                    new_to_server,
                 });
             }
         }
@@ -382,12 +400,24 @@ pub struct StoredRecord<'a> {
     pub payload: &'a str,
     pub fingerprint: &'a str,
     pub received_at: i64,
+    /// The database held no current row for this id when the batch was read: it is inserted
+    /// plainly, with no flags to delete first. Should another server instance store the id in
+    /// the meantime, the INSERT fails as a conflict and the batch is applied again.
+    pub new_to_server: bool,
 }
 
 /// Columns of one `record_revisions` row.
 const REVISION_COLUMNS: usize = 7;
 /// Columns of one `records` row, review columns included.
 const CURRENT_ROW_COLUMNS: usize = 15;
+/// Replaces a stored current row with a newer revision, and only with a newer one.
+const UPSERT_CURRENT_ROW: &str = "ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, \
+     waybill = excluded.waybill, carrier = excluded.carrier, method = excluded.method, \
+     outcome = excluded.outcome, captured_at = excluded.captured_at, \
+     revised_at = excluded.revised_at, received_at = excluded.received_at, \
+     payload = excluded.payload, consent_channel = excluded.consent_channel, \
+     waybill_reversed = excluded.waybill_reversed, flags = excluded.flags \
+     WHERE excluded.revision > records.revision";
 
 /// Writes new revisions, already decided: every one into the revision history, and each id's
 /// newest as its current row, with its filter columns and compliance flags, when it is newer than
@@ -441,56 +471,60 @@ pub async fn insert_revisions(
             (id.as_str(), stored, review)
         })
         .collect();
+    // New ids take a plain INSERT, the others the upsert; only the latter can have flags already.
+    let (new_rows, stored_rows): (Vec<_>, Vec<_>) = current
+        .iter()
+        .partition(|(_, stored, _)| stored.new_to_server);
     let mut replaced: HashSet<String> = HashSet::with_capacity(current.len());
-    for chunk in current.chunks(rows_per_statement(CURRENT_ROW_COLUMNS)) {
-        let sql = format!(
-            "INSERT INTO records (id, station_id, courier_id, revision, waybill, carrier, method, outcome, \
-             captured_at, revised_at, received_at, payload, consent_channel, waybill_reversed, flags) \
-             VALUES {} \
-             ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, waybill = excluded.waybill, \
-             carrier = excluded.carrier, method = excluded.method, outcome = excluded.outcome, \
-             captured_at = excluded.captured_at, revised_at = excluded.revised_at, \
-             received_at = excluded.received_at, payload = excluded.payload, \
-             consent_channel = excluded.consent_channel, waybill_reversed = excluded.waybill_reversed, \
-             flags = excluded.flags \
-             WHERE excluded.revision > records.revision \
-             RETURNING id",
-            Placeholders::of(tx).rows(chunk.len(), CURRENT_ROW_COLUMNS)
-        );
-        let mut query = sqlx::query_as::<_, (String,)>(&sql);
-        for (id, stored, review) in chunk {
-            let record = stored.record;
-            query = query
-                .bind(*id)
-                .bind(stored.station_id)
-                .bind(stored.courier_id)
-                .bind(i64::from(record.revision))
-                .bind(record.waybill.as_str())
-                .bind(record.carrier.code())
-                .bind(record.method.code())
-                .bind(record.outcome.as_ref().map(|o| o.code()))
-                .bind(record.captured_at)
-                .bind(record.revised_at)
-                .bind(stored.received_at)
-                .bind(stored.payload)
-                .bind(review.consent_channel)
-                .bind(review.waybill_reversed.as_str())
-                .bind(review.flags.join(","));
+    for (rows, on_conflict) in [(&new_rows, ""), (&stored_rows, UPSERT_CURRENT_ROW)] {
+        for chunk in rows.chunks(rows_per_statement(CURRENT_ROW_COLUMNS)) {
+            let sql = format!(
+                "INSERT INTO records (id, station_id, courier_id, revision, waybill, carrier, method, outcome, \
+                 captured_at, revised_at, received_at, payload, consent_channel, waybill_reversed, flags) \
+                 VALUES {} {on_conflict} RETURNING id",
+                Placeholders::of(tx).rows(chunk.len(), CURRENT_ROW_COLUMNS)
+            );
+            let mut query = sqlx::query_as::<_, (String,)>(&sql);
+            for (id, stored, review) in chunk {
+                let record = stored.record;
+                query = query
+                    .bind(*id)
+                    .bind(stored.station_id)
+                    .bind(stored.courier_id)
+                    .bind(i64::from(record.revision))
+                    .bind(record.waybill.as_str())
+                    .bind(record.carrier.code())
+                    .bind(record.method.code())
+                    .bind(record.outcome.as_ref().map(|o| o.code()))
+                    .bind(record.captured_at)
+                    .bind(record.revised_at)
+                    .bind(stored.received_at)
+                    .bind(stored.payload)
+                    .bind(review.consent_channel)
+                    .bind(review.waybill_reversed.as_str())
+                    .bind(review.flags.join(","));
+            }
+            replaced.extend(
+                query
+                    .fetch_all(&mut **tx)
+                    .await?
+                    .into_iter()
+                    .map(|(id,)| id),
+            );
         }
-        replaced.extend(
-            query
-                .fetch_all(&mut **tx)
-                .await?
-                .into_iter()
-                .map(|(id,)| id),
-        );
     }
     // Flags follow the current row: where another instance already stored a newer revision, the
     // upsert changed nothing and that row's flags stay its own.
+    let replaced_stored: Vec<&str> = stored_rows
+        .iter()
+        .map(|(id, _, _)| *id)
+        .filter(|id| replaced.contains(*id))
+        .collect();
+    delete_flags(tx, &replaced_stored).await?;
     let reviews: Vec<(&str, &ReviewColumns)> = current
         .iter()
         .filter(|(id, _, _)| replaced.contains(*id))
         .map(|(id, _, review)| (*id, review))
         .collect();
-    replace_flags(tx, &reviews).await
+    insert_flags(tx, &reviews).await
 }
