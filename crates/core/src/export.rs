@@ -155,7 +155,7 @@ impl<'a> ExportedRecord<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{DeliveryMethod, DeliveryRecord, Outcome};
+    use crate::DeliveryRecord;
 
     fn cells(record: &DeliveryRecord, full: bool) -> Vec<String> {
         let json = serde_json::to_string(record).unwrap();
@@ -236,32 +236,11 @@ mod tests {
     #[test]
     fn every_method_and_outcome_is_exported_by_its_code() {
         let mut record = crate::testing::door_delivery(7);
-        let methods = [
-            DeliveryMethod::Door,
-            DeliveryMethod::Locker {
-                bank: "1".into(),
-                compartment: "2".into(),
-            },
-            DeliveryMethod::Station {
-                station: "驿站".into(),
-            },
-        ];
-        for method in methods {
+        for method in crate::testing::every_method() {
             record.method = method.clone();
             assert_eq!(cells(&record, false)[4], method.code());
         }
-        let outcomes = [
-            Outcome::PickedUp,
-            Outcome::DeliveredToRecipient,
-            Outcome::DeliveredToProxy {
-                proxy: "门卫".into(),
-            },
-            Outcome::PlacedInLocker,
-            Outcome::LeftAtStation,
-            Outcome::FailedAttempt { reason: "x".into() },
-            Outcome::Refused { reason: "y".into() },
-        ];
-        for outcome in outcomes {
+        for outcome in crate::testing::every_outcome() {
             record.outcome = Some(outcome.clone());
             assert_eq!(cells(&record, false)[5], outcome.code());
         }

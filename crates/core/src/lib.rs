@@ -15,6 +15,7 @@ pub mod phone;
 pub mod preference;
 pub mod record;
 pub mod sync;
+mod tagged;
 pub mod tariff;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;

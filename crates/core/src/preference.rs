@@ -3,13 +3,14 @@
 //! know each recipient's needs). Keyed by a salted hash of phone and address, never the raw phone.
 
 use crate::record::{Address, DeliveryMethod, Millis};
+use crate::tagged::deserialize_tagged;
 use crate::Lang;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 /// What the recipient wants.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Wish {
@@ -21,6 +22,17 @@ pub enum Wish {
     Door { after: String },
     /// Anything but the station.
     NeverStation,
+}
+
+deserialize_tagged! {
+    Wish via WishWire, tag = "type";
+    fields { bank: String, station: String, after: String }
+    variants {
+        Locker = "locker" { bank },
+        Station = "station" { station },
+        Door = "door" { after },
+        NeverStation = "never_station" {},
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

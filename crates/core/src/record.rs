@@ -1,6 +1,7 @@
 //! The delivery record a courier captures at the doorstep, and the rules it must satisfy
 //! (《快递市场管理办法》 Art. 28; 《智能快件箱寄递服务管理办法》 Art. 22; Shanghai action plan task 3).
 
+use crate::tagged::deserialize_tagged;
 use crate::tariff::TariffDisclosure;
 use crate::{Carrier, Lang, Waybill};
 use serde::{Deserialize, Serialize};
@@ -55,13 +56,23 @@ impl ParcelFlags {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum DeliveryMethod {
     Door,
     Locker { bank: String, compartment: String },
     Station { station: String },
+}
+
+deserialize_tagged! {
+    DeliveryMethod via DeliveryMethodWire, tag = "type";
+    fields { bank: String, compartment: String, station: String }
+    variants {
+        Door = "door" {},
+        Locker = "locker" { bank, compartment },
+        Station = "station" { station },
+    }
 }
 
 impl DeliveryMethod {
@@ -138,7 +149,7 @@ pub struct Consent {
     pub preference_id: Option<Uuid>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Outcome {
@@ -157,6 +168,20 @@ pub enum Outcome {
     Refused {
         reason: String,
     },
+}
+
+deserialize_tagged! {
+    Outcome via OutcomeWire, tag = "type";
+    fields { proxy: String, reason: String }
+    variants {
+        PickedUp = "picked_up" {},
+        DeliveredToRecipient = "delivered_to_recipient" {},
+        DeliveredToProxy = "delivered_to_proxy" { proxy },
+        PlacedInLocker = "placed_in_locker" {},
+        LeftAtStation = "left_at_station" {},
+        FailedAttempt = "failed_attempt" { reason },
+        Refused = "refused" { reason },
+    }
 }
 
 impl Outcome {

@@ -5,6 +5,7 @@
 //! synced only on its acknowledgement, so nothing leaves the device before the server has it.
 
 use crate::record::{DeliveryRecord, Violation};
+use crate::tagged::deserialize_tagged;
 use crate::Lang;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -40,7 +41,7 @@ pub struct DeviceReport {
     pub oldest_queued_at: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum Ack {
@@ -59,6 +60,18 @@ pub enum Ack {
     },
 }
 
+deserialize_tagged! {
+    Ack via AckWire, tag = "status";
+    fields { message: String, violations: Vec<Violation> }
+    variants {
+        Stored = "stored" {},
+        AlreadyStored = "already_stored" {},
+        Stale = "stale" {},
+        Conflict = "conflict" { message },
+        Rejected = "rejected" { violations, message },
+    }
+}
+
 impl Ack {
     /// Whether the device may consider this revision delivered to the server.
     pub fn is_delivered(&self) -> bool {
@@ -66,7 +79,7 @@ impl Ack {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecordAck {
     pub id: Uuid,
@@ -75,6 +88,36 @@ pub struct RecordAck {
     pub ack: Ack,
     /// Server clock when the server received the batch, kept apart from the device's clocks.
     pub received_at: i64,
+}
+
+/// Read flat, as written: serde's `flatten` would buffer the object (see [`crate::tagged`]).
+impl<'de> Deserialize<'de> for RecordAck {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Flat {
+            id: Uuid,
+            revision: u32,
+            received_at: i64,
+            status: crate::tagged::Tag<Ack>,
+            #[serde(default)]
+            message: Option<String>,
+            #[serde(default)]
+            violations: Option<Vec<Violation>>,
+        }
+        let flat = Flat::deserialize(deserializer)?;
+        let ack = AckWire {
+            tag: flat.status,
+            message: flat.message,
+            violations: flat.violations,
+        }
+        .into_value()?;
+        Ok(RecordAck {
+            id: flat.id,
+            revision: flat.revision,
+            ack,
+            received_at: flat.received_at,
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -88,7 +131,7 @@ pub struct SyncResponse {
 }
 
 /// Something that happened on the server that the device should know.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Change {
@@ -118,6 +161,26 @@ pub enum Change {
     StandingPreference {
         preference: crate::preference::StandingPreference,
     },
+}
+
+deserialize_tagged! {
+    Change via ChangeWire, tag = "type";
+    fields {
+        record_id: Uuid,
+        note: String,
+        at: i64,
+        reviewed_flag: crate::compliance::ComplianceFlag,
+        decision: crate::link::LinkDecision,
+        complaint_id: i64,
+        kind: crate::link::ComplaintKind,
+        preference: crate::preference::StandingPreference,
+    }
+    variants {
+        SupervisorNote = "supervisor_note" { record_id, note, at; optional reviewed_flag },
+        RecipientDecision = "recipient_decision" { record_id, decision },
+        Complaint = "complaint" { record_id, complaint_id, kind, at },
+        StandingPreference = "standing_preference" { preference },
+    }
 }
 
 /// The canonical JSON of a revision and its SHA-256 (hex): what the server stores and compares.
@@ -177,7 +240,7 @@ pub fn decide(
 }
 
 /// Where a record stands on the device.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum QueueState {
@@ -187,6 +250,16 @@ pub enum QueueState {
     Synced { received_at: i64 },
     /// The server refused this revision; the message says why. Kept until the courier fixes it.
     NeedsAttention { message: String },
+}
+
+deserialize_tagged! {
+    QueueState via QueueStateWire, tag = "state";
+    fields { received_at: i64, message: String }
+    variants {
+        Queued = "queued" {},
+        Synced = "synced" { received_at },
+        NeedsAttention = "needs_attention" { message },
+    }
 }
 
 impl QueueState {

@@ -11,6 +11,7 @@ pub use script::script;
 pub use validate::{TableError, TableProblem};
 
 use crate::record::Millis;
+use crate::tagged::deserialize_tagged;
 use crate::{Carrier, Lang};
 use serde::{Deserialize, Serialize};
 
@@ -182,7 +183,7 @@ pub struct PremiumBand {
     pub premium: Premium,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Premium {
@@ -190,6 +191,15 @@ pub enum Premium {
     Flat { fen: u32 },
     /// A rate of the declared value, rounded up to the fen.
     PerMille { permille: u32 },
+}
+
+deserialize_tagged! {
+    Premium via PremiumWire, tag = "type", deny_unknown_fields;
+    fields { fen: u32, permille: u32 }
+    variants {
+        Flat = "flat" { fen },
+        PerMille = "per_mille" { permille },
+    }
 }
 
 impl Premium {

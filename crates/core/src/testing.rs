@@ -69,6 +69,35 @@ pub fn placed_in_locker(mut record: DeliveryRecord, channel: ConsentChannel) -> 
     record
 }
 
+/// Every delivery method, one of each variant.
+pub fn every_method() -> [DeliveryMethod; 3] {
+    [
+        DeliveryMethod::Door,
+        DeliveryMethod::Locker {
+            bank: "1".into(),
+            compartment: "2".into(),
+        },
+        DeliveryMethod::Station {
+            station: "驿站".into(),
+        },
+    ]
+}
+
+/// Every outcome, one of each variant.
+pub fn every_outcome() -> [Outcome; 7] {
+    [
+        Outcome::PickedUp,
+        Outcome::DeliveredToRecipient,
+        Outcome::DeliveredToProxy {
+            proxy: "门卫".into(),
+        },
+        Outcome::PlacedInLocker,
+        Outcome::LeftAtStation,
+        Outcome::FailedAttempt { reason: "x".into() },
+        Outcome::Refused { reason: "y".into() },
+    ]
+}
+
 /// A consent-link request as the courier's device makes it for `token`: locker bank 3 or the
 /// door, 24 free hours, ¥0.50 a day after, the default expiry.
 pub fn link_request(id: Uuid, token: &str, requested_at: i64) -> LinkRequest {
