@@ -95,8 +95,13 @@ impl TestServer {
                 break;
             }
         }
-        // Keep draining stdout so the server never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
+        // Keep draining stdout so the server never blocks on a full pipe. Its log lines (warnings
+        // and errors: RUST_LOG=warn) go to the test's output, shown when the test fails.
+        std::thread::spawn(move || {
+            for line in lines.map_while(Result::ok) {
+                eprintln!("server: {line}");
+            }
+        });
         if let (Some(courier_password), Some(supervisor_password)) = (courier, supervisor) {
             self.credentials = Some(Credentials {
                 courier_password,
@@ -122,16 +127,18 @@ impl TestServer {
 
     /// Signs in through the API and returns the bearer token.
     pub async fn token(&self, username: &str, password: &str) -> String {
-        let response: serde_json::Value = reqwest::Client::new()
+        let response = reqwest::Client::new()
             .post(self.url("/api/v1/auth/login"))
             .json(&serde_json::json!({ "username": username, "password": password }))
             .send()
             .await
-            .unwrap()
-            .json()
-            .await
             .unwrap();
-        response["token"].as_str().expect("a token").to_string()
+        let status = response.status();
+        let body: serde_json::Value = response.json().await.unwrap();
+        match body["token"].as_str() {
+            Some(token) => token.to_string(),
+            None => panic!("no token for {username}: {status} {body}"),
+        }
     }
 
     /// Syncs records as a courier and returns the server's JSON answer.
