@@ -2,7 +2,8 @@
 //! cannot drift apart.
 
 use crate::compliance::ComplianceFlag;
-use crate::record::{Consent, DeliveryRecord, Millis};
+use crate::record::{Consent, DeliveryRecord};
+use crate::time::Millis;
 use crate::{masking, Lang};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;

@@ -3,7 +3,7 @@
 //! at the first altered entry. (Dropping entries from the end is only visible against a head hash
 //! kept elsewhere.)
 
-use crate::record::Millis;
+use crate::time::Millis;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 

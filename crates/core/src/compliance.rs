@@ -3,7 +3,8 @@
 //! suspect (a late sync, many failed attempts, consent timing), so they are computed in full for
 //! every stored revision and kept beside it for filtering.
 
-use crate::record::{ConsentDecision, DeliveryRecord, Millis};
+use crate::record::{ConsentDecision, DeliveryRecord};
+use crate::time::Millis;
 use crate::Lang;
 use serde::{Deserialize, Serialize};
 

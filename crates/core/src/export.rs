@@ -3,7 +3,8 @@
 
 use crate::api::{address_line, MaskedRecipient};
 use crate::compliance::ComplianceFlag;
-use crate::record::{ConsentChannel, Millis};
+use crate::record::ConsentChannel;
+use crate::time::Millis;
 use crate::Carrier;
 use serde::Deserialize;
 use std::borrow::Cow;

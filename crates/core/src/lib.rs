@@ -19,6 +19,7 @@ mod tagged;
 pub mod tariff;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+pub mod time;
 pub mod waybill;
 pub mod weight;
 

@@ -5,7 +5,7 @@
 //! SHA-256 inside the record, so a link can be requested offline, the server never holds the
 //! token, and the link works as soon as the record has synced.
 
-use crate::record::Millis;
+use crate::time::Millis;
 use crate::{masking, Carrier, Lang};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};

@@ -2,8 +2,9 @@
 //! "door after 18:00"), remembered so the next parcel starts from their wish (Shanghai plan task 3:
 //! know each recipient's needs). Keyed by a salted hash of phone and address, never the raw phone.
 
-use crate::record::{Address, DeliveryMethod, Millis};
+use crate::record::{Address, DeliveryMethod};
 use crate::tagged::deserialize_tagged;
+use crate::time::Millis;
 use crate::Lang;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};

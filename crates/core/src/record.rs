@@ -3,12 +3,10 @@
 
 use crate::tagged::deserialize_tagged;
 use crate::tariff::TariffDisclosure;
+use crate::time::Millis;
 use crate::{Carrier, Lang, Waybill};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-
-/// Milliseconds since the Unix epoch, as read from the clock of whoever wrote the field.
-pub type Millis = i64;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

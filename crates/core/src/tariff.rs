@@ -10,8 +10,8 @@ mod validate;
 pub use script::script;
 pub use validate::{TableError, TableProblem};
 
-use crate::record::Millis;
 use crate::tagged::deserialize_tagged;
+use crate::time::Millis;
 use crate::{Carrier, Lang};
 use serde::{Deserialize, Serialize};
 
