@@ -1,6 +1,8 @@
 //! Harness for the end-to-end tests: the real server binary on a loopback port, the built app,
 //! and Debian's Chromium driven through chromedriver. Everything is started and stopped here.
 
+mod axe;
+
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;

@@ -4,6 +4,7 @@
 
 mod bench;
 mod build;
+mod bundle;
 mod css;
 mod fuzz;
 mod postgres;

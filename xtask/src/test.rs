@@ -6,29 +6,49 @@ use crate::build::{build_app, build_server};
 use crate::postgres::Cluster;
 use crate::process::{self, command};
 use crate::tools::{ensure_tools, Toolchain, CHROMEDRIVER, CHROMIUM};
-use crate::{fuzz, schemathesis};
+use crate::{bundle, fuzz, schemathesis};
+use std::path::PathBuf;
 use std::time::Instant;
 
 /// Seconds each fuzz target runs in the test; `cargo xtask bench` runs them longer.
 const FUZZ_SECONDS: u32 = 20;
 
+/// What the steps hand on: the tools once installed, the release build once made.
+#[derive(Default)]
+struct Prepared {
+    tools: Option<Toolchain>,
+    dist: Option<PathBuf>,
+}
+
 type Step = (
     &'static str,
-    Box<dyn FnOnce(&mut Option<Toolchain>) -> Result<(), String>>,
+    Box<dyn FnOnce(&mut Prepared) -> Result<(), String>>,
 );
 
 fn cargo(args: &[&str]) -> Result<(), String> {
     process::run(command("cargo").args(args))
 }
 
-/// The tools, installed by the "tools" step or, when a step runs alone, on first use.
-fn prepared(tools: &mut Option<Toolchain>) -> Result<&Toolchain, String> {
-    if tools.is_none() {
-        *tools = Some(ensure_tools(true)?);
+impl Prepared {
+    /// The tools, installed by the "tools" step or, when a step runs alone, on first use.
+    fn tools(&mut self) -> Result<&Toolchain, String> {
+        if self.tools.is_none() {
+            self.tools = Some(ensure_tools(true)?);
+        }
+        self.tools
+            .as_ref()
+            .ok_or_else(|| "tools were not prepared".to_string())
     }
-    tools
-        .as_ref()
-        .ok_or_else(|| "tools were not prepared".to_string())
+
+    /// Both pages' release build, made by the "bundle budget" step or on first use.
+    fn dist(&mut self) -> Result<PathBuf, String> {
+        if let Some(dist) = &self.dist {
+            return Ok(dist.clone());
+        }
+        let dist = build_app(self.tools()?)?;
+        self.dist = Some(dist.clone());
+        Ok(dist)
+    }
 }
 
 fn steps() -> Vec<Step> {
@@ -103,7 +123,7 @@ fn steps() -> Vec<Step> {
                 Ok(())
             }),
         ),
-        ("tools", Box::new(|tools| prepared(tools).map(|_| ()))),
+        ("tools", Box::new(|prepared| prepared.tools().map(|_| ()))),
         (
             "lint (wasm)",
             Box::new(|_| {
@@ -122,8 +142,8 @@ fn steps() -> Vec<Step> {
         ),
         (
             "wasm tests in headless Chromium",
-            Box::new(|tools| {
-                let tools = prepared(tools)?;
+            Box::new(|prepared| {
+                let tools = prepared.tools()?;
                 // webdriver.json (repository root) passes --headless and --no-sandbox to Chromium.
                 process::run(
                     tools
@@ -145,14 +165,20 @@ fn steps() -> Vec<Step> {
             }),
         ),
         (
+            "release build and bundle budget",
+            Box::new(|prepared| bundle::check_budgets(&prepared.dist()?)),
+        ),
+        (
             "end-to-end browser tests",
-            Box::new(|tools| {
-                let tools = prepared(tools)?;
-                let dist = build_app(tools)?;
+            Box::new(|prepared| {
+                let dist = prepared.dist()?;
                 let server = build_server("dev")?;
+                let tools = prepared.tools()?;
+                let axe = tools.axe.as_ref().ok_or("axe-core was not installed")?;
                 process::run(
                     tools
                         .command("cargo")
+                        .env("AXE_CORE", axe)
                         .args([
                             "test",
                             "--package",
@@ -185,13 +211,13 @@ pub fn run(args: &[String]) -> Result<(), String> {
     if chosen.is_empty() {
         return Err(format!("no step's name contains {:?}", only.unwrap_or("")));
     }
-    let mut tools = None;
+    let mut prepared = Prepared::default();
     let mut report = Vec::new();
     let mut failure = None;
     for (name, step) in chosen {
         println!("\n==> {name}");
         let started = Instant::now();
-        let result = step(&mut tools);
+        let result = step(&mut prepared);
         report.push((name, started.elapsed().as_secs(), result.is_ok()));
         if let Err(e) = result {
             failure = Some(format!("step \"{name}\" failed: {e}"));

@@ -15,6 +15,8 @@ const BINARYEN: &str = "binaryen@132.0.0";
 const WASM_OPT_VERSION: &str = "wasm-opt version 132";
 /// The last Lighthouse series that runs on Debian's Node 20 (13 needs Node 22).
 const LIGHTHOUSE_VERSION: &str = "12.8.2";
+/// The accessibility rules the end-to-end tests run in each page (the engine Lighthouse uses).
+const AXE_CORE: &str = "axe-core@4.10.3";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
@@ -24,6 +26,8 @@ pub struct Toolchain {
     pub path: OsString,
     /// False when npm was not available: the app is then built without wasm-opt.
     pub wasm_opt: bool,
+    /// axe-core's script for the end-to-end tests; only when the browser tools were asked for.
+    pub axe: Option<PathBuf>,
 }
 
 impl Toolchain {
@@ -153,6 +157,12 @@ pub fn ensure_tools(with_browser: bool) -> Result<Toolchain, String> {
         )?;
     }
 
+    let axe = if with_browser {
+        Some(ensure_axe()?)
+    } else {
+        None
+    };
+
     let mut paths = vec![bin];
     if let Some(existing) = std::env::var_os("PATH") {
         paths.extend(std::env::split_paths(&existing));
@@ -161,7 +171,26 @@ pub fn ensure_tools(with_browser: bool) -> Result<Toolchain, String> {
     Ok(Toolchain {
         path,
         wasm_opt: has_wasm_opt,
+        axe,
     })
+}
+
+/// axe-core from npm when missing or at another version; the browser tests need it, so no npm
+/// is an error here.
+fn ensure_axe() -> Result<PathBuf, String> {
+    let package = tools_dir().join("node_modules").join("axe-core");
+    let wanted = AXE_CORE.trim_start_matches("axe-core@");
+    let installed = std::fs::read_to_string(package.join("package.json"))
+        .is_ok_and(|json| json.contains(&format!("\"version\": \"{wanted}\"")));
+    if !installed {
+        if !on_path("npm") {
+            return Err(
+                "npm is needed for the accessibility checks: `sudo apt-get install -y npm`".into(),
+            );
+        }
+        npm_install(AXE_CORE, "the accessibility checks of the end-to-end tests")?;
+    }
+    Ok(package.join("axe.min.js"))
 }
 
 /// An npm package at a pinned version into target/tools (`node_modules/.bin` there).
