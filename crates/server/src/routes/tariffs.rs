@@ -11,35 +11,9 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use doorstep_core::api::TariffVersion;
 use doorstep_core::tariff::{self, TariffTable};
 use doorstep_core::Lang;
-use serde::Serialize;
-use utoipa::ToSchema;
-
-/// One version of a station's tariff table.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TariffVersion {
-    pub version: String,
-    /// Sample figures, not a carrier's published prices.
-    pub sample: bool,
-    pub effective_from: String,
-    /// Server clock; absent for the built-in sample.
-    pub uploaded_at: Option<i64>,
-    /// Display name of the supervisor who uploaded it.
-    pub uploaded_by: Option<String>,
-}
-
-impl TariffVersion {
-    fn of(table: &TariffTable, uploaded_at: Option<i64>, uploaded_by: Option<String>) -> Self {
-        TariffVersion {
-            version: table.version.clone(),
-            sample: table.sample,
-            effective_from: table.effective_from.clone(),
-            uploaded_at,
-            uploaded_by,
-        }
-    }
-}
 
 fn parse_stored(body: &str) -> Result<TariffTable, ApiError> {
     serde_json::from_str(body).map_err(|e| ApiError::Internal(Box::new(e)))
