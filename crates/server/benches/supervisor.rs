@@ -236,7 +236,7 @@ fn multi_row_insert(head: &str, columns: usize, rows: usize) -> String {
 /// multi-row statements. Returns rows/s.
 async fn load(db: &Db, records: u64, station: i64, couriers: &[i64]) -> f64 {
     let started = Instant::now();
-    let newest = doorstep_server::now_ms();
+    let newest = doorstep_server::clock::now_ms();
     let mut conn = db.pool.acquire().await.unwrap();
     let fast = match db.backend {
         // The load only: the server's own connections keep FULL.
@@ -415,7 +415,7 @@ async fn bench(label: &str, database_url: &str, records: u64) {
         .unwrap();
     let token = login["token"].as_str().unwrap().to_string();
     let limit = || ("limit", PAGE.to_string());
-    let newest = doorstep_server::now_ms();
+    let newest = doorstep_server::clock::now_ms();
     let name = |what: &str| format!("supervisor {label}: {what}");
 
     measure(&client, &server, &token, &name("first page"), |_| {

@@ -1,7 +1,8 @@
 use clap::{Parser, Subcommand};
 use doorstep_server::admin::{self, AdminError, NewAccount};
 use doorstep_server::auth::Role;
-use doorstep_server::{app, audit, db, seed, AppState};
+use doorstep_server::state::AppState;
+use doorstep_server::{app, audit, db, seed};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use tracing_subscriber::EnvFilter;

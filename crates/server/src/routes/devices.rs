@@ -1,9 +1,10 @@
 //! `/devices`: each courier device as it reported itself at its last sync, and which of them are
 //! data at risk (silent for hours while holding unsynced records).
 
-use crate::auth::Supervisor;
-use crate::error::{ApiError, ApiJson, ApiQuery, ErrorBody};
-use crate::AppState;
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::{ApiJson, ApiQuery};
+use crate::session::Supervisor;
+use crate::state::AppState;
 use axum::extract::State;
 use doorstep_core::api::DeviceView;
 use doorstep_core::sync::DeviceReport;
@@ -63,7 +64,7 @@ pub async fn list(
     ApiQuery(query): ApiQuery<DeviceQuery>,
 ) -> Result<ApiJson<Vec<DeviceView>>, ApiError> {
     let silent_ms = i64::from(query.silent_hours.unwrap_or(DEFAULT_SILENT_HOURS)) * HOUR_MS;
-    let now = crate::now_ms();
+    let now = crate::clock::now_ms();
     let rows: Vec<DeviceRow> = sqlx::query_as(
         "SELECT d.id, a.display_name, d.app_version, d.queued, d.oldest_queued_at, d.last_sync_at \
          FROM devices d JOIN accounts a ON a.id = d.courier_id WHERE d.station_id = $1 \

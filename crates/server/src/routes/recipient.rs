@@ -4,9 +4,10 @@
 //! Only masked data is shown: carrier, the waybill's last four characters, the courier's name and
 //! staff number, the offers, free period and fee.
 
+use crate::clock::now_ms;
 use crate::links::{self, Answer, Lookup, OpenLink};
 use crate::rate_limit::{self, ClientAddress};
-use crate::{now_ms, AppState};
+use crate::state::AppState;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;

@@ -3,9 +3,10 @@
 //! for it, and every such request is written to the audit trail.
 
 use crate::audit::{self, Action, Event};
-use crate::auth::Supervisor;
-use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, ErrorBody, Text};
-use crate::AppState;
+use crate::error::{ApiError, ErrorBody, Text};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::session::Supervisor;
+use crate::state::AppState;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{header, StatusCode};
@@ -538,7 +539,7 @@ pub async fn add_note(
             ));
         }
     }
-    let created_at = crate::now_ms();
+    let created_at = crate::clock::now_ms();
     let mut tx = state.db.begin_write().await?;
     let (note_id,): (i64,) = sqlx::query_as(
         "INSERT INTO supervisor_notes (record_id, station_id, courier_id, author_id, note, reviewed_flag, created_at) \

@@ -1,10 +1,13 @@
 //! `POST /sync`: a courier's device pushes record revisions and pulls changes in one round trip.
 //! The protocol's rules live in `doorstep_core::sync`; this module only stores.
 
-use crate::auth::Courier;
+use crate::clock::now_ms;
 use crate::db::{rows_per_statement, Placeholders};
-use crate::error::{ApiError, ApiJson, ErrorBody};
-use crate::{now_ms, request_lang, AppState};
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::ApiJson;
+use crate::lang::request_lang;
+use crate::session::Courier;
+use crate::state::AppState;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use doorstep_core::compliance::{self, CompliancePolicy};
@@ -32,7 +35,7 @@ pub async fn sync(
 ) -> Result<ApiJson<SyncResponse>, ApiError> {
     if request.records.len() > sync::MAX_BATCH_RECORDS {
         return Err(ApiError::PayloadTooLarge {
-            limit: crate::MAX_BODY_BYTES,
+            limit: crate::extract::MAX_BODY_BYTES,
         });
     }
     let lang = request_lang(&headers);
@@ -61,7 +64,7 @@ const BATCH_ATTEMPTS: u32 = 3;
 /// Applies a batch in one transaction and returns its acks once it has committed.
 async fn store_batch(
     state: &AppState,
-    caller: &crate::auth::Caller,
+    caller: &crate::session::Caller,
     request: &SyncRequest,
     prepared: &[Prepared],
     lang: Lang,

@@ -2,11 +2,11 @@
 //! quotes), every version ever uploaded, and supervisors' uploads, validated field by field.
 
 use crate::audit::{self, Action, Event};
-use crate::auth::{Caller, Supervisor};
-use crate::error::{
-    parse_json, ApiError, ApiJson, ApiPath, ErrorBody, FieldProblem, JsonProblem, Text,
-};
-use crate::{request_lang, AppState};
+use crate::error::{ApiError, ErrorBody, FieldProblem, Text};
+use crate::extract::{parse_json, ApiJson, ApiPath, JsonProblem};
+use crate::lang::request_lang;
+use crate::session::{Caller, Supervisor};
+use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -176,7 +176,7 @@ pub async fn upload(
         return Err(taken());
     }
     let stored = serde_json::to_string(&table).map_err(|e| ApiError::Internal(Box::new(e)))?;
-    let uploaded_at = crate::now_ms();
+    let uploaded_at = crate::clock::now_ms();
     let mut tx = state.db.begin_write().await?;
     let inserted = sqlx::query(
         "INSERT INTO tariff_tables (station_id, version, effective_from, body, uploaded_by, uploaded_at) \
