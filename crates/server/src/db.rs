@@ -215,7 +215,6 @@ impl Db {
             writer,
         };
         db.migrate().await?;
-        crate::routes::sync::backfill_review_columns(&db).await?;
         Ok(db)
     }
 

@@ -2,7 +2,7 @@ use clap::{Parser, Subcommand};
 use doorstep_server::admin::{self, AdminError, NewAccount};
 use doorstep_server::auth::Role;
 use doorstep_server::state::AppState;
-use doorstep_server::{app, audit, db, seed};
+use doorstep_server::{app, audit, db, records, seed};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use tracing_subscriber::EnvFilter;
@@ -98,6 +98,8 @@ struct DatabaseArgs {
 }
 
 impl DatabaseArgs {
+    /// Connects, migrates, and fills in what migrations cannot compute (the review columns of
+    /// records stored before they existed), before any command reads the database.
     async fn connect(&self) -> Result<db::Db, Box<dyn std::error::Error>> {
         let url = match &self.database_url {
             Some(url) => url.clone(),
@@ -106,7 +108,9 @@ impl DatabaseArgs {
                 db::sqlite_url(&self.data_dir)
             }
         };
-        Ok(db::Db::connect(&url).await?)
+        let db = db::Db::connect(&url).await?;
+        records::store::backfill_review_columns(&db).await?;
+        Ok(db)
     }
 }
 

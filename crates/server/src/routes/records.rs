@@ -187,7 +187,7 @@ fn suffix_range(tail: &str) -> Result<(String, String), ApiError> {
             ),
         ));
     }
-    let low = crate::routes::sync::reversed(&tail.to_ascii_uppercase());
+    let low = crate::records::store::reversed(&tail.to_ascii_uppercase());
     let mut high = low.clone().into_bytes();
     if let Some(last) = high.last_mut() {
         // ASCII alphanumerics are below 0x7f, so the increment stays ASCII.
@@ -819,7 +819,7 @@ mod tests {
     fn suffix_range_covers_exactly_the_tail() {
         let (low, high) = suffix_range("0123").unwrap();
         assert_eq!((low.as_str(), high.as_str()), ("3210", "3211"));
-        let record = crate::routes::sync::reversed("SF1234567890123");
+        let record = crate::records::store::reversed("SF1234567890123");
         assert!(record.as_str() >= low.as_str() && record.as_str() < high.as_str());
         assert!(suffix_range("12%").is_err());
     }

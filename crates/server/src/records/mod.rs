@@ -1,0 +1,3 @@
+//! Delivery records below the HTTP layer: how they are stored.
+
+pub mod store;
