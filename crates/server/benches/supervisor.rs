@@ -14,7 +14,7 @@ use doorstep_core::{
     Outcome, Waybill,
 };
 use doorstep_server::db::{Backend, Db};
-use doorstep_server::records::store::reversed;
+use doorstep_server::records::query::reversed;
 use doorstep_server::seed;
 use server_process::ServerProcess;
 use sqlx::Connection;

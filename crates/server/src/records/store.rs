@@ -4,6 +4,7 @@
 use crate::clock::now_ms;
 use crate::db::{rows_per_statement, Db, Placeholders};
 use crate::error::ApiError;
+use crate::records::query::reversed;
 use crate::session::Caller;
 use doorstep_core::compliance::{self, CompliancePolicy};
 use doorstep_core::sync::{self, canonical, Ack, RecordAck, StoredRevision, SyncRequest};
@@ -11,12 +12,6 @@ use doorstep_core::{DeliveryRecord, Lang};
 use indexmap::IndexMap;
 use sqlx::{Any, Transaction};
 use std::collections::{HashMap, HashSet};
-
-/// `SF123` → `321FS`: the `waybill_reversed` column, where a suffix search becomes a prefix
-/// range.
-pub fn reversed(waybill: &str) -> String {
-    waybill.chars().rev().collect()
-}
 
 /// Applies a batch in one transaction and returns its acks once it has committed.
 pub async fn store_batch(
