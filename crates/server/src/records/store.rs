@@ -6,9 +6,9 @@ use crate::db::{rows_per_statement, Db, Placeholders};
 use crate::error::ApiError;
 use crate::records::query::reversed;
 use crate::session::Caller;
-use doorstep_core::compliance::{self, CompliancePolicy};
+use doorstep_core::compliance::{self, ComplianceFlag, CompliancePolicy};
 use doorstep_core::sync::{self, canonical, Ack, RecordAck, StoredRevision, SyncRequest};
-use doorstep_core::{DeliveryRecord, Lang};
+use doorstep_core::{ConsentChannel, DeliveryRecord, Lang};
 use indexmap::IndexMap;
 use sqlx::{Any, Transaction};
 use std::collections::{HashMap, HashSet};
@@ -76,9 +76,9 @@ pub async fn backfill_review_columns(db: &Db) -> Result<(), sqlx::Error> {
         sqlx::query(
             "UPDATE records SET consent_channel = $1, waybill_reversed = $2, flags = $3 WHERE id = $4",
         )
-        .bind(review.consent_channel)
+        .bind(review.consent_code())
         .bind(&review.waybill_reversed)
-        .bind(review.flags.join(","))
+        .bind(review.flag_codes())
         .bind(id)
         .execute(&mut *tx)
         .await?;
@@ -94,21 +94,32 @@ pub async fn backfill_review_columns(db: &Db) -> Result<(), sqlx::Error> {
 /// The current row's filter columns and compliance flags, derived from its revision and when it
 /// arrived.
 struct ReviewColumns {
-    consent_channel: Option<&'static str>,
+    consent_channel: Option<ConsentChannel>,
     waybill_reversed: String,
-    flags: Vec<&'static str>,
+    flags: Vec<ComplianceFlag>,
 }
 
 impl ReviewColumns {
     fn of(record: &DeliveryRecord, received_at: i64) -> ReviewColumns {
         ReviewColumns {
-            consent_channel: record.consent.as_ref().map(|c| c.channel.code()),
+            consent_channel: record.consent.as_ref().map(|c| c.channel),
             waybill_reversed: reversed(record.waybill.as_str()),
-            flags: compliance::flags(record, received_at, &CompliancePolicy::default())
-                .iter()
-                .map(|f| f.code())
-                .collect(),
+            flags: compliance::flags(record, received_at, &CompliancePolicy::default()),
         }
+    }
+
+    /// The `consent_channel` column.
+    fn consent_code(&self) -> Option<&'static str> {
+        self.consent_channel.map(ConsentChannel::code)
+    }
+
+    /// The `flags` column: the codes, comma-separated.
+    fn flag_codes(&self) -> String {
+        self.flags
+            .iter()
+            .map(|f| f.code())
+            .collect::<Vec<_>>()
+            .join(",")
     }
 }
 
@@ -146,7 +157,7 @@ async fn insert_flags(
 ) -> Result<(), sqlx::Error> {
     let flags: Vec<(&str, &str)> = current
         .iter()
-        .flat_map(|(id, review)| review.flags.iter().map(move |flag| (*id, *flag)))
+        .flat_map(|(id, review)| review.flags.iter().map(move |flag| (*id, flag.code())))
         .collect();
     for chunk in flags.chunks(rows_per_statement(2)) {
         // VALUES columns are named column1, column2 on both SQLite and PostgreSQL.
@@ -449,9 +460,9 @@ pub async fn insert_revisions(
                     .bind(record.revised_at)
                     .bind(stored.received_at)
                     .bind(stored.payload)
-                    .bind(review.consent_channel)
+                    .bind(review.consent_code())
                     .bind(review.waybill_reversed.as_str())
-                    .bind(review.flags.join(","));
+                    .bind(review.flag_codes());
             }
             replaced.extend(
                 query
