@@ -318,7 +318,7 @@ async fn load(db: &Db, records: u64, station: i64, couriers: &[i64]) -> f64 {
     if db.backend == Backend::Postgres {
         // What autovacuum does shortly after a bulk load: statistics, and the visibility map
         // that lets a capture-time range be read from its index alone. Without them the planner
-        // walks the newest-first index instead (measured: 10× slower for one courier's week).
+        // walks the newest-first index instead, far slower for one courier's week.
         sqlx::query("VACUUM ANALYZE")
             .execute(&mut *conn)
             .await

@@ -151,7 +151,7 @@ pub fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
 }
 
 /// The session cookie's name: `__Host-` pinned to this origin when served over TLS.
-pub fn session_cookie(tls: bool) -> &'static str {
+fn session_cookie(tls: bool) -> &'static str {
     if tls {
         "__Host-doorstep_session"
     } else {
@@ -160,7 +160,7 @@ pub fn session_cookie(tls: bool) -> &'static str {
 }
 
 /// The CSRF cookie: readable by the app, which echoes it in `X-CSRF-Token`.
-pub fn csrf_cookie(tls: bool) -> &'static str {
+fn csrf_cookie(tls: bool) -> &'static str {
     if tls {
         "__Host-doorstep_csrf"
     } else {

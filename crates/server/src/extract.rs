@@ -163,7 +163,7 @@ impl From<JsonProblem> for ApiError {
 
 /// serde's own sentences (`missing field`, `unknown variant`, `invalid type` …), recognised by
 /// their fixed openings and said in both languages; a waybill's own error by its core message.
-pub fn serde_message(message: &str) -> Text {
+fn serde_message(message: &str) -> Text {
     let quoted = |rest: &str| rest.split('`').nth(1).unwrap_or(rest).to_string();
     let expected = |rest: &str| {
         rest.split_once(", expected ")

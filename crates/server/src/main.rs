@@ -1,3 +1,5 @@
+//! The `doorstep-server` command: serve the app, or administer accounts and the audit trail.
+
 use clap::{Parser, Subcommand};
 use doorstep_server::admin::{self, AdminError, NewAccount};
 use doorstep_server::auth::Role;

@@ -83,8 +83,8 @@ async fn read_export_pages(db: Db, selection: Selection, pages: PageSender) {
 
 /// [`read_export_pages`] on SQLite, with a connection of its own on this blocking thread. sqlx
 /// hands every row from its SQLite thread to the async side on its own (a thread wake-up and an
-/// `AnyRow` copy per row: profiled, half an export's CPU, where SQLite's own work was a tenth);
-/// here a page crosses threads at once.
+/// `AnyRow` copy per row, which cost more than SQLite's own work); here a page crosses threads at
+/// once.
 fn read_sqlite_export_pages(file: &std::path::Path, selection: &Selection, pages: &PageSender) {
     let opened = rusqlite::Connection::open_with_flags(
         file,
@@ -167,7 +167,7 @@ fn push_csv_line(out: &mut String, fields: impl IntoIterator<Item = impl AsRef<s
             out.push(',');
         }
         // Bytes, not chars: these are ASCII, which never occurs inside a multi-byte character,
-        // and decoding every character for the test was a sixth of an export's CPU.
+        // and decoding every character for the test was a large share of an export's CPU.
         let quoted = field
             .bytes()
             .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'));

@@ -280,9 +280,8 @@ pub(crate) fn raw_page_query(
         // A week of one courier is thousands of index entries to sort by receive time; reading
         // each one's row first (the payload with it) is what made this filter slow. The unary
         // `+` keeps PostgreSQL off the newest-first index: its planner expects matches spread
-        // evenly and walks newest first, but a week two months back lies behind 300,000 newer
-        // rows (measured: 1 s instead of 25 ms). The cost grows with the range: all six months of
-        // a million records take 0.3 s.
+        // evenly and walks newest first, but a week months back lies behind every newer row.
+        // The cost grows with the range.
         format!(
             "SELECT {RAW_COLUMNS} FROM \
              (SELECT r.id AS id, r.received_at AS at FROM records r WHERE {filter} \

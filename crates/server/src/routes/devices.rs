@@ -12,7 +12,7 @@ use utoipa::IntoParams;
 
 /// A device silent for longer than this, while holding records, is flagged unless the
 /// supervisor asks for another threshold.
-pub const DEFAULT_SILENT_HOURS: u32 = 4;
+const DEFAULT_SILENT_HOURS: u32 = 4;
 const HOUR_MS: i64 = 60 * 60 * 1000;
 
 #[derive(Debug, Deserialize, IntoParams)]
