@@ -507,3 +507,35 @@ mod tests {
         }
     }
 }
+
+/// One version of a station's tariff table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TariffVersion {
+    pub version: String,
+    /// Sample figures, not a carrier's published prices.
+    pub sample: bool,
+    pub effective_from: String,
+    // A plain i64, not Millis: utoipa would describe the alias as a reference to a schema `i64`
+    // instead of an integer, and the OpenAPI document would change.
+    /// Server clock; absent for the built-in sample.
+    pub uploaded_at: Option<i64>,
+    /// Display name of the supervisor who uploaded it.
+    pub uploaded_by: Option<String>,
+}
+
+impl TariffVersion {
+    pub fn of(
+        table: &crate::tariff::TariffTable,
+        uploaded_at: Option<i64>,
+        uploaded_by: Option<String>,
+    ) -> TariffVersion {
+        TariffVersion {
+            version: table.version.clone(),
+            sample: table.sample,
+            effective_from: table.effective_from.clone(),
+            uploaded_at,
+            uploaded_by,
+        }
+    }
+}

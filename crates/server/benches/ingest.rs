@@ -10,8 +10,9 @@
 use doorstep_core::sync::{canonical, SyncRequest, SyncResponse};
 use doorstep_core::testing::percentile;
 use doorstep_core::DeliveryRecord;
-use doorstep_server::routes::sync::{insert_revisions, StoredRecord};
-use doorstep_server::{app, db::Db, seed, AppState};
+use doorstep_server::records::store::{insert_revisions, StoredRecord};
+use doorstep_server::state::AppState;
+use doorstep_server::{app, db::Db, seed};
 use std::time::{Duration, Instant};
 
 mod common;

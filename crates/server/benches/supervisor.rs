@@ -14,7 +14,7 @@ use doorstep_core::{
     Outcome, Waybill,
 };
 use doorstep_server::db::{Backend, Db};
-use doorstep_server::routes::sync::reversed;
+use doorstep_server::records::query::reversed;
 use doorstep_server::seed;
 use server_process::ServerProcess;
 use sqlx::Connection;
@@ -236,7 +236,7 @@ fn multi_row_insert(head: &str, columns: usize, rows: usize) -> String {
 /// multi-row statements. Returns rows/s.
 async fn load(db: &Db, records: u64, station: i64, couriers: &[i64]) -> f64 {
     let started = Instant::now();
-    let newest = doorstep_server::now_ms();
+    let newest = doorstep_server::clock::now_ms();
     let mut conn = db.pool.acquire().await.unwrap();
     let fast = match db.backend {
         // The load only: the server's own connections keep FULL.
@@ -318,7 +318,7 @@ async fn load(db: &Db, records: u64, station: i64, couriers: &[i64]) -> f64 {
     if db.backend == Backend::Postgres {
         // What autovacuum does shortly after a bulk load: statistics, and the visibility map
         // that lets a capture-time range be read from its index alone. Without them the planner
-        // walks the newest-first index instead (measured: 10× slower for one courier's week).
+        // walks the newest-first index instead, far slower for one courier's week.
         sqlx::query("VACUUM ANALYZE")
             .execute(&mut *conn)
             .await
@@ -415,7 +415,7 @@ async fn bench(label: &str, database_url: &str, records: u64) {
         .unwrap();
     let token = login["token"].as_str().unwrap().to_string();
     let limit = || ("limit", PAGE.to_string());
-    let newest = doorstep_server::now_ms();
+    let newest = doorstep_server::clock::now_ms();
     let name = |what: &str| format!("supervisor {label}: {what}");
 
     measure(&client, &server, &token, &name("first page"), |_| {

@@ -5,8 +5,9 @@
 
 use crate::audit::{self, Action, Event};
 use crate::auth::{hash_password, new_token, random_password, Role};
+use crate::clock::now_ms;
 use crate::db::{Db, WriteTx};
-use crate::{login_limit, now_ms};
+use crate::login_limit;
 use sqlx::AnyConnection;
 
 #[derive(Debug, thiserror::Error)]

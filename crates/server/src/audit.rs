@@ -1,8 +1,8 @@
 //! The append-only, hash-chained audit trail: supervisors' notes and reviews, every view of full
 //! personal data and every export, and the operator's account changes. The chain's rules are in `doorstep_core::audit`.
 
+use crate::clock::now_ms;
 use crate::db::Db;
-use crate::now_ms;
 use doorstep_core::audit::{self, AuditEntry, ChainBreak, GENESIS_HASH};
 use sqlx::{Any, Transaction};
 

@@ -1,11 +1,9 @@
-//! Passwords, bearer tokens and the extractors that tell a handler who is calling.
+//! Passwords, tokens, cookies and the sign-in policy: what sessions are made of.
 
-use crate::{error::ApiError, now_ms, AppState};
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
 };
 use argon2::Argon2;
-use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use base64::Engine;
 use rand::{Rng, RngCore};
@@ -31,7 +29,7 @@ impl Role {
         }
     }
 
-    fn from_code(code: &str) -> Option<Role> {
+    pub(crate) fn from_code(code: &str) -> Option<Role> {
         [Role::Courier, Role::Supervisor, Role::Admin]
             .into_iter()
             .find(|r| r.code() == code)
@@ -153,7 +151,7 @@ pub fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
 }
 
 /// The session cookie's name: `__Host-` pinned to this origin when served over TLS.
-pub fn session_cookie(tls: bool) -> &'static str {
+fn session_cookie(tls: bool) -> &'static str {
     if tls {
         "__Host-doorstep_session"
     } else {
@@ -162,7 +160,7 @@ pub fn session_cookie(tls: bool) -> &'static str {
 }
 
 /// The CSRF cookie: readable by the app, which echoes it in `X-CSRF-Token`.
-pub fn csrf_cookie(tls: bool) -> &'static str {
+fn csrf_cookie(tls: bool) -> &'static str {
     if tls {
         "__Host-doorstep_csrf"
     } else {
@@ -220,124 +218,6 @@ pub fn session_token(parts: &Parts, tls: bool) -> Option<(&str, bool)> {
     bearer(&parts.headers)
         .map(|token| (token, false))
         .or_else(|| cookie(&parts.headers, session_cookie(tls)).map(|token| (token, true)))
-}
-
-/// The signed-in account behind a request's `Authorization: Bearer` token.
-#[derive(Debug, Clone)]
-pub struct Caller {
-    pub account_id: i64,
-    pub station_id: i64,
-    pub role: Role,
-}
-
-impl FromRequestParts<AppState> for Caller {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let (token, from_cookie) =
-            session_token(parts, state.policy.tls).ok_or(ApiError::Unauthorized)?;
-        let token_hash = token_hash(token);
-        let row: Option<(i64, i64, String, i64, i64, Option<String>)> = sqlx::query_as(
-            "SELECT a.id, a.station_id, a.role, s.created_at, s.last_seen_at, s.csrf_hash \
-             FROM sessions s JOIN accounts a ON a.id = s.account_id \
-             WHERE s.token_hash = $1 AND s.revoked_at IS NULL",
-        )
-        .bind(&token_hash)
-        .fetch_optional(&state.db.pool)
-        .await?;
-        let (account_id, station_id, role, created_at, last_seen_at, csrf_hash) =
-            row.ok_or(ApiError::Unauthorized)?;
-        if from_cookie && !parts.method.is_safe() {
-            let sent = parts
-                .headers
-                .get(CSRF_HEADER)
-                .and_then(|v| v.to_str().ok())
-                .map(crate::auth::token_hash);
-            if sent.is_none() || sent != csrf_hash {
-                return Err(ApiError::CsrfRejected);
-            }
-        }
-        let role = Role::from_code(&role).ok_or(ApiError::Unauthorized)?;
-        let now = now_ms();
-        if state
-            .policy
-            .session_expired(role, created_at, last_seen_at, now)
-        {
-            return Err(ApiError::SessionExpired);
-        }
-        if now - last_seen_at >= millis(state.policy.last_seen_every) {
-            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
-                .bind(now)
-                .bind(&token_hash)
-                .execute(&state.db.pool)
-                .await?;
-        }
-        Ok(Caller {
-            account_id,
-            station_id,
-            role,
-        })
-    }
-}
-
-/// A caller who must be a courier.
-pub struct Courier(pub Caller);
-
-impl FromRequestParts<AppState> for Courier {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let caller = Caller::from_request_parts(parts, state).await?;
-        match caller.role {
-            Role::Courier => Ok(Courier(caller)),
-            _ => Err(ApiError::Forbidden),
-        }
-    }
-}
-
-/// A caller who may review a station's logs: a supervisor or an admin.
-pub struct Supervisor(pub Caller);
-
-impl FromRequestParts<AppState> for Supervisor {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let caller = Caller::from_request_parts(parts, state).await?;
-        match caller.role {
-            Role::Supervisor | Role::Admin => Ok(Supervisor(caller)),
-            Role::Courier => Err(ApiError::Forbidden),
-        }
-    }
-}
-
-/// Opens a session for an account and returns its token (shown to the client once).
-/// Opens a new session (a new id at every sign-in) and returns its token, and for a browser
-/// session its CSRF token, both shown to the client once.
-pub async fn open_session(
-    state: &AppState,
-    account_id: i64,
-    browser: bool,
-) -> Result<(String, Option<String>), ApiError> {
-    let token = new_token();
-    let csrf = browser.then(new_token);
-    let now = now_ms();
-    sqlx::query("INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at, csrf_hash) VALUES ($1, $2, $3, $3, $4)")
-        .bind(token_hash(&token))
-        .bind(account_id)
-        .bind(now)
-        .bind(csrf.as_deref().map(token_hash))
-        .execute(&state.db.pool)
-        .await?;
-    Ok((token, csrf))
 }
 
 #[cfg(test)]

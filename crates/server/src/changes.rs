@@ -1,7 +1,7 @@
 //! The change feed to couriers' devices: written beside the event that causes it (in the same
 //! transaction), read by the sync exchange after the device's cursor.
 
-use crate::now_ms;
+use crate::clock::now_ms;
 use doorstep_core::sync::Change;
 use sqlx::{Any, AnyConnection, Executor};
 

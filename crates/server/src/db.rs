@@ -25,7 +25,8 @@ pub enum Backend {
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
-    /// The SQLite database file, for reads through [`crate::sqlite_read`]; `None` on PostgreSQL.
+    /// The SQLite database file, for the export's own reads ([`crate::records::export`]); `None` on
+    /// PostgreSQL.
     pub sqlite_file: Option<PathBuf>,
     /// SQLite has one writer at a time; queueing writers here, first come first served, beats
     /// SQLite's busy-wait polling (which starves some writers for seconds under load). The
@@ -96,7 +97,7 @@ pub async fn lock_for_transaction(
 
 /// Most bind parameters one statement may carry on both backends: SQLite's limit (PostgreSQL's
 /// is 65,535). Multi-row statements are cut into chunks of [`rows_per_statement`] rows.
-pub const MAX_BIND_PARAMETERS: usize = 32_766;
+const MAX_BIND_PARAMETERS: usize = 32_766;
 
 /// How many rows of `columns` bound values fit in one statement.
 pub fn rows_per_statement(columns: usize) -> usize {
@@ -105,8 +106,7 @@ pub fn rows_per_statement(columns: usize) -> usize {
 
 /// How a statement marks its bound values. PostgreSQL needs numbered ones (`$1`). SQLite gets
 /// plain `?`, bound in the order they appear: sqlx looks each numbered one up by name, a linear
-/// search in SQLite, which made binding a multi-row INSERT of thousands of values quadratic (half
-/// the CPU of an ingest batch).
+/// search in SQLite, which made binding a multi-row INSERT of thousands of values quadratic.
 #[derive(Debug, Clone, Copy)]
 pub struct Placeholders {
     numbered: bool,
@@ -215,7 +215,6 @@ impl Db {
             writer,
         };
         db.migrate().await?;
-        crate::routes::sync::backfill_review_columns(&db).await?;
         Ok(db)
     }
 

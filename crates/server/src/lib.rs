@@ -4,52 +4,34 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod changes;
+pub mod clock;
 pub mod db;
+pub mod devices;
 pub mod error;
+pub mod extract;
+pub mod lang;
 pub mod links;
 pub mod login_limit;
 pub mod rate_limit;
+pub mod records;
 pub mod routes;
 pub mod security;
 pub mod seed;
+pub mod session;
+pub mod state;
 
+use crate::extract::MAX_BODY_BYTES;
+use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
-use axum::http::HeaderMap;
 use axum::routing::get;
 use axum::{Json, Router};
 use doorstep_core::api::SUPERVISOR_PATH;
-use doorstep_core::Lang;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use tower_http::services::{ServeDir, ServeFile};
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-
-/// Largest request body accepted: a full sync batch with room for its envelope.
-pub const MAX_BODY_BYTES: usize = 2 * doorstep_core::sync::MAX_BATCH_BYTES;
-
-#[derive(Clone)]
-pub struct AppState {
-    pub db: db::Db,
-    /// Verified against when a username is unknown, so a failed sign-in takes the same time.
-    pub dummy_password_hash: Arc<str>,
-    /// The built app (`dist/`), served for every path outside the API.
-    pub dist: Option<PathBuf>,
-    /// Session lifetimes and sign-in limits; a field so tests can shorten them.
-    pub policy: auth::AuthPolicy,
-}
-
-impl AppState {
-    pub fn new(db: db::Db, dist: Option<PathBuf>) -> AppState {
-        AppState {
-            db,
-            dummy_password_hash: auth::hash_password("not a password").into(),
-            dist,
-            policy: auth::AuthPolicy::default(),
-        }
-    }
-}
 
 #[derive(OpenApi)]
 #[openapi(
@@ -157,22 +139,4 @@ fn registry_formats(value: &mut serde_json::Value) {
         serde_json::Value::Array(items) => items.iter_mut().for_each(registry_formats),
         _ => {}
     }
-}
-
-/// Server clock in milliseconds since the Unix epoch.
-pub fn now_ms() -> i64 {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    i64::try_from(now.as_millis()).unwrap_or(i64::MAX)
-}
-
-/// The caller's language from `Accept-Language`; Chinese unless English comes first.
-pub fn request_lang(headers: &HeaderMap) -> Lang {
-    headers
-        .get(axum::http::header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .map(|first| Lang::from_tag(first.split(';').next().unwrap_or("").trim()))
-        .unwrap_or_default()
 }

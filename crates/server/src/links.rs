@@ -2,8 +2,8 @@
 //! the token's digest, answered and complained about by the recipient. Each answer and complaint
 //! goes to the courier's devices through the change feed.
 
+use crate::clock::now_ms;
 use crate::db::{rows_per_statement, Db, Placeholders};
-use crate::now_ms;
 use doorstep_core::link::{token_digest, ComplaintKind, LinkDecision, LinkRequest};
 use doorstep_core::preference::{recipient_key, StandingPreference, Wish};
 use doorstep_core::sync::Change;

@@ -3,9 +3,9 @@
 //! sees the same counts.
 
 use crate::auth::{millis, AuthPolicy};
+use crate::clock::now_ms;
 use crate::db::Db;
 use crate::error::ApiError;
-use crate::now_ms;
 
 /// A sign-in attempt being checked. It is stored as a failure before the password is verified,
 /// so parallel guesses count against each other instead of all slipping under the limit; a

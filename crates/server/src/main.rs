@@ -1,7 +1,10 @@
+//! The `doorstep-server` command: serve the app, or administer accounts and the audit trail.
+
 use clap::{Parser, Subcommand};
 use doorstep_server::admin::{self, AdminError, NewAccount};
 use doorstep_server::auth::Role;
-use doorstep_server::{app, audit, db, seed, AppState};
+use doorstep_server::state::AppState;
+use doorstep_server::{app, audit, db, records, seed};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use tracing_subscriber::EnvFilter;
@@ -97,6 +100,8 @@ struct DatabaseArgs {
 }
 
 impl DatabaseArgs {
+    /// Connects, migrates, and fills in what migrations cannot compute (the review columns of
+    /// records stored before they existed), before any command reads the database.
     async fn connect(&self) -> Result<db::Db, Box<dyn std::error::Error>> {
         let url = match &self.database_url {
             Some(url) => url.clone(),
@@ -105,7 +110,9 @@ impl DatabaseArgs {
                 db::sqlite_url(&self.data_dir)
             }
         };
-        Ok(db::Db::connect(&url).await?)
+        let db = db::Db::connect(&url).await?;
+        records::store::backfill_review_columns(&db).await?;
+        Ok(db)
     }
 }
 

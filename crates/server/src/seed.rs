@@ -2,8 +2,8 @@
 //! in at once. Passwords are random and printed once; only their hashes are stored.
 
 use crate::auth::{hash_password, random_password, Role};
+use crate::clock::now_ms;
 use crate::db::Db;
-use crate::now_ms;
 
 /// Sign-in details of a freshly created demo account.
 #[derive(Debug, Clone)]

@@ -309,7 +309,7 @@ async fn set_last_seen(server: &TestServer, at: i64) {
 #[tokio::test]
 async fn last_seen_is_written_at_most_once_a_minute() {
     let server = TestServer::start().await;
-    let now = doorstep_server::now_ms();
+    let now = doorstep_server::clock::now_ms();
     set_last_seen(&server, now - 30_000).await;
     assert_eq!(me(&server, &server.supervisor).await.0, StatusCode::OK);
     assert_eq!(

@@ -312,7 +312,7 @@ fn cases() -> Vec<Case> {
             JSON,
             format!(
                 "{{\"cursor\": 0, \"records\": [], \"padding\": \"{}\"}}",
-                "x".repeat(doorstep_server::MAX_BODY_BYTES)
+                "x".repeat(doorstep_server::extract::MAX_BODY_BYTES)
             )
             .into_bytes(),
             StatusCode::PAYLOAD_TOO_LARGE,

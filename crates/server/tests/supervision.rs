@@ -12,7 +12,8 @@ use doorstep_core::compliance::ComplianceFlag;
 use doorstep_core::sync::Change;
 use doorstep_core::testing::placed_in_locker;
 use doorstep_core::{Carrier, ConsentChannel, DeliveryRecord, Outcome};
-use doorstep_server::{audit, now_ms};
+use doorstep_server::audit;
+use doorstep_server::clock::now_ms;
 use uuid::Uuid;
 
 const DAY: i64 = 24 * 60 * 60 * 1000;

@@ -7,7 +7,7 @@ use common::{locker_without_consent, record, with_link, TestServer};
 use doorstep_core::sync::{canonical, Ack, SyncResponse};
 use doorstep_core::DeliveryRecord;
 use doorstep_server::db::Backend;
-use doorstep_server::routes::sync::{insert_revisions, StoredRecord};
+use doorstep_server::records::store::{insert_revisions, StoredRecord};
 use uuid::Uuid;
 
 async fn count(server: &TestServer, sql: &str, id: u128) -> i64 {

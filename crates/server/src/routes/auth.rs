@@ -1,13 +1,15 @@
 //! Sign-in and sign-out for couriers' devices and supervisors.
 
 use crate::auth::{
-    cleared_cookies, open_session, session_cookies, session_token, token_hash, verify_password,
-    Caller, MAX_PASSWORD_BYTES, MAX_USERNAME_CHARS,
+    cleared_cookies, session_cookies, session_token, token_hash, verify_password,
+    MAX_PASSWORD_BYTES, MAX_USERNAME_CHARS,
 };
-use crate::error::{ApiError, ApiJson, ErrorBody, Text};
+use crate::error::{ApiError, ErrorBody, Text};
+use crate::extract::ApiJson;
 use crate::login_limit::Attempt;
 use crate::rate_limit::ClientAddress;
-use crate::AppState;
+use crate::session::{open_session, Caller};
+use crate::state::AppState;
 use axum::extract::State;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -111,7 +113,7 @@ pub async fn logout(
     SessionToken(token): SessionToken,
 ) -> Result<Response, ApiError> {
     sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE token_hash = $2")
-        .bind(crate::now_ms())
+        .bind(crate::clock::now_ms())
         .bind(token_hash(&token))
         .execute(&state.db.pool)
         .await?;

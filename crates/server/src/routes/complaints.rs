@@ -2,9 +2,10 @@
 //! with a reason (audited).
 
 use crate::audit::{self, Action, Event};
-use crate::auth::Supervisor;
-use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, ErrorBody, Text};
-use crate::AppState;
+use crate::error::{ApiError, ErrorBody, Text};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::session::Supervisor;
+use crate::state::AppState;
 use axum::extract::State;
 use doorstep_core::api::{ComplaintView, ResolveRequest};
 use doorstep_core::link::ComplaintKind;
@@ -103,7 +104,7 @@ pub async fn resolve(
         "UPDATE complaints SET resolved_at = $1, resolved_by = $2, resolution = $3 \
          WHERE id = $4 AND station_id = $5 AND resolved_at IS NULL",
     )
-    .bind(crate::now_ms())
+    .bind(crate::clock::now_ms())
     .bind(caller.account_id)
     .bind(reason)
     .bind(id)

@@ -1,8 +1,9 @@
 //! `GET /dashboard`: a station's compliance at a glance, counted in SQL.
 
-use crate::auth::Supervisor;
-use crate::error::{ApiError, ApiJson, ApiQuery, ErrorBody, Text};
-use crate::AppState;
+use crate::error::{ApiError, ErrorBody, Text};
+use crate::extract::{ApiJson, ApiQuery};
+use crate::session::Supervisor;
+use crate::state::AppState;
 use axum::extract::State;
 use doorstep_core::api::{
     CourierCount, Dashboard, DayCount, FlagCount, DAY_MS, SHANGHAI_OFFSET_MS,
@@ -43,7 +44,7 @@ pub async fn dashboard(
     Supervisor(caller): Supervisor,
     ApiQuery(query): ApiQuery<DashboardQuery>,
 ) -> Result<ApiJson<Dashboard>, ApiError> {
-    let to = query.to.unwrap_or_else(crate::now_ms);
+    let to = query.to.unwrap_or_else(crate::clock::now_ms);
     let from = query.from.unwrap_or(to.saturating_sub(14 * DAY_MS).max(0));
     let within = |ms: i64| (0..=LATEST_MS).contains(&ms);
     if !within(from) || !within(to) {

@@ -1,48 +1,19 @@
 //! `/devices`: each courier device as it reported itself at its last sync, and which of them are
 //! data at risk (silent for hours while holding unsynced records).
 
-use crate::auth::Supervisor;
-use crate::error::{ApiError, ApiJson, ApiQuery, ErrorBody};
-use crate::AppState;
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::{ApiJson, ApiQuery};
+use crate::session::Supervisor;
+use crate::state::AppState;
 use axum::extract::State;
 use doorstep_core::api::DeviceView;
-use doorstep_core::sync::DeviceReport;
 use serde::Deserialize;
-use sqlx::{Any, Transaction};
 use utoipa::IntoParams;
 
 /// A device silent for longer than this, while holding records, is flagged unless the
 /// supervisor asks for another threshold.
-pub const DEFAULT_SILENT_HOURS: u32 = 4;
+const DEFAULT_SILENT_HOURS: u32 = 4;
 const HOUR_MS: i64 = 60 * 60 * 1000;
-
-/// Keeps the device's latest report, written in the sync's own transaction.
-pub async fn store_report(
-    tx: &mut Transaction<'static, Any>,
-    courier_id: i64,
-    station_id: i64,
-    report: &DeviceReport,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    let version: String = report.app_version.chars().take(40).collect();
-    sqlx::query(
-        "INSERT INTO devices (id, courier_id, station_id, app_version, queued, oldest_queued_at, last_sync_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) \
-         ON CONFLICT (id) DO UPDATE SET courier_id = excluded.courier_id, station_id = excluded.station_id, \
-         app_version = excluded.app_version, queued = excluded.queued, \
-         oldest_queued_at = excluded.oldest_queued_at, last_sync_at = excluded.last_sync_at",
-    )
-    .bind(report.device_id.to_string())
-    .bind(courier_id)
-    .bind(station_id)
-    .bind(version)
-    .bind(i64::from(report.queued))
-    .bind(report.oldest_queued_at)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -63,7 +34,7 @@ pub async fn list(
     ApiQuery(query): ApiQuery<DeviceQuery>,
 ) -> Result<ApiJson<Vec<DeviceView>>, ApiError> {
     let silent_ms = i64::from(query.silent_hours.unwrap_or(DEFAULT_SILENT_HOURS)) * HOUR_MS;
-    let now = crate::now_ms();
+    let now = crate::clock::now_ms();
     let rows: Vec<DeviceRow> = sqlx::query_as(
         "SELECT d.id, a.display_name, d.app_version, d.queued, d.oldest_queued_at, d.last_sync_at \
          FROM devices d JOIN accounts a ON a.id = d.courier_id WHERE d.station_id = $1 \

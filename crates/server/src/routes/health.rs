@@ -1,3 +1,5 @@
+//! `/healthz`: whether the process is up, for load balancers and the test harness.
+
 use axum::http::StatusCode;
 
 /// Liveness: answers 200 while the process serves requests.

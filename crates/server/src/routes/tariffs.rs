@@ -2,44 +2,18 @@
 //! quotes), every version ever uploaded, and supervisors' uploads, validated field by field.
 
 use crate::audit::{self, Action, Event};
-use crate::auth::{Caller, Supervisor};
-use crate::error::{
-    parse_json, ApiError, ApiJson, ApiPath, ErrorBody, FieldProblem, JsonProblem, Text,
-};
-use crate::{request_lang, AppState};
+use crate::error::{ApiError, ErrorBody, FieldProblem, Text};
+use crate::extract::{parse_json, ApiJson, ApiPath, JsonProblem};
+use crate::lang::request_lang;
+use crate::session::{Caller, Supervisor};
+use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use doorstep_core::api::TariffVersion;
 use doorstep_core::tariff::{self, TariffTable};
 use doorstep_core::Lang;
-use serde::Serialize;
-use utoipa::ToSchema;
-
-/// One version of a station's tariff table.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TariffVersion {
-    pub version: String,
-    /// Sample figures, not a carrier's published prices.
-    pub sample: bool,
-    pub effective_from: String,
-    /// Server clock; absent for the built-in sample.
-    pub uploaded_at: Option<i64>,
-    /// Display name of the supervisor who uploaded it.
-    pub uploaded_by: Option<String>,
-}
-
-impl TariffVersion {
-    fn of(table: &TariffTable, uploaded_at: Option<i64>, uploaded_by: Option<String>) -> Self {
-        TariffVersion {
-            version: table.version.clone(),
-            sample: table.sample,
-            effective_from: table.effective_from.clone(),
-            uploaded_at,
-            uploaded_by,
-        }
-    }
-}
 
 fn parse_stored(body: &str) -> Result<TariffTable, ApiError> {
     serde_json::from_str(body).map_err(|e| ApiError::Internal(Box::new(e)))
@@ -202,7 +176,7 @@ pub async fn upload(
         return Err(taken());
     }
     let stored = serde_json::to_string(&table).map_err(|e| ApiError::Internal(Box::new(e)))?;
-    let uploaded_at = crate::now_ms();
+    let uploaded_at = crate::clock::now_ms();
     let mut tx = state.db.begin_write().await?;
     let inserted = sqlx::query(
         "INSERT INTO tariff_tables (station_id, version, effective_from, body, uploaded_by, uploaded_at) \

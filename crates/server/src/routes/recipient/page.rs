@@ -1,33 +1,20 @@
-//! `/c/<token>`: the recipient's page, rendered on the server as a few kilobytes of HTML with no
-//! script, so it opens fast on a weak mobile connection and in WeChat's browser. Viewing never
-//! consents (link previews and prefetches only GET); the answer is taken only from a POSTed form.
-//! Only masked data is shown: carrier, the waybill's last four characters, the courier's name and
-//! staff number, the offers, free period and fee.
+//! The recipient's page as server-rendered HTML, with its texts in both languages and the
+//! headers every `/c/` answer carries.
 
-use crate::links::{self, Answer, Lookup, OpenLink};
-use crate::rate_limit::{self, ClientAddress};
-use crate::{now_ms, AppState};
-use axum::extract::rejection::FormRejection;
-use axum::extract::{FromRequestParts, Path, Query, State};
-use axum::http::request::Parts;
+use crate::links::OpenLink;
 use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
+use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use doorstep_core::api::shanghai_date_time;
 use doorstep_core::link::ComplaintKind;
 use doorstep_core::masking::waybill_tail;
 use doorstep_core::money::format_yuan;
 use doorstep_core::{DeliveryMethod, Lang, Outcome};
-use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::fmt::Write;
 
-/// Requests one address may make to `/c/*` per minute: plenty for a person, little for a guesser.
-pub const PER_ADDRESS_PER_MINUTE: i64 = 60;
-const MINUTE_MS: i64 = 60_000;
 /// Longest time window or note a recipient may write.
-const MAX_TEXT_CHARS: usize = 200;
+pub(super) const MAX_TEXT_CHARS: usize = 200;
 
 const STYLE: &str = "body{font:16px/1.5 system-ui,-apple-system,'PingFang SC','Noto Sans CJK SC',sans-serif;margin:0;background:#f8fafc;color:#0f172a}\
 main{max-width:34rem;margin:0 auto;padding:16px}h1{font-size:1.3rem;margin:.2rem 0 1rem}\
@@ -47,43 +34,6 @@ fn csp() -> String {
     )
 }
 
-#[derive(Debug, Deserialize)]
-pub struct PageQuery {
-    /// `en` for English; Chinese otherwise.
-    lang: Option<String>,
-}
-
-/// Chinese unless the page was switched to English, like the app.
-fn page_lang(query: &PageQuery) -> Lang {
-    query
-        .lang
-        .as_deref()
-        .map(Lang::from_tag)
-        .unwrap_or_default()
-}
-
-/// The token and page language of a `/c/<token>` request. A path that does not decode (bad
-/// percent-encoding or UTF-8) can be no link of ours, so it gets the "not valid" page, and an
-/// unreadable query falls back to Chinese, instead of axum's plain-text 400.
-pub struct LinkPath {
-    token: String,
-    lang: Lang,
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for LinkPath {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
-        let lang = Query::<PageQuery>::try_from_uri(&parts.uri)
-            .map(|Query(query)| page_lang(&query))
-            .unwrap_or_default();
-        match Path::<String>::from_request_parts(parts, state).await {
-            Ok(Path(token)) => Ok(LinkPath { token, lang }),
-            Err(_) => Err(not_valid(lang, StatusCode::NOT_FOUND)),
-        }
-    }
-}
-
 /// Escapes text for HTML element content and attribute values.
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -100,7 +50,8 @@ fn escape(text: &str) -> String {
     out
 }
 
-fn t(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
+/// The page's text in its language.
+pub(super) fn t(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
     match lang {
         Lang::Zh => zh,
         Lang::En => en,
@@ -136,7 +87,7 @@ fn html(status: StatusCode, lang: Lang, title: &str, body: &str) -> Response {
 }
 
 /// The one page for a wrong, unknown, expired or revoked link: it names nothing.
-fn not_valid(lang: Lang, status: StatusCode) -> Response {
+pub(super) fn not_valid(lang: Lang, status: StatusCode) -> Response {
     let title = t(lang, "链接无效或已失效", "This link is not valid");
     let body = format!(
         "<h1>{title}</h1><p>{}</p>",
@@ -149,7 +100,8 @@ fn not_valid(lang: Lang, status: StatusCode) -> Response {
     html(status, lang, title, &body)
 }
 
-fn too_many(lang: Lang) -> Response {
+/// The answer past the per-address limit, with `Retry-After`.
+pub(super) fn too_many(lang: Lang) -> Response {
     let title = t(lang, "请求过于频繁", "Too many requests");
     let mut response = html(
         StatusCode::TOO_MANY_REQUESTS,
@@ -166,32 +118,8 @@ fn too_many(lang: Lang) -> Response {
     response
 }
 
-/// What every `/c/` request goes through first: the per-address limit, then the token.
-async fn open(
-    state: &AppState,
-    address: &str,
-    token: &str,
-    lang: Lang,
-) -> Result<Box<OpenLink>, Response> {
-    let bucket = format!("c:{address}");
-    let now = now_ms();
-    let allowed = rate_limit::allow(&state.db, &bucket, MINUTE_MS, PER_ADDRESS_PER_MINUTE, now)
-        .await
-        .map_err(|e| internal(e, lang))?;
-    if !allowed {
-        return Err(too_many(lang));
-    }
-    match links::find(&state.db, token, now)
-        .await
-        .map_err(|e| internal(e, lang))?
-    {
-        Lookup::Unknown => Err(not_valid(lang, StatusCode::NOT_FOUND)),
-        Lookup::Gone => Err(not_valid(lang, StatusCode::GONE)),
-        Lookup::Open(link) => Ok(link),
-    }
-}
-
-fn internal(error: sqlx::Error, lang: Lang) -> Response {
+/// The page for a failure of ours; the error goes to the log, not to the recipient.
+pub(super) fn internal(error: sqlx::Error, lang: Lang) -> Response {
     tracing::error!(%error, "recipient page failed");
     let title = t(lang, "暂时无法打开", "Temporarily unavailable");
     html(
@@ -219,11 +147,13 @@ fn delivered_place(link: &OpenLink) -> Option<String> {
     }
 }
 
-fn handed_over(link: &OpenLink) -> bool {
+/// The parcel changed hands: the choice is final and complaints open.
+pub(super) fn handed_over(link: &OpenLink) -> bool {
     link.record.handed_over_at().is_some()
 }
 
-fn render(link: &OpenLink, token: &str, lang: Lang, notice: Option<&str>) -> Response {
+/// The recipient's page for an open link, with an optional notice above the forms.
+pub(super) fn render(link: &OpenLink, token: &str, lang: Lang, notice: Option<&str>) -> Response {
     let record = &link.record;
     let action = format!("/c/{}", escape(token));
     let lang_query = if lang == Lang::En { "?lang=en" } else { "" };
@@ -416,165 +346,6 @@ fn render_complaints(body: &mut String, link: &OpenLink, lang: Lang) {
         );
     }
     body.push_str("</ul></section>");
-}
-
-/// `GET /c/<token>`: the offers and the current answer, or where the parcel is once delivered.
-pub async fn page(
-    State(state): State<AppState>,
-    LinkPath { token, lang }: LinkPath,
-    ClientAddress(address): ClientAddress,
-) -> Response {
-    match open(&state, &address, &token, lang).await {
-        Ok(link) => render(&link, &token, lang, None),
-        Err(response) => response,
-    }
-}
-
-#[derive(Debug, Deserialize)]
-pub struct ChoiceForm {
-    choice: String,
-    #[serde(default)]
-    time_window: String,
-    #[serde(default)]
-    note: String,
-    #[serde(default)]
-    remember: Option<String>,
-}
-
-fn optional_text(text: &str) -> Result<Option<String>, ()> {
-    let text = text.trim();
-    if text.chars().count() > MAX_TEXT_CHARS {
-        return Err(());
-    }
-    Ok((!text.is_empty()).then(|| text.to_string()))
-}
-
-fn bad_form(link: &OpenLink, token: &str, lang: Lang, message: &str) -> Response {
-    let mut response = render(link, token, lang, Some(message));
-    *response.status_mut() = StatusCode::BAD_REQUEST;
-    response
-}
-
-/// `POST /c/<token>`: the recipient's answer; it may change until the parcel is handed over.
-pub async fn choose(
-    State(state): State<AppState>,
-    LinkPath { token, lang }: LinkPath,
-    ClientAddress(address): ClientAddress,
-    form: Result<Form<ChoiceForm>, FormRejection>,
-) -> Response {
-    let link = match open(&state, &address, &token, lang).await {
-        Ok(link) => link,
-        Err(response) => return response,
-    };
-    let invalid = t(lang, "请选择一种投递方式", "Choose one of the options");
-    let Ok(Form(form)) = form else {
-        return bad_form(&link, &token, lang, invalid);
-    };
-    if handed_over(&link) {
-        let mut response = render(
-            &link,
-            &token,
-            lang,
-            Some(t(
-                lang,
-                "快件已交付，无法再更改。",
-                "The parcel was handed over; the choice can no longer change.",
-            )),
-        );
-        *response.status_mut() = StatusCode::CONFLICT;
-        return response;
-    }
-    let offered = link
-        .record
-        .link
-        .as_ref()
-        .is_some_and(|l| l.offers_method(&form.choice));
-    let (Ok(time_window), Ok(note)) = (optional_text(&form.time_window), optional_text(&form.note))
-    else {
-        return bad_form(
-            &link,
-            &token,
-            lang,
-            t(lang, "填写的内容过长", "That text is too long"),
-        );
-    };
-    if !offered {
-        return bad_form(&link, &token, lang, invalid);
-    }
-    let answer = Answer {
-        choice: form.choice,
-        time_window,
-        note,
-        remember: form.remember.is_some(),
-    };
-    if let Err(e) = links::decide(&state.db, &link, answer).await {
-        return internal(e, lang);
-    }
-    Redirect::to(&format!(
-        "/c/{token}{}",
-        if lang == Lang::En { "?lang=en" } else { "" }
-    ))
-    .into_response()
-}
-
-#[derive(Debug, Deserialize)]
-pub struct ComplaintForm {
-    kind: String,
-    #[serde(default)]
-    note: String,
-}
-
-/// `POST /c/<token>/complaint`: "I did not agree", damaged, missing or not received — only once
-/// the parcel changed hands.
-pub async fn complain(
-    State(state): State<AppState>,
-    LinkPath { token, lang }: LinkPath,
-    ClientAddress(address): ClientAddress,
-    form: Result<Form<ComplaintForm>, FormRejection>,
-) -> Response {
-    let link = match open(&state, &address, &token, lang).await {
-        Ok(link) => link,
-        Err(response) => return response,
-    };
-    let kind = form
-        .ok()
-        .and_then(|Form(f)| Some((ComplaintKind::from_code(&f.kind)?, f.note)));
-    let Some((kind, note)) = kind else {
-        return bad_form(
-            &link,
-            &token,
-            lang,
-            t(lang, "请选择问题类型", "Choose what went wrong"),
-        );
-    };
-    if !handed_over(&link) {
-        return bad_form(
-            &link,
-            &token,
-            lang,
-            t(
-                lang,
-                "快件尚未交付，请先选择投递方式。",
-                "The parcel has not been handed over yet.",
-            ),
-        );
-    }
-    let Ok(note) = optional_text(&note) else {
-        return bad_form(
-            &link,
-            &token,
-            lang,
-            t(lang, "填写的内容过长", "That text is too long"),
-        );
-    };
-    if let Err(e) = links::complain(&state.db, &link, kind, note.as_deref().unwrap_or("")).await {
-        return internal(e, lang);
-    }
-    Redirect::to(&format!(
-        "/c/{token}{}",
-        if lang == Lang::En { "?lang=en" } else { "" }
-    ))
-    .into_response()
 }
 
 #[cfg(test)]

@@ -1,0 +1,5 @@
+//! Delivery records below the HTTP layer: how they are stored, selected and exported.
+
+pub mod export;
+pub mod query;
+pub mod store;

@@ -1,0 +1,28 @@
+//! What every handler shares: the database, the built app and the sign-in policy.
+
+use crate::auth::{self, AuthPolicy};
+use crate::db::Db;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    /// Verified against when a username is unknown, so a failed sign-in takes the same time.
+    pub dummy_password_hash: Arc<str>,
+    /// The built app (`dist/`), served for every path outside the API.
+    pub dist: Option<PathBuf>,
+    /// Session lifetimes and sign-in limits; a field so tests can shorten them.
+    pub policy: AuthPolicy,
+}
+
+impl AppState {
+    pub fn new(db: Db, dist: Option<PathBuf>) -> AppState {
+        AppState {
+            db,
+            dummy_password_hash: auth::hash_password("not a password").into(),
+            dist,
+            policy: AuthPolicy::default(),
+        }
+    }
+}
