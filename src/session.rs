@@ -3,6 +3,7 @@
 
 use doorstep_core::api::Account;
 use doorstep_core::Lang;
+use doorstep_core::Role;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -17,7 +18,7 @@ pub struct Session {
 
 impl Session {
     pub fn is_courier(&self) -> bool {
-        self.account.role == "courier"
+        self.account.has_role(Role::Courier)
     }
 }
 

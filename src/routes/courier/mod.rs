@@ -1,10 +1,9 @@
 //! The courier's doorstep screen: the parcel form and today's records.
 
 mod draft;
-mod form;
 mod list;
+mod parcel;
 mod quote;
-mod tariff_step;
 
 use crate::device::{use_device, Device};
 use crate::session::use_session;
@@ -25,7 +24,7 @@ pub fn CourierPage() -> impl IntoView {
             let draft = RwSignal::new(Draft::default());
             keep_on_device(draft, use_device());
             view! {
-                <form::ParcelForm draft=draft/>
+                <parcel::ParcelForm draft=draft/>
                 <list::TodayList draft=draft/>
             }
             .into_any()
