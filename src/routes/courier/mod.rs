@@ -4,6 +4,7 @@ mod draft;
 mod list;
 mod parcel;
 mod quote;
+mod status;
 
 use crate::device::{use_device, Device};
 use crate::session::use_session;
@@ -11,6 +12,7 @@ pub use draft::{Draft, DraftErrors};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::Redirect;
+pub use status::CourierStatus;
 
 #[component]
 pub fn CourierPage() -> impl IntoView {
