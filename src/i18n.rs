@@ -1,6 +1,7 @@
 //! UI text in Simplified Chinese (default) and English. Keys are an enum, so a missing
 //! translation is a compile error, not a blank label.
 
+use crate::storage::local::{self, LocalKey};
 use doorstep_core::{Lang, OutcomeKind};
 use leptos::prelude::*;
 
@@ -493,13 +494,10 @@ pub fn channel_key(channel: doorstep_core::ConsentChannel) -> Key {
 #[derive(Clone, Copy)]
 pub struct Language(pub RwSignal<Lang>);
 
-const STORAGE_KEY: &str = "doorstep.lang";
-
 impl Language {
     /// The stored choice, or Chinese.
     pub fn load() -> Language {
-        let stored = crate::session::local_storage()
-            .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
+        let stored = local::get_text(LocalKey::Lang)
             .map(|tag| Lang::from_tag(&tag))
             .unwrap_or_default();
         Language(RwSignal::new(stored))
@@ -511,9 +509,7 @@ impl Language {
             Lang::En => Lang::Zh,
         };
         self.0.set(next);
-        if let Some(storage) = crate::session::local_storage() {
-            let _ = storage.set_item(STORAGE_KEY, next.tag());
-        }
+        local::set_text(LocalKey::Lang, next.tag());
         if let Some(html) = document().document_element() {
             let _ = html.set_attribute("lang", next.tag());
         }

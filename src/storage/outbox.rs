@@ -143,29 +143,6 @@ impl Outbox {
         Ok(entry)
     }
 
-    /// Seals entries stored in clear by an app version before sealing; returns how many.
-    pub async fn seal_plain(&self) -> Result<usize, StorageError> {
-        let plain: Vec<OutboxEntry> = self
-            .stored()
-            .await?
-            .into_iter()
-            .filter(|e| e.sealed.is_none() && e.record.recipient.is_some())
-            .collect();
-        let mut sealed = Vec::with_capacity(plain.len());
-        for entry in plain {
-            sealed.push(to_js(&self.seal(entry).await?)?);
-        }
-        let tx = self
-            .db
-            .transaction(&[RECORDS], TransactionMode::ReadWrite)?;
-        let store = tx.object_store(RECORDS)?;
-        for value in &sealed {
-            store.put(value, None)?.await?;
-        }
-        tx.commit()?.await?;
-        Ok(sealed.len())
-    }
-
     /// Saves a new revision and resolves only once the transaction has committed.
     pub async fn save(&self, record: DeliveryRecord) -> Result<OutboxEntry, StorageError> {
         let opened = OutboxEntry::new(record);
