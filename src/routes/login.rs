@@ -1,3 +1,5 @@
+//! Sign-in for couriers and supervisors.
+
 use crate::api::{self, ApiFailure};
 use crate::i18n::{tr, use_lang, Key};
 use crate::nav::load_page;

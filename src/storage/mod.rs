@@ -15,4 +15,4 @@ pub use drafts::DraftStore;
 pub use outbox::{Outbox, OutboxEntry, RecordNote};
 pub use persist::request_persistence;
 pub use preferences::PreferenceBook;
-pub use seal::{Sealed, Sealer};
+pub use seal::Sealer;

@@ -1,3 +1,6 @@
+//! The outbox: every record the courier saved, sealed at rest, queued until the server
+//! acknowledges its revision, then kept as synced until pruned.
+
 use doorstep_core::sync::{Change, QueueState, RecordAck};
 use doorstep_core::DeliveryRecord;
 use idb::{Database, TransactionMode};

@@ -628,38 +628,33 @@ impl DeliveryRecord {
 pub(crate) mod tests {
     use super::*;
 
+    /// Each code reads back as its variant and is the variant's serde name.
+    fn codes_round_trip<T: Copy + PartialEq + std::fmt::Debug + Serialize>(
+        all: &[T],
+        code: fn(T) -> &'static str,
+        from_code: fn(&str) -> Option<T>,
+    ) {
+        for &value in all {
+            assert_eq!(from_code(code(value)), Some(value));
+            let json = serde_json::to_string(&value).unwrap();
+            assert_eq!(json, format!("\"{}\"", code(value)));
+        }
+        assert_eq!(from_code(""), None);
+    }
+
     #[test]
     fn every_code_reads_back_as_its_variant() {
-        for kind in ParcelKind::ALL {
-            assert_eq!(ParcelKind::from_code(kind.code()), Some(kind));
-            assert_eq!(
-                serde_json::to_string(&kind).unwrap(),
-                format!("\"{}\"", kind.code())
-            );
-        }
-        for method in MethodKind::ALL {
-            assert_eq!(MethodKind::from_code(method.code()), Some(method));
-            assert_eq!(
-                serde_json::to_string(&method).unwrap(),
-                format!("\"{}\"", method.code())
-            );
-        }
-        for channel in ConsentChannel::ALL {
-            assert_eq!(ConsentChannel::from_code(channel.code()), Some(channel));
-            assert_eq!(
-                serde_json::to_string(&channel).unwrap(),
-                format!("\"{}\"", channel.code())
-            );
-        }
+        codes_round_trip(&ParcelKind::ALL, ParcelKind::code, ParcelKind::from_code);
+        codes_round_trip(&MethodKind::ALL, MethodKind::code, MethodKind::from_code);
+        codes_round_trip(
+            &ConsentChannel::ALL,
+            ConsentChannel::code,
+            ConsentChannel::from_code,
+        );
+        codes_round_trip(&OutcomeKind::ALL, OutcomeKind::code, OutcomeKind::from_code);
         for outcome in OutcomeKind::ALL {
-            assert_eq!(OutcomeKind::from_code(outcome.code()), Some(outcome));
             assert_eq!(outcome.with_note(String::new()).kind(), outcome);
-            assert_eq!(
-                serde_json::to_string(&outcome).unwrap(),
-                format!("\"{}\"", outcome.code())
-            );
         }
-        assert_eq!(MethodKind::from_code(""), None);
     }
 
     pub fn door_record() -> DeliveryRecord {

@@ -1,4 +1,4 @@
-//! The labelled text input every section of the parcel form uses for a plain field.
+//! The inputs the sections of the parcel form share: a labelled text field, a radio choice.
 
 use crate::i18n::{tr, Key};
 use crate::routes::courier::draft::Draft;
@@ -18,6 +18,26 @@ pub fn text_field(
             <input name=name autocomplete="off"
                 prop:value=move || draft.with(get)
                 on:input=move |ev| { let v = event_target_value(&ev); draft.update(|d| set(d, v)) } />
+        </label>
+    }
+}
+
+/// A radio button choosing `value` (shown as `code`) for one enum field of the draft.
+pub fn radio<T: Copy + PartialEq + Send + Sync + 'static>(
+    draft: RwSignal<Draft>,
+    name: &'static str,
+    value: T,
+    code: &'static str,
+    label: Key,
+    get: fn(&Draft) -> T,
+    set: fn(&mut Draft, T),
+) -> impl IntoView {
+    view! {
+        <label class="choice">
+            <input type="radio" name=name value=code
+                prop:checked=move || draft.with(|d| get(d) == value)
+                on:change=move |_| draft.update(|d| set(d, value)) />
+            <span>{tr(label)}</span>
         </label>
     }
 }

@@ -2,7 +2,7 @@
 //! the recipient's consent wherever the parcel does not go to the door.
 
 use super::consent::ConsentSection;
-use super::fields::text_field;
+use super::fields::{radio, text_field};
 use crate::i18n::{tr, Key};
 use crate::routes::courier::draft::Draft;
 use doorstep_core::MethodKind;
@@ -14,20 +14,21 @@ pub fn MethodFields(
     /// Asks the recipient by link instead of consenting here.
     ask_by_link: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let radio = move |method: MethodKind| {
+    let choice = move |method: MethodKind| {
         let label = match method {
             MethodKind::Door => Key::Door,
             MethodKind::Locker => Key::Locker,
             MethodKind::Station => Key::Station,
         };
-        view! {
-            <label class="choice">
-                <input type="radio" name="method" value=method.code()
-                    prop:checked=move || draft.with(|d| d.method == method)
-                    on:change=move |_| draft.update(|d| d.method = method) />
-                <span>{tr(label)}</span>
-            </label>
-        }
+        radio(
+            draft,
+            "method",
+            method,
+            method.code(),
+            label,
+            |d| d.method,
+            |d, method| d.method = method,
+        )
     };
     let method_is = move |method: MethodKind| draft.with(|d| d.method == method);
     view! {
@@ -35,7 +36,7 @@ pub fn MethodFields(
         <fieldset class="field">
             <legend class="field__label">{tr(Key::Method)}</legend>
             <div class="choices">
-                {MethodKind::ALL.into_iter().map(radio).collect_view()}
+                {MethodKind::ALL.into_iter().map(choice).collect_view()}
             </div>
         </fieldset>
         </Show>
