@@ -58,14 +58,18 @@ struct ErrorDetail {
     details: Vec<FieldProblem>,
 }
 
+/// A query string's pairs, unencoded.
+type Query<'a> = &'a [(&'a str, String)];
+
 async fn call<T: DeserializeOwned>(
     method: Method,
     path: &str,
+    query: Query<'_>,
     token: Option<&str>,
     body: Option<String>,
     lang: Lang,
 ) -> Result<T, ApiFailure> {
-    let (status, text) = send(method, path, token, body, lang, &[]).await?;
+    let (status, text) = send(method, path, query, token, body, lang, &[]).await?;
     parse(status, &text)
 }
 
@@ -80,12 +84,14 @@ fn parse<T: DeserializeOwned>(status: u16, text: &str) -> Result<T, ApiFailure> 
 async fn send(
     method: Method,
     path: &str,
+    query: Query<'_>,
     token: Option<&str>,
     body: Option<String>,
     lang: Lang,
     extra_headers: &[(&str, &str)],
 ) -> Result<(u16, String), ApiFailure> {
     let mut request = RequestBuilder::new(path)
+        .query(query.iter().map(|(name, value)| (*name, value)))
         .header("Accept", "application/json")
         .header("Accept-Language", lang.tag());
     for (name, value) in extra_headers {
@@ -168,6 +174,7 @@ pub async fn login(request: &LoginRequest, lang: Lang) -> Result<LoginResponse, 
     call(
         Method::POST,
         "/api/v1/auth/login",
+        &[],
         None,
         json(request),
         lang,
@@ -176,12 +183,28 @@ pub async fn login(request: &LoginRequest, lang: Lang) -> Result<LoginResponse, 
 }
 
 pub async fn logout(token: &str, lang: Lang) -> Result<(), ApiFailure> {
-    call(Method::POST, "/api/v1/auth/logout", Some(token), None, lang).await
+    call(
+        Method::POST,
+        "/api/v1/auth/logout",
+        &[],
+        Some(token),
+        None,
+        lang,
+    )
+    .await
 }
 
 /// Sends an already-serialised [`SyncRequest`], so the caller can measure and split batches.
 pub async fn sync_raw(token: &str, body: String, lang: Lang) -> Result<SyncResponse, ApiFailure> {
-    call(Method::POST, "/api/v1/sync", Some(token), Some(body), lang).await
+    call(
+        Method::POST,
+        "/api/v1/sync",
+        &[],
+        Some(token),
+        Some(body),
+        lang,
+    )
+    .await
 }
 
 /// The station's current tariff table, or `None` while `held_version` is still current (304).
@@ -194,6 +217,7 @@ pub async fn tariffs(
     let result = send(
         Method::GET,
         "/api/v1/tariffs",
+        &[],
         Some(token),
         None,
         lang,
@@ -237,12 +261,15 @@ pub async fn records(
     if let Some(cursor) = before {
         pairs.push(("before", cursor.to_string()));
     }
-    let query: Vec<String> = pairs
-        .iter()
-        .map(|(name, value)| format!("{name}={}", js_sys::encode_uri_component(value)))
-        .collect();
-    let path = format!("/api/v1/records?{}", query.join("&"));
-    call(Method::GET, &path, Some(token), None, lang).await
+    call(
+        Method::GET,
+        "/api/v1/records",
+        &pairs,
+        Some(token),
+        None,
+        lang,
+    )
+    .await
 }
 
 /// One record; `full` asks for the unmasked recipient, which the server writes to the audit
@@ -253,10 +280,15 @@ pub async fn record_detail(
     full: bool,
     lang: Lang,
 ) -> Result<RecordDetail, ApiFailure> {
-    let query = if full { "?full=1" } else { "" };
+    let query = if full {
+        vec![("full", "1".to_string())]
+    } else {
+        Vec::new()
+    };
     call(
         Method::GET,
-        &format!("/api/v1/records/{id}{query}"),
+        &format!("/api/v1/records/{id}"),
+        &query,
         Some(token),
         None,
         lang,
@@ -271,7 +303,7 @@ pub async fn add_note(
     lang: Lang,
 ) -> Result<NoteView, ApiFailure> {
     let path = format!("/api/v1/records/{id}/notes");
-    call(Method::POST, &path, Some(token), json(request), lang).await
+    call(Method::POST, &path, &[], Some(token), json(request), lang).await
 }
 
 /// Every version of the station's tariff table, newest first.
@@ -279,6 +311,7 @@ pub async fn tariff_versions(token: &str, lang: Lang) -> Result<Vec<TariffVersio
     call(
         Method::GET,
         "/api/v1/tariffs/versions",
+        &[],
         Some(token),
         None,
         lang,
@@ -295,6 +328,7 @@ pub async fn upload_tariffs(
     call(
         Method::POST,
         "/api/v1/tariffs",
+        &[],
         Some(token),
         Some(table_json),
         lang,
@@ -314,12 +348,20 @@ pub struct TariffVersion {
 
 /// The station's courier devices, at-risk ones first.
 pub async fn devices(token: &str, lang: Lang) -> Result<Vec<DeviceView>, ApiFailure> {
-    call(Method::GET, "/api/v1/devices", Some(token), None, lang).await
+    call(Method::GET, "/api/v1/devices", &[], Some(token), None, lang).await
 }
 
 /// The station's open complaints, newest first.
 pub async fn complaints(token: &str, lang: Lang) -> Result<Vec<ComplaintView>, ApiFailure> {
-    call(Method::GET, "/api/v1/complaints", Some(token), None, lang).await
+    call(
+        Method::GET,
+        "/api/v1/complaints",
+        &[],
+        Some(token),
+        None,
+        lang,
+    )
+    .await
 }
 
 pub async fn resolve_complaint(
@@ -329,10 +371,18 @@ pub async fn resolve_complaint(
     lang: Lang,
 ) -> Result<ComplaintView, ApiFailure> {
     let path = format!("/api/v1/complaints/{id}/resolve");
-    call(Method::POST, &path, Some(token), json(request), lang).await
+    call(Method::POST, &path, &[], Some(token), json(request), lang).await
 }
 
 /// The station's dashboard for the last 14 days.
 pub async fn dashboard(token: &str, lang: Lang) -> Result<Dashboard, ApiFailure> {
-    call(Method::GET, "/api/v1/dashboard", Some(token), None, lang).await
+    call(
+        Method::GET,
+        "/api/v1/dashboard",
+        &[],
+        Some(token),
+        None,
+        lang,
+    )
+    .await
 }
