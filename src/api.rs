@@ -1,5 +1,5 @@
-//! The one way the app talks to the server: JSON over `fetch`, with the server's JSON errors
-//! turned into [`ApiFailure`].
+//! The one way the app talks to the server: JSON over `fetch` (through `gloo-net`), with the
+//! server's JSON errors turned into [`ApiFailure`].
 
 use doorstep_core::api::{
     ComplaintView, Dashboard, DeviceView, LoginRequest, LoginResponse, NoteRequest, NoteView,
@@ -8,10 +8,10 @@ use doorstep_core::api::{
 use doorstep_core::sync::{SyncRequest, SyncResponse};
 use doorstep_core::tariff::TariffTable;
 use doorstep_core::Lang;
+use gloo_net::http::{Method, RequestBuilder};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen::JsCast;
 
 /// Why a call did not succeed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,13 +43,6 @@ impl ApiFailure {
             ApiFailure::Http { status, .. } => *status >= 500 || *status == 429,
         }
     }
-
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            ApiFailure::Network => None,
-            ApiFailure::Http { status, .. } => Some(*status),
-        }
-    }
 }
 
 #[derive(serde::Deserialize)]
@@ -65,14 +58,18 @@ struct ErrorDetail {
     details: Vec<FieldProblem>,
 }
 
+/// A query string's pairs, unencoded.
+type Query<'a> = &'a [(&'a str, String)];
+
 async fn call<T: DeserializeOwned>(
-    method: &str,
+    method: Method,
     path: &str,
+    query: Query<'_>,
     token: Option<&str>,
     body: Option<String>,
     lang: Lang,
 ) -> Result<T, ApiFailure> {
-    let (status, text) = send(method, path, token, body, lang, &[]).await?;
+    let (status, text) = send(method, path, query, token, body, lang, &[]).await?;
     parse(status, &text)
 }
 
@@ -85,50 +82,48 @@ fn parse<T: DeserializeOwned>(status: u16, text: &str) -> Result<T, ApiFailure> 
 /// The request and its answer's text when the status is a success. Not generic, so the wasm
 /// holds one copy of it instead of one per answer type.
 async fn send(
-    method: &str,
+    method: Method,
     path: &str,
+    query: Query<'_>,
     token: Option<&str>,
     body: Option<String>,
     lang: Lang,
     extra_headers: &[(&str, &str)],
 ) -> Result<(u16, String), ApiFailure> {
-    let init = web_sys::RequestInit::new();
-    init.set_method(method);
-    let headers = web_sys::Headers::new().map_err(|_| ApiFailure::Network)?;
-    let _ = headers.set("Accept", "application/json");
+    let mut request = RequestBuilder::new(path)
+        .query(query.iter().map(|(name, value)| (*name, value)))
+        .header("Accept", "application/json")
+        .header("Accept-Language", lang.tag());
     for (name, value) in extra_headers {
-        let _ = headers.set(name, value);
+        request = request.header(name, value);
     }
-    let _ = headers.set("Accept-Language", lang.tag());
     // A supervisor's browser session is an HttpOnly cookie (empty token here); its state
     // changes carry the CSRF token from the readable cookie.
     match token {
         Some(token) if !token.is_empty() => {
-            let _ = headers.set("Authorization", &format!("Bearer {token}"));
+            request = request.header("Authorization", &format!("Bearer {token}"));
         }
-        _ if method != "GET" => {
+        _ if method != Method::GET => {
             if let Some(csrf) = csrf_cookie() {
-                let _ = headers.set("X-CSRF-Token", &csrf);
+                request = request.header("X-CSRF-Token", &csrf);
             }
         }
         _ => {}
     }
-    if let Some(body) = body {
-        let _ = headers.set("Content-Type", "application/json");
-        init.set_body(&JsValue::from_str(&body));
-    }
-    init.set_headers(&headers);
-    let request =
-        web_sys::Request::new_with_str_and_init(path, &init).map_err(|_| ApiFailure::Network)?;
-    let response = JsFuture::from(leptos::prelude::window().fetch_with_request(&request))
+    let request = request.method(method);
+    let request = match body {
+        Some(body) => request
+            .header("Content-Type", "application/json")
+            .body(body),
+        None => request.build(),
+    };
+    // No answer at all (offline, server down, request cut) is the one `Network` failure.
+    let response = request
+        .map_err(|_| ApiFailure::Network)?
+        .send()
         .await
         .map_err(|_| ApiFailure::Network)?;
-    let response: web_sys::Response = response.dyn_into().map_err(|_| ApiFailure::Network)?;
-    let text = JsFuture::from(response.text().map_err(|_| ApiFailure::Network)?)
-        .await
-        .map_err(|_| ApiFailure::Network)?
-        .as_string()
-        .unwrap_or_default();
+    let text = response.text().await.map_err(|_| ApiFailure::Network)?;
     let status = response.status();
     if (200..300).contains(&status) {
         return Ok((status, text));
@@ -176,16 +171,40 @@ fn json(body: &impl Serialize) -> Option<String> {
 }
 
 pub async fn login(request: &LoginRequest, lang: Lang) -> Result<LoginResponse, ApiFailure> {
-    call("POST", "/api/v1/auth/login", None, json(request), lang).await
+    call(
+        Method::POST,
+        "/api/v1/auth/login",
+        &[],
+        None,
+        json(request),
+        lang,
+    )
+    .await
 }
 
 pub async fn logout(token: &str, lang: Lang) -> Result<(), ApiFailure> {
-    call("POST", "/api/v1/auth/logout", Some(token), None, lang).await
+    call(
+        Method::POST,
+        "/api/v1/auth/logout",
+        &[],
+        Some(token),
+        None,
+        lang,
+    )
+    .await
 }
 
 /// Sends an already-serialised [`SyncRequest`], so the caller can measure and split batches.
 pub async fn sync_raw(token: &str, body: String, lang: Lang) -> Result<SyncResponse, ApiFailure> {
-    call("POST", "/api/v1/sync", Some(token), Some(body), lang).await
+    call(
+        Method::POST,
+        "/api/v1/sync",
+        &[],
+        Some(token),
+        Some(body),
+        lang,
+    )
+    .await
 }
 
 /// The station's current tariff table, or `None` while `held_version` is still current (304).
@@ -196,8 +215,9 @@ pub async fn tariffs(
 ) -> Result<Option<TariffTable>, ApiFailure> {
     let etag = format!("\"{held_version}\"");
     let result = send(
-        "GET",
+        Method::GET,
         "/api/v1/tariffs",
+        &[],
         Some(token),
         None,
         lang,
@@ -241,12 +261,15 @@ pub async fn records(
     if let Some(cursor) = before {
         pairs.push(("before", cursor.to_string()));
     }
-    let query: Vec<String> = pairs
-        .iter()
-        .map(|(name, value)| format!("{name}={}", js_sys::encode_uri_component(value)))
-        .collect();
-    let path = format!("/api/v1/records?{}", query.join("&"));
-    call("GET", &path, Some(token), None, lang).await
+    call(
+        Method::GET,
+        "/api/v1/records",
+        &pairs,
+        Some(token),
+        None,
+        lang,
+    )
+    .await
 }
 
 /// One record; `full` asks for the unmasked recipient, which the server writes to the audit
@@ -257,10 +280,15 @@ pub async fn record_detail(
     full: bool,
     lang: Lang,
 ) -> Result<RecordDetail, ApiFailure> {
-    let query = if full { "?full=1" } else { "" };
+    let query = if full {
+        vec![("full", "1".to_string())]
+    } else {
+        Vec::new()
+    };
     call(
-        "GET",
-        &format!("/api/v1/records/{id}{query}"),
+        Method::GET,
+        &format!("/api/v1/records/{id}"),
+        &query,
         Some(token),
         None,
         lang,
@@ -275,12 +303,20 @@ pub async fn add_note(
     lang: Lang,
 ) -> Result<NoteView, ApiFailure> {
     let path = format!("/api/v1/records/{id}/notes");
-    call("POST", &path, Some(token), json(request), lang).await
+    call(Method::POST, &path, &[], Some(token), json(request), lang).await
 }
 
 /// Every version of the station's tariff table, newest first.
 pub async fn tariff_versions(token: &str, lang: Lang) -> Result<Vec<TariffVersion>, ApiFailure> {
-    call("GET", "/api/v1/tariffs/versions", Some(token), None, lang).await
+    call(
+        Method::GET,
+        "/api/v1/tariffs/versions",
+        &[],
+        Some(token),
+        None,
+        lang,
+    )
+    .await
 }
 
 /// Uploads a new version of the station's tariff table, as JSON text.
@@ -290,8 +326,9 @@ pub async fn upload_tariffs(
     lang: Lang,
 ) -> Result<TariffVersion, ApiFailure> {
     call(
-        "POST",
+        Method::POST,
         "/api/v1/tariffs",
+        &[],
         Some(token),
         Some(table_json),
         lang,
@@ -311,12 +348,20 @@ pub struct TariffVersion {
 
 /// The station's courier devices, at-risk ones first.
 pub async fn devices(token: &str, lang: Lang) -> Result<Vec<DeviceView>, ApiFailure> {
-    call("GET", "/api/v1/devices", Some(token), None, lang).await
+    call(Method::GET, "/api/v1/devices", &[], Some(token), None, lang).await
 }
 
 /// The station's open complaints, newest first.
 pub async fn complaints(token: &str, lang: Lang) -> Result<Vec<ComplaintView>, ApiFailure> {
-    call("GET", "/api/v1/complaints", Some(token), None, lang).await
+    call(
+        Method::GET,
+        "/api/v1/complaints",
+        &[],
+        Some(token),
+        None,
+        lang,
+    )
+    .await
 }
 
 pub async fn resolve_complaint(
@@ -326,10 +371,18 @@ pub async fn resolve_complaint(
     lang: Lang,
 ) -> Result<ComplaintView, ApiFailure> {
     let path = format!("/api/v1/complaints/{id}/resolve");
-    call("POST", &path, Some(token), json(request), lang).await
+    call(Method::POST, &path, &[], Some(token), json(request), lang).await
 }
 
 /// The station's dashboard for the last 14 days.
 pub async fn dashboard(token: &str, lang: Lang) -> Result<Dashboard, ApiFailure> {
-    call("GET", "/api/v1/dashboard", Some(token), None, lang).await
+    call(
+        Method::GET,
+        "/api/v1/dashboard",
+        &[],
+        Some(token),
+        None,
+        lang,
+    )
+    .await
 }

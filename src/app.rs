@@ -1,9 +1,11 @@
 //! The two apps' roots. Each entry (`src/main.rs` for couriers, `src/bin/supervisor.rs` for
 //! supervisors) mounts one of them, so link-time optimisation drops the other side's code.
 
-use crate::components::header::{CourierStatus, Header};
+use crate::components::header::Header;
 use crate::device::Device;
 use crate::i18n::{tr, Key, Language};
+use crate::nav::LoadPage;
+use crate::routes::courier::CourierStatus;
 use crate::routes::{courier::CourierPage, login::LoginPage, supervisor::SupervisorPage};
 use crate::session::{use_session, CurrentSession};
 use crate::sw::AppUpdate;
@@ -80,16 +82,4 @@ fn Home() -> impl IntoView {
         Some(s) if s.is_courier() => view! { <Redirect path="/courier"/> }.into_any(),
         Some(_) => view! { <LoadPage path=SUPERVISOR_PATH/> }.into_any(),
     }
-}
-
-/// A redirect to a page of the other entry. The router would keep it inside this bundle, which
-/// lacks that page's code, so the browser loads the page afresh.
-#[component]
-pub fn LoadPage(path: &'static str) -> impl IntoView {
-    load_page(path);
-}
-
-/// Replaces the current page with `path`, loaded by the browser rather than the router.
-pub fn load_page(path: &str) {
-    let _ = window().location().replace(path);
 }

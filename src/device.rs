@@ -2,6 +2,7 @@
 
 use crate::clock::start_of_today_ms;
 use crate::session::CurrentSession;
+use crate::storage::local::{self, LocalKey};
 use crate::storage::{
     request_persistence, DraftStore, Outbox, OutboxEntry, PreferenceBook, StorageError,
 };
@@ -10,10 +11,10 @@ use crate::sync_lock::with_sync_lock;
 use doorstep_core::preference::StandingPreference;
 use doorstep_core::sync::{prune_cutoff, QueueState};
 use doorstep_core::{DeliveryRecord, Lang};
+use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::rc::Rc;
-use std::time::Duration;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SyncStatus {
@@ -83,17 +84,9 @@ impl Device {
                             return;
                         }
                     };
-                    let drafts = DraftStore::new(db.clone(), sealer.clone());
-                    // A draft kept in clear by an older version of the app gets sealed now.
-                    if let Err(e) = drafts.seal_legacy().await {
-                        self.storage_error.set(Some(e.to_string()));
-                    }
-                    self.drafts.set(Some(drafts));
+                    self.drafts
+                        .set(Some(DraftStore::new(db.clone(), sealer.clone())));
                     let outbox = Outbox::new(db.clone(), sealer);
-                    // Records saved in clear by an older version of the app get sealed now.
-                    if let Err(e) = outbox.seal_plain().await {
-                        self.storage_error.set(Some(e.to_string()));
-                    }
                     // Yesterday's acknowledged records leave the device; nothing unsynced does.
                     let cutoff = prune_cutoff(start_of_today_ms(), keep_days());
                     if let Err(e) = outbox.prune(cutoff).await {
@@ -183,7 +176,7 @@ impl Device {
     /// cursor. The caller warns first when records are unsynced.
     pub async fn wipe(self) -> Result<(), StorageError> {
         crate::links::forget_all();
-        crate::sync::cursor::forget();
+        crate::storage::cursor::forget();
         let Some(db) = self.db.get_value() else {
             return Ok(());
         };
@@ -223,7 +216,7 @@ impl Device {
             let Some(outcome) = outcome else {
                 // Another tab is syncing the same queue; show its result shortly.
                 self.status.set(SyncStatus::Idle);
-                set_timeout(move || spawn_local(self.refresh()), Duration::from_secs(2));
+                Timeout::new(2_000, move || spawn_local(self.refresh())).forget();
                 return;
             };
             match outcome {
@@ -280,14 +273,12 @@ impl Device {
         let generation = self.retry_generation.get_value() + 1;
         self.retry_generation.set_value(generation);
         let delay = next_retry_ms(failures);
-        set_timeout(
-            move || {
-                if self.retry_generation.get_value() == generation {
-                    self.sync_now();
-                }
-            },
-            Duration::from_millis(u64::from(delay)),
-        );
+        Timeout::new(delay, move || {
+            if self.retry_generation.get_value() == generation {
+                self.sync_now();
+            }
+        })
+        .forget();
     }
 }
 
@@ -301,12 +292,9 @@ pub fn state_key(state: &QueueState) -> crate::i18n::Key {
 }
 
 /// How many days of synced records the device keeps (today counts as one); set by the
-/// `doorstep.keep_days` entry in local storage, 1 by default.
+/// [`LocalKey::KeepDays`] entry in local storage, 1 by default.
 fn keep_days() -> u32 {
-    crate::session::local_storage()
-        .and_then(|s| s.get_item("doorstep.keep_days").ok().flatten())
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1)
+    local::get(LocalKey::KeepDays).unwrap_or(1)
 }
 
 pub fn use_device() -> Device {

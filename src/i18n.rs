@@ -1,7 +1,8 @@
 //! UI text in Simplified Chinese (default) and English. Keys are an enum, so a missing
 //! translation is a compile error, not a blank label.
 
-use doorstep_core::Lang;
+use crate::storage::local::{self, LocalKey};
+use doorstep_core::{Lang, OutcomeKind};
 use leptos::prelude::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -457,29 +458,25 @@ impl Key {
 }
 
 /// Outcome codes in the order the courier's form offers them.
-pub const OUTCOME_CODES: [&str; 7] = [
-    "picked_up",
-    "delivered_to_recipient",
-    "delivered_to_proxy",
-    "placed_in_locker",
-    "left_at_station",
-    "failed_attempt",
-    "refused",
-];
+/// The label of an outcome.
+pub fn outcome_key(outcome: OutcomeKind) -> Key {
+    match outcome {
+        OutcomeKind::PickedUp => Key::PickedUp,
+        OutcomeKind::DeliveredToRecipient => Key::DeliveredToRecipient,
+        OutcomeKind::DeliveredToProxy => Key::DeliveredToProxy,
+        OutcomeKind::PlacedInLocker => Key::PlacedInLocker,
+        OutcomeKind::LeftAtStation => Key::LeftAtStation,
+        OutcomeKind::FailedAttempt => Key::FailedAttempt,
+        OutcomeKind::Refused => Key::RefusedParcel,
+    }
+}
 
 /// The label of an outcome code; unknown codes show as they are.
 pub fn outcome_label(code: &str, lang: Lang) -> String {
-    let key = match code {
-        "picked_up" => Key::PickedUp,
-        "delivered_to_recipient" => Key::DeliveredToRecipient,
-        "delivered_to_proxy" => Key::DeliveredToProxy,
-        "placed_in_locker" => Key::PlacedInLocker,
-        "left_at_station" => Key::LeftAtStation,
-        "failed_attempt" => Key::FailedAttempt,
-        "refused" => Key::RefusedParcel,
-        other => return other.to_string(),
-    };
-    key.text(lang).to_string()
+    match OutcomeKind::from_code(code) {
+        Some(outcome) => outcome_key(outcome).text(lang).to_string(),
+        None => code.to_string(),
+    }
 }
 
 /// The label of a consent channel.
@@ -497,13 +494,10 @@ pub fn channel_key(channel: doorstep_core::ConsentChannel) -> Key {
 #[derive(Clone, Copy)]
 pub struct Language(pub RwSignal<Lang>);
 
-const STORAGE_KEY: &str = "doorstep.lang";
-
 impl Language {
     /// The stored choice, or Chinese.
     pub fn load() -> Language {
-        let stored = crate::session::local_storage()
-            .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
+        let stored = local::get_text(LocalKey::Lang)
             .map(|tag| Lang::from_tag(&tag))
             .unwrap_or_default();
         Language(RwSignal::new(stored))
@@ -515,9 +509,7 @@ impl Language {
             Lang::En => Lang::Zh,
         };
         self.0.set(next);
-        if let Some(storage) = crate::session::local_storage() {
-            let _ = storage.set_item(STORAGE_KEY, next.tag());
-        }
+        local::set_text(LocalKey::Lang, next.tag());
         if let Some(html) = document().document_element() {
             let _ = html.set_attribute("lang", next.tag());
         }

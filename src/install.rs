@@ -1,7 +1,7 @@
 //! "Add to home screen": keeps the browser's install prompt until the courier asks for it.
 
+use gloo_events::EventListener;
 use leptos::prelude::*;
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
 #[derive(Clone, Copy)]
@@ -17,16 +17,13 @@ impl InstallPrompt {
             available: RwSignal::new(false),
             event: StoredValue::new_local(None),
         };
-        let on_offer = Closure::<dyn Fn(web_sys::Event)>::new(move |event: web_sys::Event| {
+        // Listens as long as the app runs.
+        EventListener::new(&window(), "beforeinstallprompt", move |event| {
             event.prevent_default();
-            prompt.event.set_value(Some(event.into()));
+            prompt.event.set_value(Some(event.clone().into()));
             prompt.available.set(true);
-        });
-        let _ = window().add_event_listener_with_callback(
-            "beforeinstallprompt",
-            on_offer.as_ref().unchecked_ref(),
-        );
-        on_offer.forget();
+        })
+        .forget();
         prompt
     }
 

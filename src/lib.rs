@@ -9,6 +9,7 @@ pub mod device;
 pub mod i18n;
 pub mod install;
 pub mod links;
+pub mod nav;
 pub mod routes;
 pub mod session;
 pub mod storage;

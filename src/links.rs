@@ -2,18 +2,13 @@
 //! only here; the server receives its SHA-256 inside the record, so a link can be requested with
 //! no signal and works once the record has synced.
 
-use crate::session::local_storage;
+use crate::storage::local::{self, LocalKey};
 use doorstep_core::link::TOKEN_BYTES;
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
-const STORAGE_KEY: &str = "doorstep.link_tokens";
-
 fn load() -> BTreeMap<Uuid, String> {
-    local_storage()
-        .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
-        .and_then(|json| serde_json::from_str(&json).ok())
-        .unwrap_or_default()
+    local::get(LocalKey::LinkTokens).unwrap_or_default()
 }
 
 /// A fresh token as lowercase hex, or `None` when the browser has no CSPRNG.
@@ -28,9 +23,7 @@ pub fn new_token() -> Option<String> {
 pub fn remember(link_id: Uuid, token: &str) {
     let mut tokens = load();
     tokens.insert(link_id, token.to_string());
-    if let (Some(storage), Ok(json)) = (local_storage(), serde_json::to_string(&tokens)) {
-        let _ = storage.set_item(STORAGE_KEY, &json);
-    }
+    local::set(LocalKey::LinkTokens, &tokens);
 }
 
 pub fn token_for(link_id: Uuid) -> Option<String> {
@@ -39,9 +32,7 @@ pub fn token_for(link_id: Uuid) -> Option<String> {
 
 /// Forgets every token (sign-out).
 pub fn forget_all() {
-    if let Some(storage) = local_storage() {
-        let _ = storage.remove_item(STORAGE_KEY);
-    }
+    local::forget(LocalKey::LinkTokens);
 }
 
 /// The link the recipient opens: this app's origin, `/c/`, the token.

@@ -1,8 +1,10 @@
 //! Who is signed in on this device. The bearer token lives in localStorage so a courier signs in
 //! once per device; records themselves live in IndexedDB.
 
+use crate::storage::local::{self, LocalKey};
 use doorstep_core::api::Account;
 use doorstep_core::Lang;
+use doorstep_core::Role;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -17,14 +19,8 @@ pub struct Session {
 
 impl Session {
     pub fn is_courier(&self) -> bool {
-        self.account.role == "courier"
+        self.account.has_role(Role::Courier)
     }
-}
-
-const STORAGE_KEY: &str = "doorstep.session";
-
-pub fn local_storage() -> Option<web_sys::Storage> {
-    window().local_storage().ok().flatten()
 }
 
 /// The signed-in session, provided at the app's root.
@@ -33,16 +29,11 @@ pub struct CurrentSession(pub RwSignal<Option<Session>>);
 
 impl CurrentSession {
     pub fn load() -> CurrentSession {
-        let stored = local_storage()
-            .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
-            .and_then(|json| serde_json::from_str(&json).ok());
-        CurrentSession(RwSignal::new(stored))
+        CurrentSession(RwSignal::new(local::get(LocalKey::Session)))
     }
 
     pub fn sign_in(self, session: Session) {
-        if let (Some(storage), Ok(json)) = (local_storage(), serde_json::to_string(&session)) {
-            let _ = storage.set_item(STORAGE_KEY, &json);
-        }
+        local::set(LocalKey::Session, &session);
         self.0.set(Some(session));
     }
 
@@ -62,10 +53,8 @@ impl CurrentSession {
     }
 
     pub fn sign_out(self) {
-        if let Some(storage) = local_storage() {
-            let _ = storage.remove_item(STORAGE_KEY);
-        }
-        crate::sync::cursor::forget();
+        local::forget(LocalKey::Session);
+        crate::storage::cursor::forget();
         self.0.set(None);
     }
 }

@@ -1,8 +1,8 @@
 //! Registers the service worker that keeps the app shell on the device, and notices when a new
 //! version is waiting so the courier can switch when it suits them.
 
+use gloo_events::EventListener;
 use leptos::prelude::*;
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -28,25 +28,23 @@ impl AppUpdate {
             {
                 update.waiting.set(true);
             }
+            // The listeners live as long as the page.
             let reg = registration.clone();
-            let on_update = Closure::<dyn Fn()>::new(move || {
-                if let Some(installing) = reg.installing() {
-                    let installing_ref = installing.clone();
-                    let on_state = Closure::<dyn Fn()>::new(move || {
-                        let installed =
-                            installing_ref.state() == web_sys::ServiceWorkerState::Installed;
-                        // With no controller this is the first install, not an update.
-                        if installed && window().navigator().service_worker().controller().is_some()
-                        {
-                            update.waiting.set(true);
-                        }
-                    });
-                    installing.set_onstatechange(Some(on_state.as_ref().unchecked_ref()));
-                    on_state.forget();
-                }
-            });
-            registration.set_onupdatefound(Some(on_update.as_ref().unchecked_ref()));
-            on_update.forget();
+            EventListener::new(&registration, "updatefound", move |_| {
+                let Some(installing) = reg.installing() else {
+                    return;
+                };
+                let worker = installing.clone();
+                EventListener::new(&installing, "statechange", move |_| {
+                    let installed = worker.state() == web_sys::ServiceWorkerState::Installed;
+                    // With no controller this is the first install, not an update.
+                    if installed && window().navigator().service_worker().controller().is_some() {
+                        update.waiting.set(true);
+                    }
+                })
+                .forget();
+            })
+            .forget();
         });
         update
     }
@@ -55,11 +53,10 @@ impl AppUpdate {
     /// IndexedDB and the draft is saved as typed, so nothing is lost by the reload.
     pub fn apply(self) {
         let container = window().navigator().service_worker();
-        let reload = Closure::<dyn Fn()>::new(|| {
+        EventListener::new(&container, "controllerchange", |_| {
             let _ = window().location().reload();
-        });
-        container.set_oncontrollerchange(Some(reload.as_ref().unchecked_ref()));
-        reload.forget();
+        })
+        .forget();
         leptos::task::spawn_local(async move {
             let container = window().navigator().service_worker();
             if let Ok(reg) = JsFuture::from(container.get_registration()).await {
@@ -74,17 +71,18 @@ impl AppUpdate {
 
 /// Calls `handle` with every text message a service worker posts to this page.
 pub fn on_worker_message(handle: impl Fn(String) + 'static) {
-    let listener =
-        Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-            if let Some(text) = event.data().as_string() {
-                handle(text);
-            }
-        });
-    window()
-        .navigator()
-        .service_worker()
-        .set_onmessage(Some(listener.as_ref().unchecked_ref()));
-    listener.forget();
+    let container = window().navigator().service_worker();
+    EventListener::new(&container, "message", move |event| {
+        let text = event
+            .dyn_ref::<web_sys::MessageEvent>()
+            .and_then(|message| message.data().as_string());
+        if let Some(text) = text {
+            handle(text);
+        }
+    })
+    // Unlike `onmessage`, a listener does not start delivery at once: queued messages arrive
+    // when the document has loaded.
+    .forget();
 }
 
 /// Asks for a Background Sync, where the browser has it, so the service worker wakes an open page

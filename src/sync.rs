@@ -3,7 +3,8 @@
 //! `doorstep_core::sync`.
 
 use crate::api::{self, ApiFailure};
-use crate::storage::{Outbox, OutboxEntry, StorageError};
+use crate::storage::local::{self, LocalKey};
+use crate::storage::{cursor, Outbox, OutboxEntry, StorageError};
 use doorstep_core::sync::{
     plan_batches, retry_delay_ms, DeviceReport, SyncRequest, MAX_BATCH_BYTES, MAX_BATCH_RECORDS,
 };
@@ -118,30 +119,6 @@ async fn push_batch(
     }
 }
 
-/// Where this device is in its change feed; forgotten at sign-out with the session.
-pub mod cursor {
-    const KEY: &str = "doorstep.cursor";
-
-    pub fn load() -> i64 {
-        crate::session::local_storage()
-            .and_then(|s| s.get_item(KEY).ok().flatten())
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0)
-    }
-
-    pub fn store(cursor: i64) {
-        if let Some(storage) = crate::session::local_storage() {
-            let _ = storage.set_item(KEY, &cursor.to_string());
-        }
-    }
-
-    pub fn forget() {
-        if let Some(storage) = crate::session::local_storage() {
-            let _ = storage.remove_item(KEY);
-        }
-    }
-}
-
 /// How the queue stands, for the supervisor's view of devices at risk.
 fn device_report(pending: &[OutboxEntry]) -> DeviceReport {
     DeviceReport {
@@ -154,17 +131,10 @@ fn device_report(pending: &[OutboxEntry]) -> DeviceReport {
 
 /// This installation's random id, made on first use and kept in local storage.
 fn device_id() -> uuid::Uuid {
-    const KEY: &str = "doorstep.device_id";
-    let storage = crate::session::local_storage();
-    let stored = storage
-        .as_ref()
-        .and_then(|s| s.get_item(KEY).ok().flatten())
-        .and_then(|id| id.parse().ok());
+    let stored = local::get_text(LocalKey::DeviceId).and_then(|id| id.parse().ok());
     stored.unwrap_or_else(|| {
         let id = uuid::Uuid::new_v4();
-        if let Some(storage) = storage {
-            let _ = storage.set_item(KEY, &id.to_string());
-        }
+        local::set_text(LocalKey::DeviceId, &id.to_string());
         id
     })
 }

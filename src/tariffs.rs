@@ -1,12 +1,10 @@
 //! The station's tariff table on the device: kept in local storage so quotes work with no
 //! signal, revalidated by version (ETag) whenever the device reaches the server.
 
-use crate::session::local_storage;
+use crate::storage::local::{self, LocalKey};
 use doorstep_core::tariff::{self, TariffTable};
 use doorstep_core::Lang;
 use leptos::prelude::*;
-
-const STORAGE_KEY: &str = "doorstep.tariffs";
 
 /// The table quotes are made with, and what the device knows about the server's.
 #[derive(Clone, Copy)]
@@ -20,9 +18,7 @@ pub struct Tariffs {
 impl Tariffs {
     /// The cached table, or the built-in sample before the first check.
     pub fn load() -> Tariffs {
-        let cached = local_storage()
-            .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
-            .and_then(|json| serde_json::from_str::<TariffTable>(&json).ok());
+        let cached: Option<TariffTable> = local::get(LocalKey::Tariffs);
         Tariffs {
             table: RwSignal::new(cached.unwrap_or_else(tariff::sample)),
             updated: RwSignal::new(false),
@@ -35,10 +31,7 @@ impl Tariffs {
         let held = self.table.with_untracked(|t| t.version.clone());
         match crate::api::tariffs(token, &held, lang).await {
             Ok(Some(table)) if table.validate().is_ok() => {
-                if let (Some(storage), Ok(json)) = (local_storage(), serde_json::to_string(&table))
-                {
-                    let _ = storage.set_item(STORAGE_KEY, &json);
-                }
+                local::set(LocalKey::Tariffs, &table);
                 self.table.set(table);
                 self.updated.set(true);
             }

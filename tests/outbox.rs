@@ -323,17 +323,3 @@ async fn the_draft_is_sealed_at_rest_restored_on_reopening_and_wiped() {
     let after: Option<Draft> = drafts_of(&name).await.load().await.unwrap();
     assert_eq!(after, None);
 }
-
-#[wasm_bindgen_test]
-async fn a_draft_left_in_clear_by_an_older_version_is_sealed() {
-    let name = format!("doorstep-test-{}", Uuid::new_v4());
-    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
-    let clear = serde_json::to_string(&typed_draft()).unwrap();
-    storage.set_item("doorstep.draft", &clear).unwrap();
-    let drafts = drafts_of(&name).await;
-    drafts.seal_legacy().await.unwrap();
-    assert_eq!(storage.get_item("doorstep.draft").unwrap(), None);
-    assert!(!raw_store(&name, "drafts").await.contains("13812345634"));
-    let restored: Option<Draft> = drafts.load().await.unwrap();
-    assert_eq!(restored, Some(typed_draft()));
-}

@@ -1,6 +1,8 @@
+//! Sign-in for couriers and supervisors.
+
 use crate::api::{self, ApiFailure};
-use crate::app::load_page;
 use crate::i18n::{tr, use_lang, Key};
+use crate::nav::load_page;
 use crate::session::{use_session, Session};
 use doorstep_core::api::{LoginRequest, SUPERVISOR_PATH};
 use leptos::prelude::*;

@@ -12,8 +12,6 @@ use wasm_bindgen::JsValue;
 
 /// The one draft a device keeps.
 const DRAFT_ID: &str = "current";
-/// Where app versions before sealing kept the draft in clear.
-const LEGACY_KEY: &str = "doorstep.draft";
 
 #[derive(Serialize, Deserialize)]
 struct StoredDraft {
@@ -88,21 +86,6 @@ impl DraftStore {
             .delete(JsValue::from_str(DRAFT_ID))?
             .await?;
         tx.commit()?.await?;
-        Ok(())
-    }
-
-    /// Seals a draft an older app version left in local storage in clear, and removes it there.
-    pub async fn seal_legacy(&self) -> Result<(), StorageError> {
-        let Some(storage) = crate::session::local_storage() else {
-            return Ok(());
-        };
-        let Some(json) = storage.get_item(LEGACY_KEY).ok().flatten() else {
-            return Ok(());
-        };
-        if let Ok(draft) = serde_json::from_str::<serde_json::Value>(&json) {
-            self.save(&draft).await?;
-        }
-        let _ = storage.remove_item(LEGACY_KEY);
         Ok(())
     }
 }

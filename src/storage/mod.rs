@@ -1,8 +1,10 @@
 //! The device's durable store: every record is committed to IndexedDB before the UI calls it
 //! saved, and leaves the queue only on the server's acknowledgement.
 
+pub mod cursor;
 mod db;
 mod drafts;
+pub mod local;
 mod outbox;
 mod persist;
 mod preferences;
@@ -13,4 +15,4 @@ pub use drafts::DraftStore;
 pub use outbox::{Outbox, OutboxEntry, RecordNote};
 pub use persist::request_persistence;
 pub use preferences::PreferenceBook;
-pub use seal::{Sealed, Sealer};
+pub use seal::Sealer;

@@ -1,3 +1,6 @@
+//! The outbox: every record the courier saved, sealed at rest, queued until the server
+//! acknowledges its revision, then kept as synced until pruned.
+
 use doorstep_core::sync::{Change, QueueState, RecordAck};
 use doorstep_core::DeliveryRecord;
 use idb::{Database, TransactionMode};
@@ -141,29 +144,6 @@ impl Outbox {
             entry.record.recipient = Some(self.sealer.open_sealed(&sealed).await?);
         }
         Ok(entry)
-    }
-
-    /// Seals entries stored in clear by an app version before sealing; returns how many.
-    pub async fn seal_plain(&self) -> Result<usize, StorageError> {
-        let plain: Vec<OutboxEntry> = self
-            .stored()
-            .await?
-            .into_iter()
-            .filter(|e| e.sealed.is_none() && e.record.recipient.is_some())
-            .collect();
-        let mut sealed = Vec::with_capacity(plain.len());
-        for entry in plain {
-            sealed.push(to_js(&self.seal(entry).await?)?);
-        }
-        let tx = self
-            .db
-            .transaction(&[RECORDS], TransactionMode::ReadWrite)?;
-        let store = tx.object_store(RECORDS)?;
-        for value in &sealed {
-            store.put(value, None)?.await?;
-        }
-        tx.commit()?.await?;
-        Ok(sealed.len())
     }
 
     /// Saves a new revision and resolves only once the transaction has committed.

@@ -1,3 +1,5 @@
+//! Asks the browser to keep the app's storage through storage pressure.
+
 use wasm_bindgen_futures::JsFuture;
 
 /// Asks the browser not to evict the app's storage under pressure; returns whether it agreed.

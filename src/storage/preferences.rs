@@ -1,3 +1,5 @@
+//! The preference book: recipients' standing wishes on this device, keyed by salted hash.
+
 use super::db::{from_js, to_js, StorageError, PREFERENCES};
 use doorstep_core::preference::StandingPreference;
 use idb::{Database, TransactionMode};

@@ -3,6 +3,7 @@
 
 use crate::compliance::ComplianceFlag;
 use crate::record::{Consent, DeliveryRecord};
+use crate::role::Role;
 use crate::time::Millis;
 use crate::{masking, Lang};
 use serde::{Deserialize, Serialize};
@@ -29,6 +30,14 @@ pub struct Account {
     /// `courier`, `supervisor` or `admin`.
     pub role: String,
     pub station: String,
+}
+
+impl Account {
+    /// Whether the account has `role`. `role` stays a string on the wire type until the server
+    /// builds accounts from [`Role`]; an unknown code has no role.
+    pub fn has_role(&self, role: Role) -> bool {
+        Role::from_code(&self.role) == Some(role)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

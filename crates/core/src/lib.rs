@@ -14,6 +14,7 @@ pub mod money;
 pub mod phone;
 pub mod preference;
 pub mod record;
+pub mod role;
 pub mod sync;
 mod tagged;
 pub mod tariff;
@@ -26,6 +27,7 @@ pub mod weight;
 pub use i18n::Lang;
 pub use record::{
     Address, Consent, ConsentChannel, ConsentDecision, DeliveryMethod, DeliveryRecord, Disclosure,
-    Outcome, ParcelFlags, ParcelKind, Recipient, Violation,
+    MethodKind, Outcome, OutcomeKind, ParcelFlags, ParcelKind, Recipient, Violation,
 };
+pub use role::Role;
 pub use waybill::{Carrier, Waybill, WaybillError};

@@ -19,6 +19,22 @@ pub enum ParcelKind {
     Pickup,
 }
 
+impl ParcelKind {
+    pub const ALL: [ParcelKind; 2] = [ParcelKind::Delivery, ParcelKind::Pickup];
+
+    /// Stable code used in storage and forms (the serde name).
+    pub fn code(self) -> &'static str {
+        match self {
+            ParcelKind::Delivery => "delivery",
+            ParcelKind::Pickup => "pickup",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<ParcelKind> {
+        ParcelKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Address {
@@ -81,11 +97,44 @@ impl DeliveryMethod {
 
     /// Stable code used in storage, filters and exports.
     pub fn code(&self) -> &'static str {
+        self.kind().code()
+    }
+
+    /// Which method this is, without its place.
+    pub fn kind(&self) -> MethodKind {
         match self {
-            DeliveryMethod::Door => "door",
-            DeliveryMethod::Locker { .. } => "locker",
-            DeliveryMethod::Station { .. } => "station",
+            DeliveryMethod::Door => MethodKind::Door,
+            DeliveryMethod::Locker { .. } => MethodKind::Locker,
+            DeliveryMethod::Station { .. } => MethodKind::Station,
         }
+    }
+}
+
+/// A delivery method without its place: what a form chooses, a consent is about and a link
+/// offers, before the locker bank or station is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum MethodKind {
+    #[default]
+    Door,
+    Locker,
+    Station,
+}
+
+impl MethodKind {
+    pub const ALL: [MethodKind; 3] = [MethodKind::Door, MethodKind::Locker, MethodKind::Station];
+
+    /// Stable code used in storage, filters and exports (the serde name).
+    pub fn code(self) -> &'static str {
+        match self {
+            MethodKind::Door => "door",
+            MethodKind::Locker => "locker",
+            MethodKind::Station => "station",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<MethodKind> {
+        MethodKind::ALL.into_iter().find(|m| m.code() == code)
     }
 }
 
@@ -100,6 +149,17 @@ pub enum ConsentChannel {
 }
 
 impl ConsentChannel {
+    pub const ALL: [ConsentChannel; 4] = [
+        ConsentChannel::InPerson,
+        ConsentChannel::PhoneCall,
+        ConsentChannel::RecipientLink,
+        ConsentChannel::StandingPreference,
+    ];
+
+    pub fn from_code(code: &str) -> Option<ConsentChannel> {
+        ConsentChannel::ALL.into_iter().find(|c| c.code() == code)
+    }
+
     /// Stable code used in storage, filters and exports (the serde name).
     pub fn code(self) -> &'static str {
         match self {
@@ -185,14 +245,87 @@ deserialize_tagged! {
 impl Outcome {
     /// Stable code used in storage, filters and exports.
     pub fn code(&self) -> &'static str {
+        self.kind().code()
+    }
+
+    /// Which outcome this is, without its note.
+    pub fn kind(&self) -> OutcomeKind {
         match self {
-            Outcome::PickedUp => "picked_up",
-            Outcome::DeliveredToRecipient => "delivered_to_recipient",
-            Outcome::DeliveredToProxy { .. } => "delivered_to_proxy",
-            Outcome::PlacedInLocker => "placed_in_locker",
-            Outcome::LeftAtStation => "left_at_station",
-            Outcome::FailedAttempt { .. } => "failed_attempt",
-            Outcome::Refused { .. } => "refused",
+            Outcome::PickedUp => OutcomeKind::PickedUp,
+            Outcome::DeliveredToRecipient => OutcomeKind::DeliveredToRecipient,
+            Outcome::DeliveredToProxy { .. } => OutcomeKind::DeliveredToProxy,
+            Outcome::PlacedInLocker => OutcomeKind::PlacedInLocker,
+            Outcome::LeftAtStation => OutcomeKind::LeftAtStation,
+            Outcome::FailedAttempt { .. } => OutcomeKind::FailedAttempt,
+            Outcome::Refused { .. } => OutcomeKind::Refused,
+        }
+    }
+}
+
+/// An outcome without its note (proxy or reason): what a form chooses and a filter names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeKind {
+    PickedUp,
+    DeliveredToRecipient,
+    DeliveredToProxy,
+    PlacedInLocker,
+    LeftAtStation,
+    FailedAttempt,
+    Refused,
+}
+
+impl OutcomeKind {
+    pub const ALL: [OutcomeKind; 7] = [
+        OutcomeKind::PickedUp,
+        OutcomeKind::DeliveredToRecipient,
+        OutcomeKind::DeliveredToProxy,
+        OutcomeKind::PlacedInLocker,
+        OutcomeKind::LeftAtStation,
+        OutcomeKind::FailedAttempt,
+        OutcomeKind::Refused,
+    ];
+
+    /// Stable code used in storage, filters and exports (the wire tag).
+    pub fn code(self) -> &'static str {
+        match self {
+            OutcomeKind::PickedUp => "picked_up",
+            OutcomeKind::DeliveredToRecipient => "delivered_to_recipient",
+            OutcomeKind::DeliveredToProxy => "delivered_to_proxy",
+            OutcomeKind::PlacedInLocker => "placed_in_locker",
+            OutcomeKind::LeftAtStation => "left_at_station",
+            OutcomeKind::FailedAttempt => "failed_attempt",
+            OutcomeKind::Refused => "refused",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<OutcomeKind> {
+        OutcomeKind::ALL.into_iter().find(|o| o.code() == code)
+    }
+
+    /// Whether the outcome carries a note: the proxy's name or a reason.
+    pub fn takes_note(self) -> bool {
+        match self {
+            OutcomeKind::DeliveredToProxy | OutcomeKind::FailedAttempt | OutcomeKind::Refused => {
+                true
+            }
+            OutcomeKind::PickedUp
+            | OutcomeKind::DeliveredToRecipient
+            | OutcomeKind::PlacedInLocker
+            | OutcomeKind::LeftAtStation => false,
+        }
+    }
+
+    /// The outcome of this kind; `note` is kept where the outcome carries one.
+    pub fn with_note(self, note: String) -> Outcome {
+        match self {
+            OutcomeKind::PickedUp => Outcome::PickedUp,
+            OutcomeKind::DeliveredToRecipient => Outcome::DeliveredToRecipient,
+            OutcomeKind::DeliveredToProxy => Outcome::DeliveredToProxy { proxy: note },
+            OutcomeKind::PlacedInLocker => Outcome::PlacedInLocker,
+            OutcomeKind::LeftAtStation => Outcome::LeftAtStation,
+            OutcomeKind::FailedAttempt => Outcome::FailedAttempt { reason: note },
+            OutcomeKind::Refused => Outcome::Refused { reason: note },
         }
     }
 }
@@ -494,6 +627,35 @@ impl DeliveryRecord {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    /// Each code reads back as its variant and is the variant's serde name.
+    fn codes_round_trip<T: Copy + PartialEq + std::fmt::Debug + Serialize>(
+        all: &[T],
+        code: fn(T) -> &'static str,
+        from_code: fn(&str) -> Option<T>,
+    ) {
+        for &value in all {
+            assert_eq!(from_code(code(value)), Some(value));
+            let json = serde_json::to_string(&value).unwrap();
+            assert_eq!(json, format!("\"{}\"", code(value)));
+        }
+        assert_eq!(from_code(""), None);
+    }
+
+    #[test]
+    fn every_code_reads_back_as_its_variant() {
+        codes_round_trip(&ParcelKind::ALL, ParcelKind::code, ParcelKind::from_code);
+        codes_round_trip(&MethodKind::ALL, MethodKind::code, MethodKind::from_code);
+        codes_round_trip(
+            &ConsentChannel::ALL,
+            ConsentChannel::code,
+            ConsentChannel::from_code,
+        );
+        codes_round_trip(&OutcomeKind::ALL, OutcomeKind::code, OutcomeKind::from_code);
+        for outcome in OutcomeKind::ALL {
+            assert_eq!(outcome.with_note(String::new()).kind(), outcome);
+        }
+    }
 
     pub fn door_record() -> DeliveryRecord {
         crate::testing::door_delivery(1)

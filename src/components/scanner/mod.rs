@@ -2,10 +2,10 @@
 //! (Chrome on Android). Typed entry always works; without the API the button is not shown.
 
 use crate::i18n::{tr, Key};
+use gloo_timers::future::TimeoutFuture;
 use js_sys::{Array, Function, Object, Promise, Reflect};
 use leptos::html::Video;
 use leptos::prelude::*;
-use std::time::Duration;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -90,7 +90,7 @@ pub fn ScanButton(on_scan: impl Fn(String) + Copy + Send + Sync + 'static) -> im
                     on_scan(code);
                     open.set(false);
                 }
-                gloo_sleep(Duration::from_millis(250)).await;
+                TimeoutFuture::new(250).await;
             }
             stop(&stream);
         });
@@ -112,15 +112,4 @@ pub fn ScanButton(on_scan: impl Fn(String) + Copy + Send + Sync + 'static) -> im
             {move || error.get().map(|_| tr(Key::CameraUnavailable)())}
         </span>
     }
-}
-
-/// Waits without blocking the page.
-async fn gloo_sleep(duration: Duration) {
-    let promise = Promise::new(&mut |resolve, _| {
-        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(
-            &resolve,
-            i32::try_from(duration.as_millis()).unwrap_or(i32::MAX),
-        );
-    });
-    let _ = JsFuture::from(promise).await;
 }

@@ -9,7 +9,8 @@ use doorstep_core::preference::{recipient_key, StandingPreference, Wish};
 use doorstep_core::tariff::TariffTable;
 use doorstep_core::{
     Address, Carrier, Consent, ConsentChannel, ConsentDecision, DeliveryMethod, DeliveryRecord,
-    Disclosure, Outcome, ParcelFlags, ParcelKind, Recipient, Violation, Waybill, WaybillError,
+    Disclosure, MethodKind, Outcome, OutcomeKind, ParcelFlags, ParcelKind, Recipient, Violation,
+    Waybill, WaybillError,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -23,40 +24,42 @@ pub struct Editing {
     pub failed_attempts: u32,
 }
 
+/// The form's state. Stored sealed on the device: its serialized shape is that of the drafts
+/// earlier versions stored (the enums by their codes, "" for no carrier or outcome), so a draft
+/// survives an update; one that does not read any more is dropped by the draft store.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Draft {
     pub editing: Option<Editing>,
-    /// `delivery` or `pickup`.
-    pub kind: String,
+    pub kind: ParcelKind,
     pub waybill: String,
-    /// Carrier code; empty until detected or chosen.
-    pub carrier: String,
+    /// `None` until detected or chosen.
+    #[serde(with = "empty_is_none")]
+    pub carrier: Option<Carrier>,
     pub name: String,
     pub phone: String,
     pub address: Address,
     pub flags: ParcelFlags,
     /// When the courier called the recipient (device clock).
     pub called_at: Option<i64>,
-    /// `door`, `locker` or `station`.
-    pub method: String,
+    pub method: MethodKind,
     pub locker_bank: String,
     pub locker_compartment: String,
     pub station: String,
-    /// `in_person`, `phone_call` or `standing_preference`.
-    pub consent_channel: String,
+    pub consent_channel: ConsentChannel,
     pub consent_given: bool,
     /// When the recipient agreed or refused, by the device clock.
     pub consent_at: Option<i64>,
     /// The locker or station the recipient refused; the parcel then goes to the door.
-    pub refused: Option<String>,
+    pub refused: Option<MethodKind>,
     pub preference_id: Option<Uuid>,
     /// Remember this consent as a standing preference when saving.
     pub remember: bool,
     pub free_hours: String,
     pub overtime_fee: String,
-    /// Outcome code; empty while the parcel is not handed over yet.
-    pub outcome: String,
+    /// `None` while the parcel is not handed over yet.
+    #[serde(with = "empty_is_none")]
+    pub outcome: Option<OutcomeKind>,
     /// The proxy's name, or the reason of a failed attempt or refusal.
     pub outcome_note: String,
     /// Pickups and cash-on-delivery parcels: the tariff step.
@@ -71,19 +74,19 @@ impl Default for Draft {
     fn default() -> Self {
         Draft {
             editing: None,
-            kind: "delivery".into(),
+            kind: ParcelKind::Delivery,
             waybill: String::new(),
-            carrier: String::new(),
+            carrier: None,
             name: String::new(),
             phone: String::new(),
             address: Address::default(),
             flags: ParcelFlags::default(),
             called_at: None,
-            method: "door".into(),
+            method: MethodKind::Door,
             locker_bank: String::new(),
             locker_compartment: String::new(),
             station: String::new(),
-            consent_channel: "in_person".into(),
+            consent_channel: ConsentChannel::InPerson,
             consent_given: false,
             consent_at: None,
             refused: None,
@@ -91,7 +94,7 @@ impl Default for Draft {
             remember: false,
             free_hours: "24".into(),
             overtime_fee: "0".into(),
-            outcome: String::new(),
+            outcome: None,
             outcome_note: String::new(),
             tariff: TariffDraft::default(),
             link: None,
@@ -130,7 +133,7 @@ impl Draft {
     /// The waybill as typed, with the carrier filled in when the number names exactly one.
     pub fn with_waybill(mut self, typed: String) -> Draft {
         if let Some(carrier) = Waybill::parse(&typed).ok().and_then(|w| w.detect_carrier()) {
-            self.carrier = carrier.code().to_string();
+            self.carrier = Some(carrier);
         }
         self.waybill = typed;
         self
@@ -142,10 +145,10 @@ impl Draft {
         let newly_needs_call = flags.needs_call_first() && !self.flags.needs_call_first();
         self.flags = flags;
         if newly_needs_call {
-            self.method = "door".into();
+            self.method = MethodKind::Door;
             self.consent_given = false;
-            if self.consent_channel == "standing_preference" {
-                self.consent_channel = "in_person".into();
+            if self.consent_channel == ConsentChannel::StandingPreference {
+                self.consent_channel = ConsentChannel::InPerson;
                 self.preference_id = None;
             }
         }
@@ -153,18 +156,18 @@ impl Draft {
     }
 
     /// A pickup is collected at the sender's door: no locker, no station, no delivery outcome.
-    pub fn with_kind(mut self, kind: &str) -> Draft {
+    pub fn with_kind(mut self, kind: ParcelKind) -> Draft {
         if kind != self.kind {
-            self.kind = kind.to_string();
-            self.method = "door".into();
+            self.kind = kind;
+            self.method = MethodKind::Door;
             self.consent_given = false;
-            self.outcome.clear();
+            self.outcome = None;
         }
         self
     }
 
     pub fn is_pickup(&self) -> bool {
-        self.kind == "pickup"
+        self.kind == ParcelKind::Pickup
     }
 
     /// Pickups and cash-on-delivery parcels: tell the tariff and ask about insurance.
@@ -191,7 +194,7 @@ impl Draft {
     /// The draft that edits an existing record into its next revision.
     pub fn from_record(record: &DeliveryRecord) -> Draft {
         let mut draft = Draft::default().with_waybill(record.waybill.to_string());
-        draft.carrier = record.carrier.code().to_string();
+        draft.carrier = Some(record.carrier);
         draft.editing = Some(Editing {
             id: record.id,
             revision: record.revision,
@@ -203,10 +206,7 @@ impl Draft {
             draft.phone = r.phone.clone();
             draft.address = r.address.clone();
         }
-        draft.kind = match record.kind {
-            ParcelKind::Pickup => "pickup".into(),
-            ParcelKind::Delivery => "delivery".into(),
-        };
+        draft.kind = record.kind;
         draft.link = record.link.clone();
         draft.pickup_code = record.pickup_code.clone().unwrap_or_default();
         if let Some(disclosure) = &record.tariff {
@@ -214,7 +214,7 @@ impl Draft {
         }
         draft.flags = record.flags;
         draft.called_at = record.called_at;
-        draft.method = record.method.code().to_string();
+        draft.method = record.method.kind();
         match &record.method {
             DeliveryMethod::Locker { bank, compartment } => {
                 draft.locker_bank = bank.clone();
@@ -224,14 +224,15 @@ impl Draft {
             DeliveryMethod::Door => {}
         }
         if let Some(c) = &record.consent {
-            draft.consent_channel = channel_code(c.channel).to_string();
+            draft.consent_channel = c.channel;
             draft.consent_at = Some(c.given_at);
             draft.preference_id = c.preference_id;
             draft.free_hours = c.disclosed.free_storage_hours.to_string();
             draft.overtime_fee = doorstep_core::money::format_yuan(c.disclosed.overtime_fee_fen);
             match c.decision {
                 ConsentDecision::Accepted => draft.consent_given = true,
-                ConsentDecision::Refused => draft.refused = Some(c.method.clone()),
+                // The app only records refusals of a locker or station, by their codes.
+                ConsentDecision::Refused => draft.refused = MethodKind::from_code(&c.method),
             }
         }
         draft
@@ -239,10 +240,10 @@ impl Draft {
 
     /// The place the courier proposes for the current method (locker bank or station).
     fn place(&self) -> String {
-        match self.method.as_str() {
-            "locker" => self.locker_bank.trim().to_string(),
-            "station" => self.station.trim().to_string(),
-            _ => String::new(),
+        match self.method {
+            MethodKind::Locker => self.locker_bank.trim().to_string(),
+            MethodKind::Station => self.station.trim().to_string(),
+            MethodKind::Door => String::new(),
         }
     }
 
@@ -250,7 +251,7 @@ impl Draft {
     /// goes to the door until the recipient answers.
     pub fn ask_by_link(&mut self, token: &str, now: i64) {
         let offered = Offer {
-            method: self.method.clone(),
+            method: self.method.code().to_string(),
             place: self.place(),
         };
         self.link = Some(LinkRequest {
@@ -259,7 +260,7 @@ impl Draft {
             offers: vec![
                 offered,
                 Offer {
-                    method: "door".into(),
+                    method: MethodKind::Door.code().to_string(),
                     place: String::new(),
                 },
             ],
@@ -269,9 +270,9 @@ impl Draft {
             requested_at: now,
             revoked_at: None,
         });
-        self.method = "door".into();
+        self.method = MethodKind::Door;
         self.consent_given = false;
-        self.outcome.clear();
+        self.outcome = None;
     }
 
     /// Takes the recipient's answer by link: their locker or station choice becomes the method
@@ -282,36 +283,37 @@ impl Draft {
             .as_ref()
             .map(|l| l.offers.clone())
             .unwrap_or_default();
-        let place = |method: &str| {
+        let place = |method: MethodKind| {
             offered
                 .iter()
-                .find(|o| o.method == method)
+                .find(|o| o.method == method.code())
                 .map(|o| o.place.clone())
                 .unwrap_or_default()
         };
-        self.consent_channel = "recipient_link".into();
+        self.consent_channel = ConsentChannel::RecipientLink;
         self.consent_at = Some(decision.decided_at);
         self.preference_id = None;
-        match decision.choice.as_str() {
-            "locker" => {
-                self.method = "locker".into();
-                self.locker_bank = place("locker");
+        // An answer the app cannot read keeps the parcel at the door, like the door itself.
+        match MethodKind::from_code(&decision.choice) {
+            Some(MethodKind::Locker) => {
+                self.method = MethodKind::Locker;
+                self.locker_bank = place(MethodKind::Locker);
                 self.consent_given = true;
                 self.refused = None;
             }
-            "station" => {
-                self.method = "station".into();
-                self.station = place("station");
+            Some(MethodKind::Station) => {
+                self.method = MethodKind::Station;
+                self.station = place(MethodKind::Station);
                 self.consent_given = true;
                 self.refused = None;
             }
-            _ => {
-                self.method = "door".into();
+            Some(MethodKind::Door) | None => {
+                self.method = MethodKind::Door;
                 self.consent_given = false;
                 self.refused = offered
                     .iter()
-                    .find(|o| o.method != "door")
-                    .map(|o| o.method.clone());
+                    .filter_map(|o| MethodKind::from_code(&o.method))
+                    .find(|m| *m != MethodKind::Door);
             }
         }
     }
@@ -329,14 +331,14 @@ impl Draft {
         let Some(method) = preference.proposed_method() else {
             return;
         };
-        self.method = method.code().to_string();
+        self.method = method.kind();
         match &method {
             DeliveryMethod::Locker { bank, .. } => self.locker_bank = bank.clone(),
             DeliveryMethod::Station { station } => self.station = station.clone(),
             DeliveryMethod::Door => {}
         }
         if preference.consents_to(&method) {
-            self.consent_channel = "standing_preference".into();
+            self.consent_channel = ConsentChannel::StandingPreference;
             self.preference_id = Some(preference.id);
             self.consent_given = true;
             self.consent_at = Some(now);
@@ -348,18 +350,18 @@ impl Draft {
         if !self.remember {
             return None;
         }
-        let wish = match self.method.as_str() {
-            "locker" if self.consent_given => Wish::Locker {
+        let wish = match self.method {
+            MethodKind::Locker if self.consent_given => Wish::Locker {
                 bank: self.locker_bank.trim().to_string(),
             },
-            "station" if self.consent_given => Wish::Station {
+            MethodKind::Station if self.consent_given => Wish::Station {
                 station: self.station.trim().to_string(),
             },
-            "door" if self.refused.as_deref() == Some("station") => Wish::NeverStation,
-            "door" => Wish::Door {
+            MethodKind::Locker | MethodKind::Station => return None,
+            MethodKind::Door if self.refused == Some(MethodKind::Station) => Wish::NeverStation,
+            MethodKind::Door => Wish::Door {
                 after: String::new(),
             },
-            _ => return None,
         };
         Some(StandingPreference {
             id: Uuid::new_v4(),
@@ -371,32 +373,27 @@ impl Draft {
     }
 
     fn method(&self) -> DeliveryMethod {
-        match self.method.as_str() {
-            "locker" => DeliveryMethod::Locker {
+        match self.method {
+            MethodKind::Locker => DeliveryMethod::Locker {
                 bank: self.locker_bank.trim().to_string(),
                 compartment: self.locker_compartment.trim().to_string(),
             },
-            "station" => DeliveryMethod::Station {
+            MethodKind::Station => DeliveryMethod::Station {
                 station: self.station.trim().to_string(),
             },
-            _ => DeliveryMethod::Door,
+            MethodKind::Door => DeliveryMethod::Door,
         }
     }
 
     fn consent(&self, method: &DeliveryMethod) -> Option<Consent> {
-        let (decision, about) = if let Some(refused) = &self.refused {
-            (ConsentDecision::Refused, refused.clone())
+        let (decision, about) = if let Some(refused) = self.refused {
+            (ConsentDecision::Refused, refused)
         } else if method.needs_consent() && self.consent_given {
-            (ConsentDecision::Accepted, method.code().to_string())
+            (ConsentDecision::Accepted, method.kind())
         } else {
             return None;
         };
-        let channel = match self.consent_channel.as_str() {
-            "phone_call" => ConsentChannel::PhoneCall,
-            "recipient_link" => ConsentChannel::RecipientLink,
-            "standing_preference" => ConsentChannel::StandingPreference,
-            _ => ConsentChannel::InPerson,
-        };
+        let channel = self.consent_channel;
         let location = match method {
             DeliveryMethod::Locker { bank, .. } => bank.clone(),
             DeliveryMethod::Station { station } => station.clone(),
@@ -405,7 +402,7 @@ impl Draft {
         Some(Consent {
             channel,
             decision,
-            method: about,
+            method: about.code().to_string(),
             given_at: self.consent_at.unwrap_or_default(),
             disclosed: Disclosure {
                 location,
@@ -419,17 +416,8 @@ impl Draft {
     }
 
     fn outcome(&self) -> Option<Outcome> {
-        let note = self.outcome_note.trim().to_string();
-        Some(match self.outcome.as_str() {
-            "picked_up" => Outcome::PickedUp,
-            "delivered_to_recipient" => Outcome::DeliveredToRecipient,
-            "delivered_to_proxy" => Outcome::DeliveredToProxy { proxy: note },
-            "placed_in_locker" => Outcome::PlacedInLocker,
-            "left_at_station" => Outcome::LeftAtStation,
-            "failed_attempt" => Outcome::FailedAttempt { reason: note },
-            "refused" => Outcome::Refused { reason: note },
-            _ => return None,
-        })
+        let kind = self.outcome?;
+        Some(kind.with_note(self.outcome_note.trim().to_string()))
     }
 
     /// The record this draft describes, or every reason it cannot be saved yet.
@@ -442,7 +430,7 @@ impl Draft {
         let waybill = Waybill::parse(&self.waybill)
             .map_err(|e| errors.waybill = Some(e))
             .ok();
-        let carrier = Carrier::from_code(&self.carrier);
+        let carrier = self.carrier;
         errors.carrier = carrier.is_none();
         let phone = parse_mobile(&self.phone)
             .map_err(|e| errors.phone = Some(e))
@@ -470,11 +458,7 @@ impl Draft {
         let record = DeliveryRecord {
             id: self.editing.as_ref().map_or_else(Uuid::new_v4, |e| e.id),
             revision: self.editing.as_ref().map_or(1, |e| e.revision + 1),
-            kind: if self.is_pickup() {
-                ParcelKind::Pickup
-            } else {
-                ParcelKind::Delivery
-            },
+            kind: self.kind,
             waybill,
             carrier,
             recipient: Some(Recipient {
@@ -504,12 +488,31 @@ impl Draft {
     }
 }
 
-fn channel_code(channel: ConsentChannel) -> &'static str {
-    match channel {
-        ConsentChannel::InPerson => "in_person",
-        ConsentChannel::PhoneCall => "phone_call",
-        ConsentChannel::RecipientLink => "recipient_link",
-        ConsentChannel::StandingPreference => "standing_preference",
+/// An optional code stored as the empty string when absent, as drafts have always stored the
+/// carrier and the outcome.
+mod empty_is_none {
+    use serde::de::value::StrDeserializer;
+    use serde::de::DeserializeOwned;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<T: Serialize, S: Serializer>(
+        value: &Option<T>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(value) => value.serialize(serializer),
+            None => serializer.serialize_str(""),
+        }
+    }
+
+    pub fn deserialize<'de, T: DeserializeOwned, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<T>, D::Error> {
+        let code = String::deserialize(deserializer)?;
+        if code.is_empty() {
+            return Ok(None);
+        }
+        T::deserialize(StrDeserializer::<D::Error>::new(&code)).map(Some)
     }
 }
 
@@ -531,7 +534,7 @@ mod tests {
     }
 
     fn to_locker(draft: &mut Draft) {
-        draft.method = "locker".into();
+        draft.method = MethodKind::Locker;
         draft.locker_bank = "3".into();
         draft.locker_compartment = "12".into();
     }
@@ -542,7 +545,7 @@ mod tests {
             Draft::default()
                 .with_waybill("sf1234567890123".into())
                 .carrier,
-            "sf"
+            Some(Carrier::Sf)
         );
     }
 
@@ -575,7 +578,7 @@ mod tests {
     #[test]
     fn a_refusal_is_recorded_and_sends_the_parcel_to_the_door() {
         let mut draft = filled();
-        draft.refused = Some("locker".into());
+        draft.refused = Some(MethodKind::Locker);
         draft.consent_at = Some(1);
         let record = draft.to_record(2, &sample()).unwrap();
         assert_eq!(record.method, DeliveryMethod::Door);
@@ -590,7 +593,7 @@ mod tests {
             bulky: true,
             ..Default::default()
         });
-        assert_eq!(draft.method, "door");
+        assert_eq!(draft.method, MethodKind::Door);
         assert!(draft.call_pending());
         to_locker(&mut draft);
         draft.consent_given = true;
@@ -616,7 +619,7 @@ mod tests {
 
         let mut next = draft.for_same_address();
         next.waybill = "YT1234567890123".into();
-        next.carrier = "yto".into();
+        next.carrier = Some(Carrier::Yto);
         assert_eq!(next.recipient_key("salt"), Some(key));
         next.apply_preference(&preference, 6);
         next.locker_compartment = "7".into();
@@ -630,7 +633,7 @@ mod tests {
     fn editing_makes_the_next_revision_and_counts_failed_attempts() {
         let first = filled().to_record(1, &sample()).unwrap();
         let mut draft = Draft::from_record(&first);
-        draft.outcome = "failed_attempt".into();
+        draft.outcome = Some(OutcomeKind::FailedAttempt);
         draft.outcome_note = "无人在家".into();
         let second = draft.to_record(2, &sample()).unwrap();
         assert_eq!(
@@ -645,7 +648,7 @@ mod tests {
     #[test]
     fn an_unknown_number_asks_for_the_carrier() {
         let mut draft = filled().with_waybill("773123456789012".into());
-        draft.carrier.clear();
+        draft.carrier = None;
         assert!(draft.to_record(1, &sample()).unwrap_err().carrier);
     }
 
@@ -655,7 +658,7 @@ mod tests {
         let table = sample();
         let mut draft = filled();
         draft.flags.cash_on_delivery = true;
-        draft.outcome = "delivered_to_recipient".into();
+        draft.outcome = Some(OutcomeKind::DeliveredToRecipient);
         assert_eq!(
             draft.to_record(5, &table).unwrap_err().rules,
             vec![Violation::TariffScriptMissing]
@@ -683,10 +686,10 @@ mod tests {
     fn a_pickup_is_collected_at_the_door() {
         let mut draft = filled();
         to_locker(&mut draft);
-        let mut draft = draft.with_kind("pickup");
-        assert_eq!(draft.method, "door");
+        let mut draft = draft.with_kind(ParcelKind::Pickup);
+        assert_eq!(draft.method, MethodKind::Door);
         assert!(draft.needs_tariff());
-        draft.outcome = "picked_up".into();
+        draft.outcome = Some(OutcomeKind::PickedUp);
         assert_eq!(
             draft.to_record(1, &sample()).unwrap_err().rules,
             vec![Violation::TariffScriptMissing]
@@ -698,7 +701,11 @@ mod tests {
         let mut draft = filled();
         to_locker(&mut draft);
         draft.ask_by_link("0123456789abcdef0123456789abcdef", 5);
-        assert_eq!(draft.method, "door", "the door until the recipient answers");
+        assert_eq!(
+            draft.method,
+            MethodKind::Door,
+            "the door until the recipient answers"
+        );
         let asked = draft.to_record(6, &sample()).unwrap();
         let link = asked.link.clone().unwrap();
         assert_eq!(link.offers[0].place, "3");
@@ -713,7 +720,7 @@ mod tests {
             decided_at: 7,
         });
         answered.locker_compartment = "12".into();
-        answered.outcome = "placed_in_locker".into();
+        answered.outcome = Some(OutcomeKind::PlacedInLocker);
         let delivered = answered.to_record(8, &sample()).unwrap();
         let consent = delivered.consent.unwrap();
         assert_eq!(consent.channel, ConsentChannel::RecipientLink);
@@ -731,5 +738,34 @@ mod tests {
         let at_door = refused.to_record(8, &sample()).unwrap();
         assert_eq!(at_door.method, DeliveryMethod::Door);
         assert_eq!(at_door.consent.unwrap().decision, ConsentDecision::Refused);
+    }
+
+    /// A draft as the string-typed form stored it before the fields had types.
+    const STORED_BEFORE_TYPES: &str = r#"{"editing":null,"kind":"pickup","waybill":"SF1234567890123",
+        "carrier":"sf","name":"","phone":"13812345634","address":{"compound":"c","building":"",
+        "unit":"","room":""},"flags":{"bulky":false,"fresh":false,"fragile":false,
+        "cash_on_delivery":false},"called_at":null,"method":"locker","locker_bank":"3",
+        "locker_compartment":"","station":"","consent_channel":"phone_call","consent_given":false,
+        "consent_at":5,"refused":"station","preference_id":null,"remember":false,"free_hours":"24",
+        "overtime_fee":"0","outcome":"failed_attempt","outcome_note":"","link":null,
+        "pickup_code":""}"#;
+
+    #[test]
+    fn a_draft_stored_before_the_types_still_loads() {
+        let draft: Draft = serde_json::from_str(STORED_BEFORE_TYPES).unwrap();
+        assert_eq!(draft.kind, ParcelKind::Pickup);
+        assert_eq!(draft.carrier, Some(Carrier::Sf));
+        assert_eq!(draft.method, MethodKind::Locker);
+        assert_eq!(draft.consent_channel, ConsentChannel::PhoneCall);
+        assert_eq!(draft.refused, Some(MethodKind::Station));
+        assert_eq!(draft.outcome, Some(OutcomeKind::FailedAttempt));
+        let blank: Draft =
+            serde_json::from_str(&serde_json::to_string(&Draft::default()).unwrap()).unwrap();
+        assert_eq!(blank, Draft::default());
+        let stored = serde_json::to_value(Draft::default()).unwrap();
+        assert_eq!(
+            (stored["carrier"].as_str(), stored["outcome"].as_str()),
+            (Some(""), Some(""))
+        );
     }
 }

@@ -114,7 +114,7 @@ fn RecordRow(
             }).collect_view()}
             {decision.map(|d| {
                 let at = local_time(d.decided_at);
-                let door = d.choice == "door";
+                let door = d.choice == doorstep_core::MethodKind::Door.code();
                 let choice = d.choice.clone();
                 let window = d.time_window.clone().unwrap_or_default();
                 view! {

@@ -1,10 +1,10 @@
 //! The courier's doorstep screen: the parcel form and today's records.
 
 mod draft;
-mod form;
 mod list;
+mod parcel;
 mod quote;
-mod tariff_step;
+mod status;
 
 use crate::device::{use_device, Device};
 use crate::session::use_session;
@@ -12,6 +12,7 @@ pub use draft::{Draft, DraftErrors};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::Redirect;
+pub use status::CourierStatus;
 
 #[component]
 pub fn CourierPage() -> impl IntoView {
@@ -25,7 +26,7 @@ pub fn CourierPage() -> impl IntoView {
             let draft = RwSignal::new(Draft::default());
             keep_on_device(draft, use_device());
             view! {
-                <form::ParcelForm draft=draft/>
+                <parcel::ParcelForm draft=draft/>
                 <list::TodayList draft=draft/>
             }
             .into_any()

@@ -3,11 +3,11 @@
 use super::show_failure;
 use crate::api;
 use crate::clock::{local_date_time, local_midnight_ms};
-use crate::i18n::{channel_key, outcome_label, tr, use_lang, Key, OUTCOME_CODES};
+use crate::i18n::{channel_key, outcome_key, outcome_label, tr, use_lang, Key};
 use crate::session::use_session;
 use doorstep_core::api::{method_label, RecordFilter, RecordSummary};
 use doorstep_core::compliance::ComplianceFlag;
-use doorstep_core::{Carrier, ConsentChannel, Lang};
+use doorstep_core::{Carrier, ConsentChannel, Lang, MethodKind, OutcomeKind};
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -189,18 +189,17 @@ pub fn RecordList(open: RwSignal<Option<Uuid>>) -> impl IntoView {
         |f, lang| f.label(lang).to_string(),
     );
     let method_options = choices(
-        ["door", "locker", "station"],
-        |m| m.to_string(),
-        |m, lang| method_label(m, lang).to_string(),
+        MethodKind::ALL,
+        |m| m.code().to_string(),
+        |m, lang| method_label(m.code(), lang).to_string(),
     );
-    let outcome_options = choices(OUTCOME_CODES, |o| o.to_string(), outcome_label);
+    let outcome_options = choices(
+        OutcomeKind::ALL,
+        |o| o.code().to_string(),
+        |o, lang| outcome_key(o).text(lang).to_string(),
+    );
     let channel_options = choices(
-        [
-            ConsentChannel::InPerson,
-            ConsentChannel::PhoneCall,
-            ConsentChannel::RecipientLink,
-            ConsentChannel::StandingPreference,
-        ],
+        ConsentChannel::ALL,
         |c| c.code().to_string(),
         |c, lang| channel_key(c).text(lang).to_string(),
     );

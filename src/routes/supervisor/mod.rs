@@ -8,8 +8,8 @@ mod devices;
 mod list;
 mod tariffs;
 
-use crate::app::LoadPage;
 use crate::i18n::{tr, Key};
+use crate::nav::LoadPage;
 use crate::session::{use_session, CurrentSession};
 use leptos::prelude::*;
 use uuid::Uuid;

@@ -1,15 +1,14 @@
 //! The tariff step of a pickup or cash-on-delivery parcel: the quote with its breakdown, the
 //! script to read aloud with the real numbers, and the customer's insurance answer.
 
-use super::draft::{Draft, DraftErrors};
-use super::quote::ScriptShown;
 use crate::clock::{local_time, now_ms};
 use crate::i18n::{tr, use_lang, Key};
+use crate::routes::courier::draft::{Draft, DraftErrors};
+use crate::routes::courier::quote::ScriptShown;
 use crate::tariffs::use_tariffs;
 use doorstep_core::money::format_yuan;
 use doorstep_core::tariff::{script, QuoteError};
 use doorstep_core::weight::format_kg;
-use doorstep_core::Carrier;
 use leptos::prelude::*;
 
 /// A labelled input of the tariff step; editing it clears a script already read.
@@ -42,15 +41,12 @@ pub fn TariffStep(draft: RwSignal<Draft>, errors: RwSignal<DraftErrors>) -> impl
     let tariffs = use_tariffs();
     let lang = use_lang();
     let quote = Memo::new(move |_| {
-        tariffs.table.with(|table| {
-            draft.with(|d| {
-                d.tariff
-                    .quote(table, Carrier::from_code(&d.carrier), d.flags)
-            })
-        })
+        tariffs
+            .table
+            .with(|table| draft.with(|d| d.tariff.quote(table, d.carrier, d.flags)))
     });
     let services = move || {
-        let carrier = draft.with(|d| Carrier::from_code(&d.carrier));
+        let carrier = draft.with(|d| d.carrier);
         tariffs.table.with(|t| {
             carrier
                 .and_then(|c| t.carrier(c))

@@ -1,0 +1,157 @@
+//! The parcel form: its sections, one file each, and saving the draft as a record.
+
+mod consent;
+mod fields;
+mod flags;
+mod kind;
+mod method;
+mod outcome;
+mod preference;
+mod recipient;
+mod tariff;
+mod waybill;
+
+use crate::clock::now_ms;
+use crate::device::use_device;
+use crate::i18n::{tr, use_lang, Key};
+use crate::routes::courier::draft::{Draft, DraftErrors};
+use crate::session::use_session;
+use crate::tariffs::use_tariffs;
+use doorstep_core::preference::active_for;
+use flags::FlagFields;
+use kind::KindChoice;
+use leptos::prelude::*;
+use method::MethodFields;
+use outcome::OutcomeSection;
+use preference::PreferenceNotice;
+use recipient::RecipientFields;
+use tariff::TariffStep;
+use waybill::WaybillFields;
+
+#[component]
+pub fn ParcelForm(draft: RwSignal<Draft>) -> impl IntoView {
+    let device = use_device();
+    let session = use_session();
+    let tariffs = use_tariffs();
+    let lang = use_lang();
+    let errors = RwSignal::new(DraftErrors::default());
+    let saved = RwSignal::new(false);
+    let save_error = RwSignal::new(None::<String>);
+    let salt = move || {
+        session.0.with(|s| {
+            s.as_ref()
+                .map(|s| s.preference_salt.clone())
+                .unwrap_or_default()
+        })
+    };
+    let preference = Memo::new(move |_| {
+        let key = draft.with(|d| d.recipient_key(&salt()))?;
+        device
+            .preferences
+            .with(|book| active_for(book, &key).cloned())
+    });
+    // Typing the next parcel clears the "saved" confirmation of the last one.
+    Effect::new(move || {
+        if !draft.with(Draft::is_blank) {
+            saved.set(false);
+        }
+    });
+
+    // Saves the draft as the record's next revision; `then` runs once it is committed.
+    let persist = move |current: Draft, then: Box<dyn FnOnce()>| {
+        save_error.set(None);
+        let now = now_ms();
+        let record = match tariffs
+            .table
+            .with_untracked(|table| current.to_record(now, table))
+        {
+            Ok(record) => record,
+            Err(found) => {
+                errors.set(found);
+                return;
+            }
+        };
+        errors.set(DraftErrors::default());
+        let remember = current
+            .recipient_key(&salt())
+            .and_then(|key| current.preference_to_remember(key, now));
+        leptos::task::spawn_local(async move {
+            let result = match device.save(record).await {
+                Ok(()) => match remember {
+                    Some(preference) => device.save_preference(preference).await,
+                    None => Ok(()),
+                },
+                Err(e) => Err(e),
+            };
+            match result {
+                Ok(()) => {
+                    then();
+                    draft.set(Draft::default());
+                    saved.set(true);
+                }
+                Err(e) => save_error.set(Some(e.to_string())),
+            }
+        });
+    };
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        persist(draft.get_untracked(), Box::new(|| ()));
+    };
+    // Asks the recipient by link: saved with the door for now; the link works once synced.
+    let ask_by_link = move || {
+        let Some(token) = crate::links::new_token() else {
+            save_error.set(Some(Key::LinkUnavailable.text(lang.get_untracked()).into()));
+            return;
+        };
+        let mut current = draft.get_untracked();
+        current.ask_by_link(&token, now_ms());
+        let link_id = current.link.as_ref().map(|l| l.id);
+        persist(
+            current,
+            Box::new(move || {
+                if let Some(id) = link_id {
+                    crate::links::remember(id, &token);
+                }
+            }),
+        );
+    };
+    let rule_errors = move || {
+        errors.with(|e| {
+            e.rules
+                .iter()
+                .map(|v| v.message(lang.get()))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+    };
+
+    view! {
+        <form class="card form" on:submit=save novalidate>
+            <Show when=move || draft.with(|d| d.editing.is_some())>
+                <p class="notice">
+                    {tr(Key::EditingRevision)}
+                    <button type="button" class="button button--small" on:click=move |_| draft.set(Draft::default())>
+                        {tr(Key::NewParcel)}
+                    </button>
+                </p>
+            </Show>
+            <KindChoice draft=draft/>
+            <WaybillFields draft=draft errors=errors/>
+            <RecipientFields draft=draft errors=errors/>
+            <PreferenceNotice draft=draft preference=preference save_error=save_error/>
+            <FlagFields draft=draft/>
+            <Show when=move || draft.with(Draft::needs_tariff)>
+                <TariffStep draft=draft errors=errors/>
+            </Show>
+            <MethodFields draft=draft ask_by_link=ask_by_link/>
+            <OutcomeSection draft=draft/>
+
+            <p class="field__error" role="alert" data-testid="rule-errors">{rule_errors}</p>
+            <p class="field__error" role="alert">{move || save_error.get()}</p>
+            <button class="button button--primary" type="submit" data-testid="save">{tr(Key::Save)}</button>
+            <p class="saved" role="status" data-testid="saved">
+                {move || saved.get().then(|| Key::Saved.text(lang.get()))}
+            </p>
+        </form>
+    }
+}
