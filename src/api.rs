@@ -3,7 +3,7 @@
 
 use doorstep_core::api::{
     ComplaintView, Dashboard, DeviceView, LoginRequest, LoginResponse, NoteRequest, NoteView,
-    RecordDetail, RecordFilter, RecordPage, ResolveRequest,
+    RecordDetail, RecordFilter, RecordPage, ResolveRequest, TariffVersion,
 };
 use doorstep_core::sync::{SyncRequest, SyncResponse};
 use doorstep_core::tariff::TariffTable;
@@ -334,16 +334,6 @@ pub async fn upload_tariffs(
         lang,
     )
     .await
-}
-
-/// One version of a station's tariff table, as the server lists it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
-pub struct TariffVersion {
-    pub version: String,
-    pub sample: bool,
-    pub effective_from: String,
-    pub uploaded_at: Option<i64>,
-    pub uploaded_by: Option<String>,
 }
 
 /// The station's courier devices, at-risk ones first.

@@ -19,7 +19,7 @@ pub struct Session {
 
 impl Session {
     pub fn is_courier(&self) -> bool {
-        self.account.has_role(Role::Courier)
+        self.account.role == Role::Courier
     }
 }
 

@@ -27,17 +27,8 @@ pub struct Account {
     pub username: String,
     pub display_name: String,
     pub staff_no: String,
-    /// `courier`, `supervisor` or `admin`.
-    pub role: String,
+    pub role: Role,
     pub station: String,
-}
-
-impl Account {
-    /// Whether the account has `role`. `role` stays a string on the wire type until the server
-    /// builds accounts from [`Role`]; an unknown code has no role.
-    pub fn has_role(&self, role: Role) -> bool {
-        Role::from_code(&self.role) == Some(role)
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

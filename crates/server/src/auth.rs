@@ -6,35 +6,10 @@ use argon2::password_hash::{
 use argon2::Argon2;
 use axum::http::request::Parts;
 use base64::Engine;
+pub use doorstep_core::Role;
 use rand::{Rng, RngCore};
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::time::Duration;
-use utoipa::ToSchema;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, clap::ValueEnum)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Courier,
-    Supervisor,
-    Admin,
-}
-
-impl Role {
-    pub fn code(self) -> &'static str {
-        match self {
-            Role::Courier => "courier",
-            Role::Supervisor => "supervisor",
-            Role::Admin => "admin",
-        }
-    }
-
-    pub(crate) fn from_code(code: &str) -> Option<Role> {
-        [Role::Courier, Role::Supervisor, Role::Admin]
-            .into_iter()
-            .find(|r| r.code() == code)
-    }
-}
 
 /// How long sessions live and how many failed sign-ins are tolerated. The defaults are the
 /// production values; tests shorten them.

@@ -1,5 +1,6 @@
 //! The `doorstep-server` command: serve the app, or administer accounts and the audit trail.
 
+use clap::builder::TypedValueParser;
 use clap::{Parser, Subcommand};
 use doorstep_server::admin::{self, AdminError, NewAccount};
 use doorstep_server::auth::Role;
@@ -56,7 +57,7 @@ enum AdminCommand {
         /// The staff number, e.g. SH-0217.
         #[arg(long)]
         staff_no: String,
-        #[arg(long, value_enum)]
+        #[arg(long, value_parser = role_parser())]
         role: Role,
         #[command(flatten)]
         database: DatabaseArgs,
@@ -130,6 +131,12 @@ struct ServeArgs {
     tls: bool,
     #[command(flatten)]
     database: DatabaseArgs,
+}
+
+/// `--role` takes the core's role codes, which `--help` lists.
+fn role_parser() -> impl clap::builder::TypedValueParser<Value = Role> {
+    clap::builder::PossibleValuesParser::new(Role::ALL.map(Role::code))
+        .try_map(|code: String| Role::from_code(&code).ok_or("not a role"))
 }
 
 #[tokio::main]

@@ -1,11 +1,12 @@
 //! The station's tariff tables: every version, newest first, and the upload of a new one, with
 //! the server's problems listed by field.
 
-use crate::api::{self, ApiFailure, FieldProblem, TariffVersion};
+use crate::api::{self, ApiFailure, FieldProblem};
 use crate::clock::local_date_time;
 use crate::i18n::{tr, use_lang, Key};
 use crate::session::use_session;
 use crate::tariffs::use_tariffs;
+use doorstep_core::api::TariffVersion;
 use leptos::prelude::*;
 
 #[component]

@@ -1,7 +1,7 @@
 //! Sign-in and sign-out for couriers' devices and supervisors.
 
 use crate::auth::{
-    cleared_cookies, session_cookies, session_token, token_hash, verify_password,
+    cleared_cookies, session_cookies, session_token, token_hash, verify_password, Role,
     MAX_PASSWORD_BYTES, MAX_USERNAME_CHARS,
 };
 use crate::error::{ApiError, ErrorBody, Text};
@@ -63,7 +63,7 @@ pub async fn login(
     }
     attempt.succeeded(&state.db).await?;
     let account = account(&state, id).await?;
-    let browser = request.cookie && account.role != "courier";
+    let browser = request.cookie && account.role != Role::Courier;
     let (token, csrf) = open_session(&state, id, browser).await?;
     let (preference_salt,): (String,) = sqlx::query_as(
         "SELECT s.preference_salt FROM stations s JOIN accounts a ON a.station_id = s.id WHERE a.id = $1",
@@ -154,7 +154,7 @@ async fn account(state: &AppState, id: i64) -> Result<Account, ApiError> {
         username,
         display_name,
         staff_no,
-        role,
+        role: Role::from_code(&role).ok_or(ApiError::Unauthorized)?,
         station,
     })
 }
