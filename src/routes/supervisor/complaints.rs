@@ -41,7 +41,7 @@ pub fn ComplaintQueue() -> impl IntoView {
     };
     view! {
         <section class="card" data-testid="complaints">
-            <h2>{tr(Key::Complaints)}</h2>
+            <h1>{tr(Key::Complaints)}</h1>
             <p class="field__error" role="alert">{move || error.get()}</p>
             {move || complaints.get().map(|list| {
                 if list.is_empty() {

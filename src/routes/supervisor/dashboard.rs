@@ -58,6 +58,7 @@ fn DashboardBody(dashboard: Dashboard) -> impl IntoView {
     let flags = dashboard.per_flag.clone();
     view! {
         <section class="card card--wide" data-testid="dashboard">
+            <h1>{tr(Key::Dashboard)}</h1>
             <h2>{tr(Key::PerDay)}</h2>
             <p class="legend">
                 <span class="legend__swatch legend__swatch--all"></span>{tr(Key::RecordCount)}

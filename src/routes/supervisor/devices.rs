@@ -28,7 +28,7 @@ pub fn DeviceList() -> impl IntoView {
     }
     view! {
         <section class="card" data-testid="devices">
-            <h2>{tr(Key::Devices)}</h2>
+            <h1>{tr(Key::Devices)}</h1>
             <p class="field__error" role="alert">{move || error.get()}</p>
             {move || devices.get().map(|list| {
                 if list.is_empty() {

@@ -66,7 +66,7 @@ pub fn TariffTables() -> impl IntoView {
 
     view! {
         <section class="card" data-testid="tariff-tables">
-            <h2>{tr(Key::TariffTables)}</h2>
+            <h1>{tr(Key::TariffTables)}</h1>
             <table class="table">
                 <thead><tr>
                     <th>{tr(Key::TariffVersion)}</th>

@@ -127,6 +127,7 @@ pub fn ParcelForm(draft: RwSignal<Draft>) -> impl IntoView {
 
     view! {
         <form class="card form" on:submit=save novalidate>
+            <h1>{tr(Key::RecordParcel)}</h1>
             <Show when=move || draft.with(|d| d.editing.is_some())>
                 <p class="notice">
                     {tr(Key::EditingRevision)}
