@@ -146,9 +146,13 @@ fn spawn(launch: &Launch, data_dir: &tempfile::TempDir, address: &str) -> (Child
         }
     };
     // Keeps draining stdout so the server never blocks on a full pipe. Its log lines (warnings
-    // and errors: RUST_LOG=warn) go to the test's captured output, shown when the test fails.
+    // and errors: RUST_LOG=warn) go to the test's captured output, shown when the test fails;
+    // the banner's indented links after the "listening" line are not log.
     std::thread::spawn(move || {
-        for line in lines.map_while(Result::ok) {
+        let log = lines
+            .map_while(Result::ok)
+            .skip_while(|line| line.starts_with("  "));
+        for line in log {
             eprintln!("server: {line}");
         }
     });
