@@ -10,7 +10,7 @@ mod support;
 #[cfg(not(target_arch = "wasm32"))]
 mod bench {
 
-    use crate::support::{Browser, TestServer};
+    use crate::support::{start_server, Browser};
     use doorstep_core::testing::percentile;
     use doorstep_core::DeliveryRecord;
 
@@ -66,7 +66,7 @@ mod bench {
     "#;
 
     pub async fn run() {
-        let mut server = TestServer::start();
+        let mut server = start_server();
         let credentials = server.credentials();
         let browser = Browser::start().await;
         browser.client.goto(&server.url("/login")).await.unwrap();
@@ -79,7 +79,7 @@ mod bench {
         browser.wait_for_service_worker().await;
 
         // Queue 1,000 records on the device while the server is away.
-        server.stop();
+        server.kill();
         let entries: Vec<serde_json::Value> = (0..RECORDS)
             .map(|n| {
                 let record = record(n);
@@ -123,10 +123,11 @@ mod bench {
         );
 
         let token = server
-            .token("supervisor", &credentials.supervisor_password)
+            .api()
+            .login("supervisor", &credentials.supervisor_password)
             .await;
         assert_eq!(
-            server.records(&token).await.len(),
+            server.api().records(&token).await.len(),
             RECORDS as usize,
             "every record arrived once"
         );

@@ -12,8 +12,9 @@ mod support;
 
 #[cfg(not(target_arch = "wasm32"))]
 mod bench {
-    use crate::support::{now_ms, Browser, TestServer};
+    use crate::support::{now_ms, start_server, Browser};
     use doorstep_core::DeliveryRecord;
+    use doorstep_testkit::Server;
     use std::path::PathBuf;
     use std::process::Command;
 
@@ -45,12 +46,7 @@ mod bench {
 
     /// A phone-sized Chromium signed in through the login form, left on a blank page so the app
     /// in it does no work while Lighthouse measures in another tab.
-    async fn signed_in(
-        server: &TestServer,
-        username: &str,
-        password: &str,
-        ready: &str,
-    ) -> Browser {
+    async fn signed_in(server: &Server, username: &str, password: &str, ready: &str) -> Browser {
         let browser = Browser::start().await;
         browser.client.goto(&server.url("/login")).await.unwrap();
         browser.fill("input[name=username]", username).await;
@@ -142,12 +138,15 @@ mod bench {
     }
 
     pub async fn run() {
-        let server = TestServer::start();
+        let server = start_server();
         let credentials = server.credentials();
-        let courier_token = server.token("courier", &credentials.courier_password).await;
+        let courier_token = server
+            .api()
+            .login("courier", &credentials.courier_password)
+            .await;
         let link_token = uuid::Uuid::new_v4().simple().to_string();
         let records = (0..RECORDS).map(|n| record(n, &link_token)).collect();
-        let synced = server.sync(&courier_token, 0, records).await;
+        let synced: serde_json::Value = server.api().sync(&courier_token, 0, records).await;
         assert_eq!(synced["acks"][0]["status"], "stored", "{synced}");
 
         let recipient = Browser::start().await;

@@ -5,14 +5,15 @@
 
 mod support;
 
-use support::{Browser, Credentials, TestServer};
+use doorstep_testkit::{Credentials, Server};
+use support::{start_server, Browser};
 
 const WAYBILL: &str = "SF1234567890123";
 const PHONE: &str = "13812345634";
 
 /// A fresh server and the courier signed in on `browser`, at the parcel form.
-async fn courier_signed_in(browser: Browser) -> (TestServer, Credentials, Browser) {
-    let server = TestServer::start();
+async fn courier_signed_in(browser: Browser) -> (Server, Credentials, Browser) {
+    let server = start_server();
     let credentials = server.credentials();
     sign_in(&browser, &server, "courier", &credentials.courier_password).await;
     browser.wait_for("input[name=waybill]").await;
@@ -38,7 +39,7 @@ async fn fill_recipient(browser: &Browser, phone: &str) {
     browser.fill("input[name=room]", "1203").await;
 }
 
-async fn sign_in(browser: &Browser, server: &TestServer, username: &str, password: &str) {
+async fn sign_in(browser: &Browser, server: &Server, username: &str, password: &str) {
     browser.client.goto(&server.url("/login")).await.unwrap();
     browser.fill("input[name=username]", username).await;
     browser.fill("input[name=password]", password).await;
@@ -47,7 +48,7 @@ async fn sign_in(browser: &Browser, server: &TestServer, username: &str, passwor
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_record_made_offline_survives_a_reload_and_syncs_exactly_once() {
-    let mut server = TestServer::start();
+    let mut server = start_server();
     let credentials = server.credentials();
     let browser = Browser::start().await;
 
@@ -56,7 +57,7 @@ async fn a_record_made_offline_survives_a_reload_and_syncs_exactly_once() {
     browser.wait_for_service_worker().await;
 
     // In the lift: the server is gone.
-    server.stop();
+    server.kill();
     browser.fill("input[name=waybill]", WAYBILL).await;
     fill_recipient(&browser, PHONE).await;
     browser.click("[data-testid=save]").await;
@@ -82,16 +83,17 @@ async fn a_record_made_offline_survives_a_reload_and_syncs_exactly_once() {
     browser.wait_for_text(&row, "已同步").await;
 
     let token = server
-        .token("supervisor", &credentials.supervisor_password)
+        .api()
+        .login("supervisor", &credentials.supervisor_password)
         .await;
-    let records = server.records(&token).await;
+    let records = server.api().records(&token).await;
     let matching = records.iter().filter(|r| r["waybill"] == WAYBILL).count();
     assert_eq!(matching, 1, "stored exactly once: {records:?}");
 
     // Another sync round changes nothing on the server.
     browser.click("[data-testid=sync-now]").await;
     browser.wait_for_text(&row, "已同步").await;
-    assert_eq!(server.records(&token).await.len(), 1);
+    assert_eq!(server.api().records(&token).await.len(), 1);
 
     // The supervisor sees it in the list.
     browser.click("[data-testid=sign-out]").await;
@@ -239,9 +241,10 @@ async fn a_standing_preference_is_proposed_for_the_next_parcel_and_no_phone_is_s
         .await;
 
     let token = server
-        .token("supervisor", &credentials.supervisor_password)
+        .api()
+        .login("supervisor", &credentials.supervisor_password)
         .await;
-    let records = server.records(&token).await;
+    let records = server.api().records(&token).await;
     assert_eq!(records.len(), 2);
     assert!(!serde_json::to_string(&records).unwrap().contains(PHONE));
     browser.close().await;
@@ -251,7 +254,7 @@ async fn a_standing_preference_is_proposed_for_the_next_parcel_and_no_phone_is_s
 async fn twenty_offline_records_arrive_exactly_once_even_when_the_tab_closes_mid_sync() {
     let (mut server, credentials, browser) = courier_signed_in(Browser::start().await).await;
     browser.wait_for_service_worker().await;
-    server.stop();
+    server.kill();
 
     let waybills: Vec<String> = (0..20)
         .map(|i| format!("SF{:013}", 7_000_000_000_000u64 + i))
@@ -310,9 +313,10 @@ async fn twenty_offline_records_arrive_exactly_once_even_when_the_tab_closes_mid
         .await;
 
     let token = server
-        .token("supervisor", &credentials.supervisor_password)
+        .api()
+        .login("supervisor", &credentials.supervisor_password)
         .await;
-    let records = server.records(&token).await;
+    let records = server.api().records(&token).await;
     assert_eq!(records.len(), 20, "exactly 20 records on the server");
     for waybill in &waybills {
         let stored: Vec<_> = records
@@ -482,24 +486,20 @@ async fn a_cod_parcel_is_handed_over_only_after_the_tariff_script_is_answered() 
 
     // The answer reached the server as evidence on the record.
     let supervisor = server
-        .token("supervisor", &credentials.supervisor_password)
+        .api()
+        .login("supervisor", &credentials.supervisor_password)
         .await;
-    let records = server.records(&supervisor).await;
+    let records = server.api().records(&supervisor).await;
     let id = records
         .iter()
         .find(|r| r["waybill"] == COD_WAYBILL)
         .and_then(|r| r["id"].as_str())
         .expect("the COD record is on the server")
         .to_string();
-    let detail: serde_json::Value = reqwest::Client::new()
-        .get(server.url(&format!("/api/v1/records/{id}")))
-        .bearer_auth(&supervisor)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let detail: serde_json::Value = server
+        .api()
+        .get(&format!("/api/v1/records/{id}"), &supervisor)
+        .await;
     let tariff = &detail["tariff"];
     assert_eq!(tariff["table_version"], "2026-11-sample");
     assert_eq!(tariff["freight_fen"], 2200);
@@ -540,7 +540,7 @@ async fn stored(browser: &Browser, store: &str) -> String {
 #[tokio::test(flavor = "multi_thread")]
 async fn signing_out_warns_about_unsynced_records_then_wipes_the_device() {
     let (mut server, _, browser) = courier_signed_in(Browser::start().await).await;
-    server.stop();
+    server.kill();
     browser.fill("input[name=waybill]", WAYBILL).await;
     fill_recipient(&browser, PHONE).await;
 
@@ -704,9 +704,11 @@ async fn the_recipient_confirms_a_locker_by_link_and_complains_about_another_par
     courier
         .wait_until("the delivery is synced", || async {
             let records = server
+                .api()
                 .records(
                     &server
-                        .token("supervisor", &credentials.supervisor_password)
+                        .api()
+                        .login("supervisor", &credentials.supervisor_password)
                         .await,
                 )
                 .await;
@@ -726,7 +728,10 @@ async fn the_recipient_confirms_a_locker_by_link_and_complains_about_another_par
     // Another parcel went to a locker on a consent the courier says was given in person; its
     // recipient says they never agreed, and the supervisor sees the complaint.
     let token = "feedfacefeedfacefeedfacefeedface";
-    let courier_token = server.token("courier", &credentials.courier_password).await;
+    let courier_token = server
+        .api()
+        .login("courier", &credentials.courier_password)
+        .await;
     let mut other = synced_record(9, "SF9234567890123", 60_000);
     other.link = Some(doorstep_core::link::LinkRequest {
         id: uuid::Uuid::from_u128(99),
@@ -761,7 +766,7 @@ async fn the_recipient_confirms_a_locker_by_link_and_complains_about_another_par
     });
     other.outcome = Some(doorstep_core::Outcome::PlacedInLocker);
     other.outcome_at = Some(other.captured_at + 1000);
-    let synced = server.sync(&courier_token, 0, vec![other]).await;
+    let synced: serde_json::Value = server.api().sync(&courier_token, 0, vec![other]).await;
     assert_eq!(synced["acks"][0]["status"], "stored", "{synced}");
     recipient
         .client
@@ -814,15 +819,18 @@ fn synced_record(n: u128, waybill: &str, age_ms: i64) -> doorstep_core::Delivery
 async fn a_supervisor_filters_by_flag_opens_a_record_and_marks_it_reviewed() {
     const LATE: &str = "SF5234567890123";
     const FRESH: &str = "SF6234567890123";
-    let server = TestServer::start();
+    let server = start_server();
     let credentials = server.credentials();
-    let courier = server.token("courier", &credentials.courier_password).await;
+    let courier = server
+        .api()
+        .login("courier", &credentials.courier_password)
+        .await;
     // Captured two days ago and synced only now: "synced more than 24 h after capture".
     let records = vec![
         synced_record(1, LATE, 2 * 24 * 60 * 60 * 1000),
         synced_record(2, FRESH, 60_000),
     ];
-    let pulled = server.sync(&courier, 0, records).await;
+    let pulled: serde_json::Value = server.api().sync(&courier, 0, records).await;
     assert!(pulled["changes"].as_array().unwrap().is_empty());
 
     let browser = Browser::start().await;
@@ -914,11 +922,11 @@ async fn a_supervisor_filters_by_flag_opens_a_record_and_marks_it_reviewed() {
     browser.screenshot("supervisor-dashboard").await;
 
     // The courier's device gets the note with its next sync, once.
-    let pulled = server.sync(&courier, 0, Vec::new()).await;
+    let pulled: serde_json::Value = server.api().sync(&courier, 0, Vec::new()).await;
     assert_eq!(pulled["changes"][0]["note"], "电梯故障，已核实");
     assert_eq!(pulled["changes"][0]["reviewed_flag"], "late_sync");
     let cursor = pulled["cursor"].as_i64().unwrap();
-    let again = server.sync(&courier, cursor, Vec::new()).await;
+    let again: serde_json::Value = server.api().sync(&courier, cursor, Vec::new()).await;
     assert!(again["changes"].as_array().unwrap().is_empty());
     browser.close().await;
 }
@@ -926,7 +934,7 @@ async fn a_supervisor_filters_by_flag_opens_a_record_and_marks_it_reviewed() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_supervisor_note_reaches_the_courier_list_once() {
     const NOTED: &str = "SF7234567890123";
-    let server = TestServer::start();
+    let server = start_server();
     let credentials = server.credentials();
     let browser = Browser::start().await;
     sign_in(&browser, &server, "courier", &credentials.courier_password).await;
@@ -940,9 +948,10 @@ async fn a_supervisor_note_reaches_the_courier_list_once() {
         .await;
 
     let supervisor = server
-        .token("supervisor", &credentials.supervisor_password)
+        .api()
+        .login("supervisor", &credentials.supervisor_password)
         .await;
-    let id = server.records(&supervisor).await[0]["id"]
+    let id = server.api().records(&supervisor).await[0]["id"]
         .as_str()
         .unwrap()
         .to_string();
@@ -982,5 +991,71 @@ async fn a_supervisor_note_reaches_the_courier_list_once() {
     // Tapping the note scrolls it into view for the screenshot.
     browser.click(&note).await;
     browser.screenshot("courier-note").await;
+    browser.close().await;
+}
+
+/// Every screen a courier or a supervisor reaches, in both languages, has no axe-core violation
+/// (WCAG A/AA and best practices: one `h1`, landmarks, names, contrast).
+#[tokio::test(flavor = "multi_thread")]
+async fn every_screen_passes_the_accessibility_rules() {
+    const WAYBILL_SEEN: &str = "SF7234567890123";
+    let server = start_server();
+    let credentials = server.credentials();
+    let courier_token = server
+        .api()
+        .login("courier", &credentials.courier_password)
+        .await;
+    let _: serde_json::Value = server
+        .api()
+        .sync(
+            &courier_token,
+            0,
+            vec![synced_record(1, WAYBILL_SEEN, 60_000)],
+        )
+        .await;
+
+    let browser = Browser::start().await;
+    browser.client.goto(&server.url("/login")).await.unwrap();
+    browser.wait_for("input[name=username]").await;
+    browser.assert_accessible("the sign-in page").await;
+    sign_in(&browser, &server, "courier", &credentials.courier_password).await;
+    browser.wait_for("input[name=waybill]").await;
+    browser.assert_accessible("the courier's screen").await;
+    browser.click("header button").await;
+    browser.wait_for_text("[data-testid=save]", "Save").await;
+    browser
+        .assert_accessible("the courier's screen in English")
+        .await;
+    browser.close().await;
+
+    let browser = Browser::start_with_width(1280).await;
+    sign_in(
+        &browser,
+        &server,
+        "supervisor",
+        &credentials.supervisor_password,
+    )
+    .await;
+    browser
+        .wait_for(&format!("tr[data-waybill={WAYBILL_SEEN}]"))
+        .await;
+    browser.assert_accessible("the supervisor's records").await;
+    browser
+        .click(&format!(
+            "tr[data-waybill={WAYBILL_SEEN}] [data-testid=open-record]"
+        ))
+        .await;
+    browser.wait_for("[data-testid=flags]").await;
+    browser.assert_accessible("a record's detail").await;
+    for (tab, ready) in [
+        ("tab-dashboard", "[data-testid=dashboard]"),
+        ("tab-complaints", "[data-testid=complaints]"),
+        ("tab-devices", "[data-testid=devices]"),
+        ("tab-tariffs", "[data-testid=tariff-tables]"),
+    ] {
+        browser.click(&format!("[data-testid={tab}]")).await;
+        browser.wait_for(ready).await;
+        browser.assert_accessible(tab).await;
+    }
     browser.close().await;
 }

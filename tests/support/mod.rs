@@ -1,10 +1,10 @@
-//! Harness for the end-to-end tests: the real server binary on a loopback port, the built app,
-//! and Debian's Chromium driven through chromedriver. Everything is started and stopped here.
+//! Harness for the end-to-end tests: the real server binary serving the built app (through
+//! doorstep-testkit), and Debian's Chromium driven through chromedriver.
 
 mod axe;
 
+use doorstep_testkit::{Launch, Server};
 use fantoccini::{Client, ClientBuilder, Locator};
-use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
@@ -19,7 +19,8 @@ fn required_env(name: &str) -> String {
     })
 }
 
-pub fn free_port() -> u16 {
+/// A loopback port nothing listens on, for chromedriver.
+fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -35,169 +36,12 @@ pub fn now_ms() -> i64 {
         .as_millis() as i64
 }
 
-#[derive(Debug, Clone)]
-pub struct Credentials {
-    pub courier_password: String,
-    pub supervisor_password: String,
-}
-
-/// The server under test: same port and data directory across restarts.
-pub struct TestServer {
-    pub port: u16,
-    data_dir: tempfile::TempDir,
-    child: Option<Child>,
-    pub credentials: Option<Credentials>,
-}
-
-impl TestServer {
-    pub fn start() -> TestServer {
-        let mut server = TestServer {
-            port: free_port(),
-            data_dir: tempfile::tempdir().unwrap(),
-            child: None,
-            credentials: None,
-        };
-        server.restart();
-        server
-    }
-
-    pub fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{path}", self.port)
-    }
-
-    /// Starts the binary and waits for its "listening" line; reads the demo credentials the first
-    /// time, exactly as a newcomer would.
-    pub fn restart(&mut self) {
-        assert!(self.child.is_none(), "the server is already running");
-        let mut child = Command::new(required_env("DOORSTEP_SERVER_BIN"))
-            .arg("--addr")
-            .arg(format!("127.0.0.1:{}", self.port))
-            .arg("--data-dir")
-            .arg(self.data_dir.path())
-            .arg("--dist")
-            .arg(PathBuf::from(required_env("DOORSTEP_DIST")))
-            .env_remove("DATABASE_URL")
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("start doorstep-server");
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let (mut courier, mut supervisor) = (None, None);
-        loop {
-            let line = lines
-                .next()
-                .expect("the server exited before listening")
-                .unwrap();
-            let password = line.split("password: ").nth(1).map(str::to_string);
-            if line.contains("username: courier") {
-                courier = password;
-            } else if line.contains("username: supervisor") {
-                supervisor = password;
-            } else if line.starts_with("Doorstep is listening") {
-                break;
-            }
-        }
-        // Keep draining stdout so the server never blocks on a full pipe. Its log lines (warnings
-        // and errors: RUST_LOG=warn) go to the test's output, shown when the test fails.
-        std::thread::spawn(move || {
-            for line in lines.map_while(Result::ok) {
-                eprintln!("server: {line}");
-            }
-        });
-        if let (Some(courier_password), Some(supervisor_password)) = (courier, supervisor) {
-            self.credentials = Some(Credentials {
-                courier_password,
-                supervisor_password,
-            });
-        }
-        self.child = Some(child);
-    }
-
-    /// Kills the process: from the browser's side the network is gone.
-    pub fn stop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-
-    pub fn credentials(&self) -> Credentials {
-        self.credentials
-            .clone()
-            .expect("the first start prints the demo credentials")
-    }
-
-    /// Signs in through the API and returns the bearer token.
-    pub async fn token(&self, username: &str, password: &str) -> String {
-        let response = reqwest::Client::new()
-            .post(self.url("/api/v1/auth/login"))
-            .json(&serde_json::json!({ "username": username, "password": password }))
-            .send()
-            .await
-            .unwrap();
-        let status = response.status();
-        let body: serde_json::Value = response.json().await.unwrap();
-        match body["token"].as_str() {
-            Some(token) => token.to_string(),
-            None => panic!("no token for {username}: {status} {body}"),
-        }
-    }
-
-    /// Syncs records as a courier and returns the server's JSON answer.
-    pub async fn sync(
-        &self,
-        token: &str,
-        cursor: i64,
-        records: Vec<doorstep_core::DeliveryRecord>,
-    ) -> serde_json::Value {
-        let body = doorstep_core::sync::SyncRequest {
-            cursor,
-            records,
-            device: None,
-        };
-        reqwest::Client::new()
-            .post(self.url("/api/v1/sync"))
-            .bearer_auth(token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
-    }
-
-    /// Every record the supervisor's API lists, following pages.
-    pub async fn records(&self, token: &str) -> Vec<serde_json::Value> {
-        let mut all = Vec::new();
-        let mut before: Option<String> = None;
-        loop {
-            let mut url = self.url("/api/v1/records?limit=200");
-            if let Some(cursor) = &before {
-                url.push_str(&format!("&before={cursor}"));
-            }
-            let page: serde_json::Value = reqwest::Client::new()
-                .get(url)
-                .bearer_auth(token)
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-            all.extend(page["records"].as_array().unwrap().iter().cloned());
-            match page["next"].as_str() {
-                Some(next) => before = Some(next.to_string()),
-                None => return all,
-            }
-        }
-    }
-}
-
-impl Drop for TestServer {
-    fn drop(&mut self) {
-        self.stop();
-    }
+/// The server under test, started from the binary and serving the built app that
+/// `cargo xtask test` (or `bench`) names.
+pub fn start_server() -> Server {
+    Launch::new(required_env("DOORSTEP_SERVER_BIN"))
+        .dist(required_env("DOORSTEP_DIST"))
+        .start()
 }
 
 /// chromedriver plus a phone-sized headless Chromium session.

@@ -93,6 +93,8 @@ fn steps() -> Vec<Step> {
                     "--package",
                     "doorstep-server",
                     "--package",
+                    "doorstep-testkit",
+                    "--package",
                     "xtask",
                 ])?;
                 cargo(&["test", "--package", "doorstep-app", "--lib"])

@@ -13,6 +13,7 @@ use doorstep_core::DeliveryRecord;
 use doorstep_server::records::store::{insert_revisions, StoredRecord};
 use doorstep_server::state::AppState;
 use doorstep_server::{app, db::Db, seed};
+use doorstep_testkit::Api;
 use std::time::{Duration, Instant};
 
 mod common;
@@ -209,16 +210,7 @@ async fn ingest(label: &str, http_db: Db, raw_db: Db, wrk: Option<(&str, &std::p
     let base = format!("http://{}", listener.local_addr().unwrap());
     let server = axum::serve(listener, app(AppState::new(http_db, None)));
     tokio::spawn(async move { server.await.unwrap() });
-    let login: serde_json::Value = reqwest::Client::new()
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&serde_json::json!({ "username": "courier", "password": courier.password }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = login["token"].as_str().unwrap().to_string();
+    let token = Api::new(&base).login("courier", &courier.password).await;
 
     seed::seed_demo(&raw_db).await.unwrap();
     let raw = raw_insert(&raw_db, 0).await;

@@ -16,13 +16,11 @@ use doorstep_core::{
 use doorstep_server::db::{Backend, Db};
 use doorstep_server::records::query::reversed;
 use doorstep_server::seed;
-use server_process::ServerProcess;
+use doorstep_testkit::{Launch, Server};
 use sqlx::Connection;
 use std::time::{Duration, Instant};
 
 mod common;
-#[path = "../tests/server_process/mod.rs"]
-mod server_process;
 
 const RECORDS: u64 = 1_000_000;
 const COURIERS: u64 = 8;
@@ -328,8 +326,8 @@ async fn load(db: &Db, records: u64, station: i64, couriers: &[i64]) -> f64 {
 }
 
 /// A `kB` line of the server process's `/proc/<pid>/status`, in MiB.
-fn status_mib(server: &ServerProcess, key: &str) -> f64 {
-    let status = std::fs::read_to_string(format!("/proc/{}/status", server.child.id())).unwrap();
+fn status_mib(server: &Server, key: &str) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", server.pid())).unwrap();
     let kb: f64 = status
         .lines()
         .find_map(|l| l.strip_prefix(key))
@@ -339,19 +337,19 @@ fn status_mib(server: &ServerProcess, key: &str) -> f64 {
 }
 
 /// Starts a new peak-RSS measurement of the server process (`VmHWM` back to the current RSS).
-fn reset_peak(server: &ServerProcess) {
-    std::fs::write(format!("/proc/{}/clear_refs", server.child.id()), "5").unwrap();
+fn reset_peak(server: &Server) {
+    std::fs::write(format!("/proc/{}/clear_refs", server.pid()), "5").unwrap();
 }
 
 /// One list page: the answer's `next` and how many rows it had.
 async fn page(
     client: &reqwest::Client,
-    server: &ServerProcess,
+    server: &Server,
     token: &str,
     query: &[(&str, String)],
 ) -> (Option<String>, usize) {
     let response = client
-        .get(server.url("/records"))
+        .get(server.url("/api/v1/records"))
         .bearer_auth(token)
         .query(query)
         .send()
@@ -368,7 +366,7 @@ async fn page(
 /// p50 and p95 of `SAMPLES` requests, each with the query `queries` gives for sample `i`.
 async fn measure(
     client: &reqwest::Client,
-    server: &ServerProcess,
+    server: &Server,
     token: &str,
     name: &str,
     queries: impl Fn(usize) -> Vec<(&'static str, String)>,
@@ -402,18 +400,11 @@ async fn bench(label: &str, database_url: &str, records: u64) {
     figure(&format!("supervisor {label}: bulk load"), rate, "rec/s");
     db.pool.close().await;
 
-    let server = ServerProcess::start(database_url);
+    let server = Launch::new(env!("CARGO_BIN_EXE_doorstep-server"))
+        .database_url(database_url)
+        .start();
     let client = reqwest::Client::new();
-    let login: serde_json::Value = client
-        .post(server.url("/auth/login"))
-        .json(&serde_json::json!({ "username": "supervisor", "password": password }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = login["token"].as_str().unwrap().to_string();
+    let token = server.api().login("supervisor", &password).await;
     let limit = || ("limit", PAGE.to_string());
     let newest = doorstep_server::clock::now_ms();
     let name = |what: &str| format!("supervisor {label}: {what}");
@@ -492,7 +483,7 @@ async fn bench(label: &str, database_url: &str, records: u64) {
     reset_peak(&server);
     let started = Instant::now();
     let mut response = client
-        .get(server.url("/records/export.csv"))
+        .get(server.url("/api/v1/records/export.csv"))
         .bearer_auth(&token)
         .send()
         .await

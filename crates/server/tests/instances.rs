@@ -4,46 +4,21 @@
 //! (`cargo xtask test` sets it); SQLite is one file for one server, so there it says so and passes.
 
 mod common;
-mod server_process;
 
-use doorstep_core::sync::{Ack, Change, SyncRequest, SyncResponse};
+use doorstep_core::sync::{Ack, Change, SyncResponse};
 use doorstep_core::DeliveryRecord;
 use doorstep_server::db::Db;
 use doorstep_server::{audit, seed};
-use server_process::ServerProcess;
+use doorstep_testkit::{Launch, Server};
 
-async fn login(instance: &ServerProcess, username: &str, password: &str) -> String {
-    let response: serde_json::Value = reqwest::Client::new()
-        .post(instance.url("/auth/login"))
-        .json(&serde_json::json!({ "username": username, "password": password }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    response["token"].as_str().unwrap().to_string()
-}
-
+/// One sync, read as the device reads it.
 async fn sync(
-    instance: &ServerProcess,
+    instance: &Server,
     token: &str,
     cursor: i64,
     records: Vec<DeliveryRecord>,
 ) -> SyncResponse {
-    let response = reqwest::Client::new()
-        .post(instance.url("/sync"))
-        .bearer_auth(token)
-        .json(&SyncRequest {
-            cursor,
-            records,
-            device: None,
-        })
-        .send()
-        .await
-        .unwrap();
-    assert!(response.status().is_success(), "{}", response.status());
-    response.json().await.unwrap()
+    instance.api().sync(token, cursor, records).await
 }
 
 fn records(range: std::ops::Range<u64>) -> Vec<DeliveryRecord> {
@@ -62,15 +37,10 @@ fn acks_are(response: &SyncResponse, expected: &Ack) -> bool {
     response.acks.iter().all(|a| &a.ack == expected)
 }
 
-async fn add_note(
-    instance: &ServerProcess,
-    token: &str,
-    record: u64,
-    note: &str,
-) -> reqwest::StatusCode {
+async fn add_note(instance: &Server, token: &str, record: u64, note: &str) -> reqwest::StatusCode {
     let id = uuid::Uuid::from_u128(u128::from(record));
     reqwest::Client::new()
-        .post(instance.url(&format!("/records/{id}/notes")))
+        .post(instance.url(&format!("/api/v1/records/{id}/notes")))
         .bearer_auth(token)
         .json(&serde_json::json!({ "note": note, "reviewed_flag": null }))
         .send()
@@ -97,11 +67,15 @@ async fn two_instances_share_one_postgresql() {
             .password
             .clone()
     };
-    let a = ServerProcess::start(&url);
-    let b = ServerProcess::start(&url);
+    let instance = || {
+        Launch::new(env!("CARGO_BIN_EXE_doorstep-server"))
+            .database_url(&url)
+            .start()
+    };
+    let (a, b) = (instance(), instance());
 
     // One device token, signed in on A, syncs through both.
-    let courier = login(&a, "courier", &password("courier")).await;
+    let courier = a.api().login("courier", &password("courier")).await;
     assert!(acks_are(
         &sync(&a, &courier, 0, records(0..50)).await,
         &Ack::Stored
@@ -153,16 +127,8 @@ async fn two_instances_share_one_postgresql() {
     assert_eq!((revisions, distinct), (160, 160));
 
     // A supervisor session opened on A is valid on B.
-    let supervisor = login(&a, "supervisor", &password("supervisor")).await;
-    let page: serde_json::Value = reqwest::Client::new()
-        .get(b.url("/records?limit=200"))
-        .bearer_auth(&supervisor)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let supervisor = a.api().login("supervisor", &password("supervisor")).await;
+    let page: serde_json::Value = b.api().get("/api/v1/records?limit=200", &supervisor).await;
     let listed = page["records"].as_array().unwrap();
     assert_eq!(listed.len(), 150);
     let first_record = uuid::Uuid::from_u128(0).to_string();
@@ -197,7 +163,7 @@ async fn two_instances_share_one_postgresql() {
 
     // Signing out on B ends the session on A too.
     let status = reqwest::Client::new()
-        .post(b.url("/auth/logout"))
+        .post(b.url("/api/v1/auth/logout"))
         .bearer_auth(&supervisor)
         .send()
         .await
@@ -205,7 +171,7 @@ async fn two_instances_share_one_postgresql() {
         .status();
     assert_eq!(status, reqwest::StatusCode::NO_CONTENT);
     let status = reqwest::Client::new()
-        .get(a.url("/records"))
+        .get(a.url("/api/v1/records"))
         .bearer_auth(&supervisor)
         .send()
         .await

@@ -1,0 +1,160 @@
+//! The server binary as a child process: a fresh data directory, a loopback port the kernel
+//! picks, its log in the test's output, restarts on the same port and data, SIGKILL.
+
+use crate::client::Api;
+use crate::credentials::{Banner, Credentials};
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+
+/// What to start: the binary, and the database and app it serves.
+pub struct Launch {
+    binary: PathBuf,
+    database_url: Option<String>,
+    dist: Option<PathBuf>,
+}
+
+impl Launch {
+    /// The binary at `binary`: `env!("CARGO_BIN_EXE_doorstep-server")` in the server's own
+    /// crate, `DOORSTEP_SERVER_BIN` (set by xtask) in the app's. SQLite in a new temporary data
+    /// directory unless told otherwise.
+    pub fn new(binary: impl Into<PathBuf>) -> Launch {
+        Launch {
+            binary: binary.into(),
+            database_url: None,
+            dist: None,
+        }
+    }
+
+    /// Serves this database instead: one PostgreSQL database several instances share, or one a
+    /// benchmark loaded before the start.
+    pub fn database_url(mut self, url: &str) -> Launch {
+        self.database_url = Some(url.to_string());
+        self
+    }
+
+    /// Serves the built app (Trunk's `dist/`) too, for the browser tests.
+    pub fn dist(mut self, dist: impl Into<PathBuf>) -> Launch {
+        self.dist = Some(dist.into());
+        self
+    }
+
+    /// Starts the server and returns once it listens.
+    pub fn start(self) -> Server {
+        let data_dir = tempfile::tempdir().unwrap();
+        let (child, address, banner) = spawn(&self, &data_dir, "127.0.0.1:0");
+        Server {
+            api: Api::new(format!("http://{address}")),
+            launch: self,
+            data_dir,
+            address,
+            child: Some(child),
+            credentials: banner.credentials(),
+        }
+    }
+}
+
+/// A running `doorstep-server`, killed when dropped. Its address and data stay across restarts.
+pub struct Server {
+    launch: Launch,
+    data_dir: tempfile::TempDir,
+    /// `127.0.0.1:<port>`, the port the kernel gave the first start.
+    address: String,
+    child: Option<Child>,
+    credentials: Option<Credentials>,
+    api: Api,
+}
+
+impl Server {
+    /// The full URL of a path on the server (`/login` → `http://127.0.0.1:<port>/login`).
+    pub fn url(&self, path: &str) -> String {
+        self.api.url(path)
+    }
+
+    /// The server's API, for signing in and JSON calls.
+    pub fn api(&self) -> &Api {
+        &self.api
+    }
+
+    /// The demo passwords the first start printed; panics when the database was seeded before.
+    pub fn credentials(&self) -> Credentials {
+        self.credentials
+            .clone()
+            .expect("the first start on an empty database prints the demo credentials")
+    }
+
+    /// The process id, to measure the server from outside (`/proc/<pid>/…`).
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().expect("the server is running").id()
+    }
+
+    /// Starts the binary again on the same port and data, after [`Server::kill`].
+    pub fn restart(&mut self) {
+        assert!(self.child.is_none(), "the server is already running");
+        let (child, _, _) = spawn(&self.launch, &self.data_dir, &self.address);
+        self.child = Some(child);
+    }
+
+    /// SIGKILL, and waits for the process to end: no shutdown, as a crash or a pulled plug. From
+    /// a client's side the network is gone.
+    pub fn kill(&mut self) {
+        let mut child = self.child.take().expect("the server is running");
+        child.kill().unwrap();
+        child.wait().unwrap();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if self.child.is_some() {
+            self.kill();
+        }
+    }
+}
+
+/// Starts the binary on `address` and reads its stdout until it listens: returns the process,
+/// the address it listens on and the banner lines it printed before.
+fn spawn(launch: &Launch, data_dir: &tempfile::TempDir, address: &str) -> (Child, String, Banner) {
+    let mut command = Command::new(&launch.binary);
+    command
+        .args(["--addr", address])
+        .arg("--data-dir")
+        .arg(data_dir.path())
+        .env_remove("DATABASE_URL")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped());
+    if let Some(url) = &launch.database_url {
+        command.env("DATABASE_URL", url);
+    }
+    if let Some(dist) = &launch.dist {
+        command.arg("--dist").arg(dist);
+    }
+    let mut child = command
+        .spawn()
+        .unwrap_or_else(|e| panic!("start {}: {e}", launch.binary.display()));
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut banner = Banner::default();
+    let listening = loop {
+        // The reason it stopped, if it did, is on its stderr, which the test's shares.
+        let line = lines
+            .next()
+            .expect("the server exited before listening")
+            .unwrap();
+        match line.strip_prefix("Doorstep is listening on http://") {
+            Some(listening) => break listening.trim().to_string(),
+            None => banner.read(&line),
+        }
+    };
+    // Keeps draining stdout so the server never blocks on a full pipe. Its log lines (warnings
+    // and errors: RUST_LOG=warn) go to the test's captured output, shown when the test fails;
+    // the banner's indented links after the "listening" line are not log.
+    std::thread::spawn(move || {
+        let log = lines
+            .map_while(Result::ok)
+            .skip_while(|line| line.starts_with("  "));
+        for line in log {
+            eprintln!("server: {line}");
+        }
+    });
+    (child, listening, banner)
+}
