@@ -653,6 +653,9 @@ async fn the_recipient_confirms_a_locker_by_link_and_complains_about_another_par
         .click(&format!("{row} [data-testid=show-link]"))
         .await;
     courier.wait_for(&format!("{row} [data-testid=qr]")).await;
+    courier
+        .assert_accessible("the courier's screen with a consent QR code")
+        .await;
     courier.screenshot("courier-link-qr").await;
     let fits = courier
         .client
@@ -674,6 +677,9 @@ async fn the_recipient_confirms_a_locker_by_link_and_complains_about_another_par
     let recipient = Browser::start().await;
     recipient.client.goto(&link).await.unwrap();
     recipient.wait_for("input[name=choice][value=locker]").await;
+    recipient
+        .assert_accessible("the recipient's link page")
+        .await;
     let page = recipient.page_text().await;
     assert!(
         page.contains("0123") && !page.contains(PHONE) && !page.contains("1203"),
