@@ -94,7 +94,7 @@ pub fn TariffTables() -> impl IntoView {
                 </tbody>
             </table>
             <form class="form" on:submit=upload novalidate>
-                <h3>{tr(Key::UploadTariffs)}</h3>
+                <h2>{tr(Key::UploadTariffs)}</h2>
                 <button type="button" class="button button--small" on:click=template>
                     {tr(Key::UseCurrentAsTemplate)}
                 </button>
