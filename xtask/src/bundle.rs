@@ -3,7 +3,7 @@
 //! feature has to pay for its bytes.
 
 use crate::build::SUPERVISOR_DIR;
-use crate::precompress::{self, COMPRESSED_KINDS};
+use crate::precompress;
 use std::path::Path;
 
 /// Brotli bytes each page may weigh: the figure reached when the budget was set, plus 10 %
@@ -26,13 +26,7 @@ pub fn measure(dir: &Path) -> Result<Sizes, String> {
         gzip: 0,
         brotli: 0,
     };
-    for entry in std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
-        let path = entry.map_err(|e| e.to_string())?.path();
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-        if !COMPRESSED_KINDS.contains(&ext) {
-            continue;
-        }
-        let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    for (_, bytes) in precompress::code_and_styles(dir)? {
         sizes.raw += bytes.len();
         sizes.gzip += precompress::gzip(&bytes).len();
         sizes.brotli += precompress::brotli(&bytes).len();

@@ -3,30 +3,37 @@
 //! third of the bytes without compressing on every request.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Extensions of the files worth compressing: the app's code and styles.
-pub const COMPRESSED_KINDS: [&str; 3] = ["wasm", "js", "css"];
+const COMPRESSED_KINDS: [&str; 3] = ["wasm", "js", "css"];
 
 /// Writes `<file>.br` and `<file>.gz` beside every wasm, JS and CSS file directly in `dir`.
 pub fn run(dir: &Path) -> Result<(), String> {
-    let mut count = 0;
-    for entry in std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
-        let path = entry.map_err(|e| e.to_string())?.path();
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-        if !COMPRESSED_KINDS.contains(&ext) {
-            continue;
-        }
-        let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        for (suffix, compressed) in [("br", brotli(&bytes)), ("gz", gzip(&bytes))] {
+    let files = code_and_styles(dir)?;
+    for (path, bytes) in &files {
+        for (suffix, compressed) in [("br", brotli(bytes)), ("gz", gzip(bytes))] {
             let mut target = path.clone().into_os_string();
             target.push(format!(".{suffix}"));
             std::fs::write(&target, compressed).map_err(|e| format!("{target:?}: {e}"))?;
         }
-        count += 1;
     }
-    println!("precompress: {count} files in {}", dir.display());
+    println!("precompress: {} files in {}", files.len(), dir.display());
     Ok(())
+}
+
+/// The wasm, JS and CSS files directly in `dir`, with their bytes: what a page downloads.
+pub fn code_and_styles(dir: &Path) -> Result<Vec<(PathBuf, Vec<u8>)>, String> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if COMPRESSED_KINDS.contains(&ext) {
+            let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            files.push((path, bytes));
+        }
+    }
+    Ok(files)
 }
 
 /// gzip -9.
