@@ -133,9 +133,13 @@ impl TariffTable {
                 }
             }
         }
-        let mut zones: Vec<Zone> = self.destinations.iter().map(|d| d.zone).collect();
-        zones.sort_unstable();
-        zones.dedup();
+        // In zone order, as missing zones are reported.
+        let mut zones: Vec<Zone> = Vec::new();
+        for d in &self.destinations {
+            if let Err(at) = zones.binary_search(&d.zone) {
+                zones.insert(at, d.zone);
+            }
+        }
         if self.carriers.is_empty() {
             errors.push(TableError::at("carriers", TableProblem::Empty));
         }
