@@ -4,10 +4,56 @@
 
 use crate::storage::local::{self, LocalKey};
 use doorstep_core::link::TOKEN_BYTES;
-use std::collections::BTreeMap;
+use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+use serde::ser::{Serialize, Serializer};
 use uuid::Uuid;
 
-fn load() -> BTreeMap<Uuid, String> {
+/// Tokens by link id, stored as one JSON object with its keys in id order. A sorted list rather
+/// than a `BTreeMap`: the app then carries no B-tree code.
+#[derive(Default)]
+struct Tokens(Vec<(Uuid, String)>);
+
+impl Tokens {
+    fn insert(&mut self, id: Uuid, token: String) {
+        match self.0.binary_search_by_key(&id, |(id, _)| *id) {
+            Ok(at) => self.0[at].1 = token,
+            Err(at) => self.0.insert(at, (id, token)),
+        }
+    }
+
+    fn remove(&mut self, id: &Uuid) -> Option<String> {
+        let at = self.0.binary_search_by_key(id, |(id, _)| *id).ok()?;
+        Some(self.0.remove(at).1)
+    }
+}
+
+impl Serialize for Tokens {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(id, token)| (id, token)))
+    }
+}
+
+impl<'de> Deserialize<'de> for Tokens {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TokensVisitor;
+        impl<'de> Visitor<'de> for TokensVisitor {
+            type Value = Tokens;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Tokens, A::Error> {
+                let mut tokens = Tokens::default();
+                while let Some((id, token)) = map.next_entry()? {
+                    tokens.insert(id, token);
+                }
+                Ok(tokens)
+            }
+        }
+        deserializer.deserialize_map(TokensVisitor)
+    }
+}
+
+fn load() -> Tokens {
     local::get(LocalKey::LinkTokens).unwrap_or_default()
 }
 

@@ -176,11 +176,15 @@ impl Outbox {
 
     /// Every record on the device, newest capture first.
     pub async fn all(&self) -> Result<Vec<OutboxEntry>, StorageError> {
-        let mut entries = Vec::new();
+        // Kept in order as they open, after any of the same capture time (as a stable sort
+        // would), so the wasm carries no sort code.
+        let mut entries: Vec<OutboxEntry> = Vec::new();
         for entry in self.stored().await? {
-            entries.push(self.open(entry).await?);
+            let entry = self.open(entry).await?;
+            let captured_at = entry.record.captured_at;
+            let at = entries.partition_point(|e| e.record.captured_at >= captured_at);
+            entries.insert(at, entry);
         }
-        entries.sort_by_key(|e| std::cmp::Reverse(e.record.captured_at));
         Ok(entries)
     }
 

@@ -48,7 +48,7 @@ pub fn TodayList(draft: RwSignal<Draft>) -> impl IntoView {
                 <p class="empty">{tr(Key::NoRecords)}</p>
             </Show>
             <ul class="records" data-testid="records">
-                <For each=shown key=|e| (e.id.clone(), e.record.revision, format!("{:?}", e.state), e.notes.len(), e.decision.as_ref().map(|d| d.decided_at), e.complaints.len()) let:entry>
+                <For each=shown key=|e| (e.id.clone(), e.record.revision, e.state.clone(), e.notes.len(), e.decision.as_ref().map(|d| d.decided_at), e.complaints.len()) let:entry>
                     <RecordRow entry=entry draft=draft on_pick=scroll_to_form lang=lang/>
                 </For>
             </ul>

@@ -3,7 +3,6 @@
 
 use super::{InsuranceRules, Premium, Service, TariffTable, Zone};
 use crate::Lang;
-use std::collections::BTreeSet;
 
 /// One problem in a table, at one field.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,12 +115,13 @@ impl TariffTable {
         if self.destinations.is_empty() {
             errors.push(TableError::at("destinations", TableProblem::Empty));
         }
-        let mut codes = BTreeSet::new();
+        // Small lists: a scan finds a repeat, and the wasm app carries no B-tree code.
+        let mut codes = Vec::new();
         for (i, d) in self.destinations.iter().enumerate() {
             let at = |field: &str| format!("destinations[{i}].{field}");
             if d.code.trim().is_empty() {
                 errors.push(TableError::at(at("code"), TableProblem::Empty));
-            } else if !codes.insert(d.code.as_str()) {
+            } else if !insert_new(&mut codes, d.code.as_str()) {
                 errors.push(TableError::at(
                     at("code"),
                     TableProblem::Duplicate(d.code.clone()),
@@ -133,13 +133,19 @@ impl TariffTable {
                 }
             }
         }
-        let zones: BTreeSet<Zone> = self.destinations.iter().map(|d| d.zone).collect();
+        // In zone order, as missing zones are reported.
+        let mut zones: Vec<Zone> = Vec::new();
+        for d in &self.destinations {
+            if let Err(at) = zones.binary_search(&d.zone) {
+                zones.insert(at, d.zone);
+            }
+        }
         if self.carriers.is_empty() {
             errors.push(TableError::at("carriers", TableProblem::Empty));
         }
-        let mut carriers = BTreeSet::new();
+        let mut carriers = Vec::new();
         for (c, carrier) in self.carriers.iter().enumerate() {
-            if !carriers.insert(carrier.carrier.code()) {
+            if !insert_new(&mut carriers, carrier.carrier.code()) {
                 errors.push(TableError::at(
                     format!("carriers[{c}].carrier"),
                     TableProblem::Duplicate(carrier.carrier.code().into()),
@@ -151,10 +157,12 @@ impl TariffTable {
                     TableProblem::Empty,
                 ));
             }
-            let mut services = BTreeSet::new();
+            let mut services = Vec::new();
             for (s, service) in carrier.services.iter().enumerate() {
                 let at = format!("carriers[{c}].services[{s}]");
-                if !service.code.trim().is_empty() && !services.insert(service.code.as_str()) {
+                if !service.code.trim().is_empty()
+                    && !insert_new(&mut services, service.code.as_str())
+                {
                     errors.push(TableError::at(
                         format!("{at}.code"),
                         TableProblem::Duplicate(service.code.clone()),
@@ -176,12 +184,16 @@ impl TariffTable {
     }
 }
 
-fn check_service(
-    service: &Service,
-    zones: &BTreeSet<Zone>,
-    at: &str,
-    errors: &mut Vec<TableError>,
-) {
+/// Adds `item` unless `seen` holds it already; says whether it was new.
+fn insert_new<T: PartialEq>(seen: &mut Vec<T>, item: T) -> bool {
+    let new = !seen.contains(&item);
+    if new {
+        seen.push(item);
+    }
+    new
+}
+
+fn check_service(service: &Service, zones: &[Zone], at: &str, errors: &mut Vec<TableError>) {
     for (field, text) in [
         ("code", &service.code),
         ("name_zh", &service.name_zh),
@@ -215,9 +227,9 @@ fn check_service(
             TableProblem::BelowFirstWeight,
         ));
     }
-    let mut priced = BTreeSet::new();
+    let mut priced = Vec::new();
     for (p, price) in service.prices.iter().enumerate() {
-        if !priced.insert(price.zone) {
+        if !insert_new(&mut priced, price.zone) {
             errors.push(TableError::at(
                 format!("{at}.prices[{p}].zone"),
                 TableProblem::Duplicate(price.zone.code().into()),
@@ -230,7 +242,7 @@ fn check_service(
             ));
         }
     }
-    for zone in zones.difference(&priced) {
+    for zone in zones.iter().filter(|zone| !priced.contains(*zone)) {
         errors.push(TableError::at(
             format!("{at}.prices"),
             TableProblem::MissingZone(*zone),
