@@ -176,15 +176,11 @@ impl Outbox {
 
     /// Every record on the device, newest capture first.
     pub async fn all(&self) -> Result<Vec<OutboxEntry>, StorageError> {
-        // Kept in order as they open, after any of the same capture time (as a stable sort
-        // would), so the wasm carries no sort code.
-        let mut entries: Vec<OutboxEntry> = Vec::new();
+        let mut entries = Vec::new();
         for entry in self.stored().await? {
-            let entry = self.open(entry).await?;
-            let captured_at = entry.record.captured_at;
-            let at = entries.partition_point(|e| e.record.captured_at >= captured_at);
-            entries.insert(at, entry);
+            entries.push(self.open(entry).await?);
         }
+        entries.sort_by_key(|e| std::cmp::Reverse(e.record.captured_at));
         Ok(entries)
     }
 
