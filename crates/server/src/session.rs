@@ -82,7 +82,7 @@ impl FromRequestParts<AppState> for Courier {
         let caller = Caller::from_request_parts(parts, state).await?;
         match caller.role {
             Role::Courier => Ok(Courier(caller)),
-            _ => Err(ApiError::Forbidden),
+            Role::Supervisor | Role::Admin => Err(ApiError::Forbidden),
         }
     }
 }
