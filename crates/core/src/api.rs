@@ -2,6 +2,7 @@
 //! cannot drift apart.
 
 use crate::compliance::ComplianceFlag;
+use crate::day::Day;
 use crate::record::{Consent, DeliveryRecord};
 use crate::role::Role;
 use crate::time::Millis;
@@ -330,15 +331,13 @@ pub struct Dashboard {
     pub per_day: Vec<DayCount>,
 }
 
-/// Milliseconds from UTC to Shanghai time, which has no daylight saving.
 /// Where the supervisor's page is served, a bundle of its own built into the same-named
 /// directory of the app; everything else is the courier's page. The app and the server both
 /// place it by this (`cargo xtask`, which builds it, has its own copy, checked by the end-to-end
 /// tests).
 pub const SUPERVISOR_PATH: &str = "/supervisor";
 
-pub const SHANGHAI_OFFSET_MS: Millis = 8 * 60 * 60 * 1000;
-pub const DAY_MS: Millis = 24 * 60 * 60 * 1000;
+pub use crate::day::{DAY_MS, SHANGHAI_OFFSET_MS};
 
 /// A courier device as the supervisor's devices view shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -383,19 +382,8 @@ pub struct ResolveRequest {
 /// `YYYY-MM-DD HH:MM` in Shanghai time, for pages the server renders (the app uses the device's
 /// own time zone).
 pub fn shanghai_date_time(ms: Millis) -> String {
-    let local = ms + SHANGHAI_OFFSET_MS;
-    let days = local.div_euclid(DAY_MS);
-    let minutes = local.rem_euclid(DAY_MS) / 60_000;
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    let (year, month, day) = Day::of(ms).civil();
+    let minutes = (ms + SHANGHAI_OFFSET_MS).rem_euclid(DAY_MS) / 60_000;
     format!(
         "{year}-{month:02}-{day:02} {:02}:{:02}",
         minutes / 60,

@@ -4,11 +4,15 @@
 //! is written once and both sides enforce the same thing.
 
 pub mod api;
+pub mod assignment;
 pub mod audit;
 pub mod compliance;
+pub mod coverage;
+pub mod day;
 pub mod export;
 pub mod i18n;
 pub mod link;
+pub mod manifest;
 pub mod masking;
 pub mod money;
 pub mod phone;
@@ -26,8 +30,8 @@ pub mod weight;
 
 pub use i18n::Lang;
 pub use record::{
-    Address, Consent, ConsentChannel, ConsentDecision, DeliveryMethod, DeliveryRecord, Disclosure,
-    MethodKind, Outcome, OutcomeKind, ParcelFlags, ParcelKind, Recipient, Violation,
+    Address, CallResult, Consent, ConsentChannel, ConsentDecision, DeliveryMethod, DeliveryRecord,
+    Disclosure, MethodKind, Outcome, OutcomeKind, ParcelFlags, ParcelKind, Recipient, Violation,
 };
 pub use role::Role;
 pub use waybill::{Carrier, Waybill, WaybillError};

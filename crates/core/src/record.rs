@@ -346,6 +346,10 @@ pub struct DeliveryRecord {
     pub consent: Option<Consent>,
     /// When the courier called the recipient first (bulky, heavy or fresh parcels).
     pub called_at: Option<Millis>,
+    /// How the call went. Left out of the JSON when absent, so records made before the field
+    /// existed keep their fingerprint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call_result: Option<CallResult>,
     pub outcome: Option<Outcome>,
     pub outcome_at: Option<Millis>,
     /// The consent link offered to the recipient, if the courier asked by link.
@@ -364,6 +368,31 @@ pub struct DeliveryRecord {
     pub captured_at: Millis,
     /// Device clock when this revision was saved.
     pub revised_at: Millis,
+}
+
+/// What the courier marked after calling the recipient.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CallResult {
+    Reached,
+    NoAnswer,
+}
+
+impl CallResult {
+    pub const ALL: [CallResult; 2] = [CallResult::Reached, CallResult::NoAnswer];
+
+    /// Stable code used in forms (the serde name).
+    pub fn code(self) -> &'static str {
+        match self {
+            CallResult::Reached => "reached",
+            CallResult::NoAnswer => "no_answer",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<CallResult> {
+        CallResult::ALL.into_iter().find(|c| c.code() == code)
+    }
 }
 
 /// A rule a record breaks. The server rejects such a record for that record only; the app shows

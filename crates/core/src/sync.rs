@@ -128,6 +128,10 @@ pub struct SyncResponse {
     pub changes: Vec<Change>,
     /// The cursor to send next time.
     pub cursor: i64,
+    /// More changes wait after `cursor` (a whole day's manifest takes several pages): the device
+    /// asks again at once.
+    #[serde(default)]
+    pub more: bool,
 }
 
 /// Something that happened on the server that the device should know.
@@ -161,6 +165,12 @@ pub enum Change {
     StandingPreference {
         preference: crate::preference::StandingPreference,
     },
+    /// A parcel of the day's manifest is now this courier's (new, changed or moved to them).
+    ParcelAssigned {
+        parcel: crate::manifest::RouteParcel,
+    },
+    /// A parcel was moved to another courier: it leaves this device.
+    ParcelWithdrawn { waybill: crate::Waybill },
 }
 
 deserialize_tagged! {
@@ -174,12 +184,16 @@ deserialize_tagged! {
         complaint_id: i64,
         kind: crate::link::ComplaintKind,
         preference: crate::preference::StandingPreference,
+        parcel: crate::manifest::RouteParcel,
+        waybill: crate::Waybill,
     }
     variants {
         SupervisorNote = "supervisor_note" { record_id, note, at; optional reviewed_flag },
         RecipientDecision = "recipient_decision" { record_id, decision },
         Complaint = "complaint" { record_id, complaint_id, kind, at },
         StandingPreference = "standing_preference" { preference },
+        ParcelAssigned = "parcel_assigned" { parcel },
+        ParcelWithdrawn = "parcel_withdrawn" { waybill },
     }
 }
 

@@ -34,6 +34,7 @@ pub fn door_delivery(n: u64) -> DeliveryRecord {
         method: DeliveryMethod::Door,
         consent: None,
         called_at: None,
+        call_result: None,
         outcome: None,
         outcome_at: None,
         link: None,
