@@ -4,11 +4,14 @@ use crate::clock::start_of_today_ms;
 use crate::session::CurrentSession;
 use crate::storage::local::{self, LocalKey};
 use crate::storage::{
-    request_persistence, DraftStore, Outbox, OutboxEntry, PreferenceBook, StorageError,
+    request_persistence, DraftStore, Outbox, OutboxEntry, ParcelStore, PreferenceBook, StorageError,
 };
 use crate::sync::{next_retry_ms, push_pending, SyncOutcome};
 use crate::sync_lock::with_sync_lock;
+use doorstep_core::day::Day;
+use doorstep_core::manifest::RouteParcel;
 use doorstep_core::preference::StandingPreference;
+use doorstep_core::route::Standing;
 use doorstep_core::sync::{prune_cutoff, QueueState};
 use doorstep_core::{DeliveryRecord, Lang};
 use gloo_timers::callback::Timeout;
@@ -31,10 +34,13 @@ pub struct Device {
     db: StoredValue<Option<Rc<idb::Database>>, LocalStorage>,
     outbox: StoredValue<Option<Outbox>, LocalStorage>,
     book: StoredValue<Option<PreferenceBook>, LocalStorage>,
+    route: StoredValue<Option<ParcelStore>, LocalStorage>,
     /// The sealed draft, once storage is open: the courier screen waits for it to restore.
     pub drafts: RwSignal<Option<DraftStore>, LocalStorage>,
     pub entries: RwSignal<Vec<OutboxEntry>>,
     pub preferences: RwSignal<Vec<StandingPreference>>,
+    /// The day's parcels assigned to this courier, as the last sync left them.
+    pub parcels: RwSignal<Vec<RouteParcel>>,
     pub status: RwSignal<SyncStatus>,
     /// `Some(true)` once the browser promised not to evict our storage.
     pub persistent: RwSignal<Option<bool>>,
@@ -57,9 +63,11 @@ impl Device {
             db: StoredValue::new_local(None),
             outbox: StoredValue::new_local(None),
             book: StoredValue::new_local(None),
+            route: StoredValue::new_local(None),
             drafts: RwSignal::new_local(None),
             entries: RwSignal::new(Vec::new()),
             preferences: RwSignal::new(Vec::new()),
+            parcels: RwSignal::new(Vec::new()),
             status: RwSignal::new(SyncStatus::Idle),
             persistent: RwSignal::new(None),
             storage_error: RwSignal::new(None),
@@ -86,6 +94,7 @@ impl Device {
                     };
                     self.drafts
                         .set(Some(DraftStore::new(db.clone(), sealer.clone())));
+                    let sealer_for_route = sealer.clone();
                     let outbox = Outbox::new(db.clone(), sealer);
                     // Yesterday's acknowledged records leave the device; nothing unsynced does.
                     let cutoff = prune_cutoff(start_of_today_ms(), keep_days());
@@ -93,6 +102,8 @@ impl Device {
                         self.storage_error.set(Some(e.to_string()));
                     }
                     self.outbox.set_value(Some(outbox));
+                    self.route
+                        .set_value(Some(ParcelStore::new(db.clone(), sealer_for_route)));
                     self.book.set_value(Some(PreferenceBook::new(db.clone())));
                     self.db.set_value(Some(db));
                     self.refresh().await;
@@ -146,6 +157,35 @@ impl Device {
                 Err(e) => self.storage_error.set(Some(e.to_string())),
             }
         }
+        if let Some(route) = self.route.get_value() {
+            match route.all().await {
+                Ok(parcels) => self.parcels.set(parcels),
+                Err(e) => self.storage_error.set(Some(e.to_string())),
+            }
+        }
+    }
+
+    /// A parcel's recipient leaves the device once its handover is acknowledged, and the
+    /// parcels of past days go at the first sync of a new day.
+    async fn forget_done_parcels(self) {
+        let Some(route) = self.route.get_value() else {
+            return;
+        };
+        let done: Vec<String> = self.entries.with_untracked(|entries| {
+            entries
+                .iter()
+                .filter(|e| matches!(e.state, QueueState::Synced { .. }))
+                .filter(|e| {
+                    Standing::of(e.record.outcome.as_ref().map(|o| o.kind())) == Standing::Done
+                })
+                .map(|e| e.record.waybill.as_str().to_string())
+                .collect()
+        });
+        match route.forget(&done, Day::of(crate::clock::now_ms())).await {
+            Ok(true) => self.refresh().await,
+            Ok(false) => {}
+            Err(e) => self.storage_error.set(Some(e.to_string())),
+        }
     }
 
     /// Records or withdraws a recipient's standing preference on this device.
@@ -177,6 +217,7 @@ impl Device {
     pub async fn wipe(self) -> Result<(), StorageError> {
         crate::links::forget_all();
         crate::storage::cursor::forget();
+        local::forget(LocalKey::RouteOrder);
         let Some(db) = self.db.get_value() else {
             return Ok(());
         };
@@ -188,6 +229,8 @@ impl Device {
         let sealer = crate::storage::Sealer::open(&db).await?;
         self.drafts
             .set(Some(DraftStore::new(db.clone(), sealer.clone())));
+        self.route
+            .set_value(Some(ParcelStore::new(db.clone(), sealer.clone())));
         self.outbox.set_value(Some(Outbox::new(db, sealer)));
         self.refresh().await;
         Ok(())
@@ -205,13 +248,13 @@ impl Device {
         }) else {
             return;
         };
-        let Some(outbox) = self.outbox.get_value() else {
+        let (Some(outbox), Some(route)) = (self.outbox.get_value(), self.route.get_value()) else {
             return;
         };
         self.status.set(SyncStatus::Syncing);
         spawn_local(async move {
             let lang = self.lang.get_untracked();
-            let outcome = with_sync_lock(|| push_pending(&outbox, &token, lang)).await;
+            let outcome = with_sync_lock(|| push_pending(&outbox, &route, &token, lang)).await;
             self.refresh().await;
             let Some(outcome) = outcome else {
                 // Another tab is syncing the same queue; show its result shortly.
@@ -223,6 +266,7 @@ impl Device {
                 SyncOutcome::Done => {
                     self.failures.set_value(0);
                     self.status.set(SyncStatus::Idle);
+                    self.forget_done_parcels().await;
                     // Reachable: a good moment to check for a newer tariff table.
                     self.tariffs.refresh(&token, lang).await;
                 }

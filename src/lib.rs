@@ -6,6 +6,7 @@ pub mod app;
 pub mod clock;
 pub mod components;
 pub mod device;
+pub mod dial;
 pub mod i18n;
 pub mod install;
 pub mod links;

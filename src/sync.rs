@@ -4,7 +4,7 @@
 
 use crate::api::{self, ApiFailure};
 use crate::storage::local::{self, LocalKey};
-use crate::storage::{cursor, Outbox, OutboxEntry, StorageError};
+use crate::storage::{cursor, Outbox, OutboxEntry, ParcelStore, StorageError};
 use doorstep_core::sync::{
     plan_batches, retry_delay_ms, DeviceReport, SyncRequest, MAX_BATCH_BYTES, MAX_BATCH_RECORDS,
 };
@@ -28,17 +28,41 @@ impl From<StorageError> for SyncOutcome {
     }
 }
 
+/// Most extra exchanges in one round to pull pages of changes (a 1,000-parcel day is two).
+const MAX_PULLS: u32 = 50;
+
+/// What one round works with.
+struct Round<'a> {
+    outbox: &'a Outbox,
+    parcels: &'a ParcelStore,
+    token: &'a str,
+    lang: Lang,
+    report: DeviceReport,
+    /// Set when the last answer said more changes wait.
+    more: bool,
+}
+
 /// Pushes every pending record and pulls the changes for this device. Records stay queued until
-/// their own ack arrives. With nothing to push, one empty exchange still pulls the changes.
-pub async fn push_pending(outbox: &Outbox, token: &str, lang: Lang) -> SyncOutcome {
+/// their own ack arrives. With nothing to push, one empty exchange still pulls the changes, and
+/// exchanges go on while the server says more changes wait.
+pub async fn push_pending(
+    outbox: &Outbox,
+    parcels: &ParcelStore,
+    token: &str,
+    lang: Lang,
+) -> SyncOutcome {
     let pending = match outbox.pending().await {
         Ok(p) => p,
         Err(e) => return e.into(),
     };
-    let report = device_report(&pending);
-    if pending.is_empty() {
-        return push_batch(outbox, token, lang, &[], &report).await;
-    }
+    let mut round = Round {
+        outbox,
+        parcels,
+        token,
+        lang,
+        report: device_report(&pending),
+        more: false,
+    };
     let sizes: Vec<usize> = pending
         .iter()
         .map(|e| {
@@ -47,8 +71,20 @@ pub async fn push_pending(outbox: &Outbox, token: &str, lang: Lang) -> SyncOutco
                 .unwrap_or(0)
         })
         .collect();
-    for range in plan_batches(&sizes, MAX_BATCH_RECORDS, MAX_BATCH_BYTES) {
-        let outcome = push_batch(outbox, token, lang, &pending[range], &report).await;
+    let mut batches = plan_batches(&sizes, MAX_BATCH_RECORDS, MAX_BATCH_BYTES);
+    if batches.is_empty() {
+        batches.push(0..0);
+    }
+    for range in batches {
+        let outcome = push_batch(&mut round, &pending[range]).await;
+        if outcome != SyncOutcome::Done {
+            return outcome;
+        }
+    }
+    let mut pulls = 0;
+    while round.more && pulls < MAX_PULLS {
+        pulls += 1;
+        let outcome = push_batch(&mut round, &[]).await;
         if outcome != SyncOutcome::Done {
             return outcome;
         }
@@ -58,29 +94,28 @@ pub async fn push_pending(outbox: &Outbox, token: &str, lang: Lang) -> SyncOutco
 
 /// Sends one batch; when the server says it is too large, halves it until it fits, and a single
 /// record that never fits is set aside for the courier with the server's message.
-async fn push_batch(
-    outbox: &Outbox,
-    token: &str,
-    lang: Lang,
-    batch: &[OutboxEntry],
-    report: &DeviceReport,
-) -> SyncOutcome {
+async fn push_batch(round: &mut Round<'_>, batch: &[OutboxEntry]) -> SyncOutcome {
+    let outbox = round.outbox;
     let records: Vec<DeliveryRecord> = batch.iter().map(|e| e.record.clone()).collect();
     let body = api::sync_body(&SyncRequest {
         cursor: cursor::load(),
         records,
-        device: Some(report.clone()),
+        device: Some(round.report.clone()),
     });
-    match api::sync_raw(token, body, lang).await {
+    match api::sync_raw(round.token, body, round.lang).await {
         Ok(response) => {
-            let applied = match outbox.apply_acks(&response.acks).await {
-                Ok(()) => outbox.apply_changes(&response.changes).await,
-                Err(e) => Err(e),
-            };
+            let mut applied = outbox.apply_acks(&response.acks).await;
+            if applied.is_ok() {
+                applied = outbox.apply_changes(&response.changes).await;
+            }
+            if applied.is_ok() {
+                applied = round.parcels.apply_changes(&response.changes).await;
+            }
             match applied {
                 // The cursor moves only once the changes are stored, so none is skipped.
                 Ok(()) => {
                     cursor::store(response.cursor);
+                    round.more = response.more;
                     SyncOutcome::Done
                 }
                 Err(e) => e.into(),
@@ -99,11 +134,11 @@ async fn push_batch(
                 };
             }
             let (left, right) = batch.split_at(batch.len() / 2);
-            let first = Box::pin(push_batch(outbox, token, lang, left, report)).await;
+            let first = Box::pin(push_batch(round, left)).await;
             if first != SyncOutcome::Done {
                 return first;
             }
-            Box::pin(push_batch(outbox, token, lang, right, report)).await
+            Box::pin(push_batch(round, right)).await
         }
         Err(ApiFailure::Http { status: 401, .. }) => SyncOutcome::SignedOut,
         Err(failure) if failure.is_transient() => SyncOutcome::Unreachable,

@@ -22,6 +22,8 @@ pub enum LocalKey {
     Tariffs,
     /// Consent-link tokens by link id (JSON).
     LinkTokens,
+    /// The courier's own order of the route's stops, as each stop's first waybill (JSON).
+    RouteOrder,
 }
 
 impl LocalKey {
@@ -34,6 +36,7 @@ impl LocalKey {
             LocalKey::KeepDays => "doorstep.keep_days",
             LocalKey::Tariffs => "doorstep.tariffs",
             LocalKey::LinkTokens => "doorstep.link_tokens",
+            LocalKey::RouteOrder => "doorstep.route_order",
         }
     }
 }

@@ -103,7 +103,9 @@ impl OutboxEntry {
                 }
                 new
             }
-            Change::StandingPreference { .. } => false,
+            Change::StandingPreference { .. }
+            | Change::ParcelAssigned { .. }
+            | Change::ParcelWithdrawn { .. } => false,
         }
     }
 }
@@ -114,7 +116,9 @@ fn record_of(change: &Change) -> Option<uuid::Uuid> {
         Change::SupervisorNote { record_id, .. }
         | Change::RecipientDecision { record_id, .. }
         | Change::Complaint { record_id, .. } => Some(*record_id),
-        Change::StandingPreference { .. } => None,
+        Change::StandingPreference { .. }
+        | Change::ParcelAssigned { .. }
+        | Change::ParcelWithdrawn { .. } => None,
     }
 }
 

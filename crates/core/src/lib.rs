@@ -19,6 +19,7 @@ pub mod phone;
 pub mod preference;
 pub mod record;
 pub mod role;
+pub mod route;
 pub mod sync;
 mod tagged;
 pub mod tariff;

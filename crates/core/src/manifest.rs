@@ -278,7 +278,7 @@ impl RowProblem {
 
 /// A parcel of the day, as the manifest names it. The phone is the full number: it reaches the
 /// courier's device only to be dialled, and every view masks it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Parcel {
     pub waybill: Waybill,
@@ -294,12 +294,18 @@ pub struct Parcel {
 }
 
 impl Parcel {
-    /// The `tel:` address that dials the number and then the extension (a comma pauses).
+    /// The `tel:` address that dials the recipient.
     pub fn tel_uri(&self) -> String {
-        match &self.extension {
-            Some(ext) => format!("tel:{},{ext}", self.recipient.phone),
-            None => format!("tel:{}", self.recipient.phone),
-        }
+        tel_uri(&self.recipient.phone, self.extension.as_deref())
+    }
+}
+
+/// The `tel:` address that dials a number and then a virtual number's extension (a comma
+/// pauses before the extension's digits).
+pub fn tel_uri(phone: &str, extension: Option<&str>) -> String {
+    match extension {
+        Some(ext) => format!("tel:{phone},{ext}"),
+        None => format!("tel:{phone}"),
     }
 }
 

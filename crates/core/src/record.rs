@@ -8,7 +8,7 @@ use crate::{Carrier, Lang, Waybill};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ParcelKind {
@@ -35,7 +35,7 @@ impl ParcelKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Address {
     /// Compound or street, e.g. "长宁区愚园路 1088 弄".
@@ -45,7 +45,7 @@ pub struct Address {
     pub room: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Recipient {
     pub name: Option<String>,
@@ -54,7 +54,7 @@ pub struct Recipient {
     pub address: Address,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ParcelFlags {
     pub bulky: bool,
@@ -135,6 +135,15 @@ impl MethodKind {
 
     pub fn from_code(code: &str) -> Option<MethodKind> {
         MethodKind::ALL.into_iter().find(|m| m.code() == code)
+    }
+
+    /// The outcome of a delivery handed over by this method.
+    pub fn handover(self) -> OutcomeKind {
+        match self {
+            MethodKind::Door => OutcomeKind::DeliveredToRecipient,
+            MethodKind::Locker => OutcomeKind::PlacedInLocker,
+            MethodKind::Station => OutcomeKind::LeftAtStation,
+        }
     }
 }
 

@@ -3,14 +3,15 @@
 
 use super::quote::{TariffDraft, TariffErrors};
 use doorstep_core::link::{token_digest, LinkDecision, LinkRequest, Offer, DEFAULT_EXPIRY_HOURS};
+use doorstep_core::manifest::RouteParcel;
 use doorstep_core::money::parse_yuan;
 use doorstep_core::phone::{parse_mobile, PhoneError};
 use doorstep_core::preference::{recipient_key, StandingPreference, Wish};
 use doorstep_core::tariff::TariffTable;
 use doorstep_core::{
-    Address, Carrier, Consent, ConsentChannel, ConsentDecision, DeliveryMethod, DeliveryRecord,
-    Disclosure, MethodKind, Outcome, OutcomeKind, ParcelFlags, ParcelKind, Recipient, Violation,
-    Waybill, WaybillError,
+    Address, CallResult, Carrier, Consent, ConsentChannel, ConsentDecision, DeliveryMethod,
+    DeliveryRecord, Disclosure, MethodKind, Outcome, OutcomeKind, ParcelFlags, ParcelKind,
+    Recipient, Violation, Waybill, WaybillError,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -42,6 +43,11 @@ pub struct Draft {
     pub flags: ParcelFlags,
     /// When the courier called the recipient (device clock).
     pub called_at: Option<i64>,
+    pub call_result: Option<CallResult>,
+    /// The parcel came from the day's manifest: its phone number is dialled, never shown.
+    pub planned: bool,
+    /// A privacy waybill's extension, dialled after the virtual number.
+    pub extension: Option<String>,
     pub method: MethodKind,
     pub locker_bank: String,
     pub locker_compartment: String,
@@ -82,6 +88,9 @@ impl Default for Draft {
             address: Address::default(),
             flags: ParcelFlags::default(),
             called_at: None,
+            call_result: None,
+            planned: false,
+            extension: None,
             method: MethodKind::Door,
             locker_bank: String::new(),
             locker_compartment: String::new(),
@@ -145,7 +154,7 @@ impl Draft {
         let newly_needs_call = flags.needs_call_first() && !self.flags.needs_call_first();
         self.flags = flags;
         if newly_needs_call {
-            self.method = MethodKind::Door;
+            self.set_method(MethodKind::Door);
             self.consent_given = false;
             if self.consent_channel == ConsentChannel::StandingPreference {
                 self.consent_channel = ConsentChannel::InPerson;
@@ -187,6 +196,8 @@ impl Draft {
             name: self.name.clone(),
             phone: self.phone.clone(),
             address: self.address.clone(),
+            planned: self.planned,
+            extension: self.extension.clone(),
             ..Draft::default()
         }
     }
@@ -214,6 +225,7 @@ impl Draft {
         }
         draft.flags = record.flags;
         draft.called_at = record.called_at;
+        draft.call_result = record.call_result;
         draft.method = record.method.kind();
         match &record.method {
             DeliveryMethod::Locker { bank, compartment } => {
@@ -236,6 +248,54 @@ impl Draft {
             }
         }
         draft
+    }
+
+    /// A parcel of the day's manifest, everything known filled in: at the door it only needs
+    /// its outcome. `previous` is the parcel's record on the device, if the courier already
+    /// recorded it (a failed attempt): the draft then makes that record's next revision.
+    pub fn from_parcel(parcel: &RouteParcel, previous: Option<&DeliveryRecord>) -> Draft {
+        let known = &parcel.parcel;
+        let mut draft = match previous {
+            Some(record) => Draft::from_record(record),
+            None => Draft {
+                kind: known.kind,
+                waybill: known.waybill.to_string(),
+                carrier: Some(known.carrier),
+                flags: known.flags,
+                ..Draft::default()
+            },
+        };
+        // A parcel whose handover was acknowledged has left its recipient behind (forgotten on
+        // the device); its record still has them.
+        if !known.recipient.phone.is_empty() {
+            draft.name = known.recipient.name.clone().unwrap_or_default();
+            draft.phone = known.recipient.phone.clone();
+            draft.address = known.recipient.address.clone();
+            draft.extension = known.extension.clone();
+        }
+        draft.planned = true;
+        if previous.is_none() && known.kind == ParcelKind::Delivery {
+            draft.outcome = Some(OutcomeKind::DeliveredToRecipient);
+        }
+        draft
+    }
+
+    /// The `tel:` address that dials the recipient (and a virtual number's extension).
+    pub fn tel_uri(&self) -> Option<String> {
+        let phone = parse_mobile(&self.phone).ok()?;
+        Some(doorstep_core::manifest::tel_uri(
+            &phone,
+            self.extension.as_deref(),
+        ))
+    }
+
+    /// Changes the delivery method; an outcome that was the old method's handover follows to
+    /// the new one's, so a parcel moved to the locker is not left "delivered to the recipient".
+    pub fn set_method(&mut self, method: MethodKind) {
+        if self.outcome == Some(self.method.handover()) {
+            self.outcome = Some(method.handover());
+        }
+        self.method = method;
     }
 
     /// The place the courier proposes for the current method (locker bank or station).
@@ -296,19 +356,19 @@ impl Draft {
         // An answer the app cannot read keeps the parcel at the door, like the door itself.
         match MethodKind::from_code(&decision.choice) {
             Some(MethodKind::Locker) => {
-                self.method = MethodKind::Locker;
+                self.set_method(MethodKind::Locker);
                 self.locker_bank = place(MethodKind::Locker);
                 self.consent_given = true;
                 self.refused = None;
             }
             Some(MethodKind::Station) => {
-                self.method = MethodKind::Station;
+                self.set_method(MethodKind::Station);
                 self.station = place(MethodKind::Station);
                 self.consent_given = true;
                 self.refused = None;
             }
             Some(MethodKind::Door) | None => {
-                self.method = MethodKind::Door;
+                self.set_method(MethodKind::Door);
                 self.consent_given = false;
                 self.refused = offered
                     .iter()
@@ -331,7 +391,7 @@ impl Draft {
         let Some(method) = preference.proposed_method() else {
             return;
         };
-        self.method = method.kind();
+        self.set_method(method.kind());
         match &method {
             DeliveryMethod::Locker { bank, .. } => self.locker_bank = bank.clone(),
             DeliveryMethod::Station { station } => self.station = station.clone(),
@@ -470,6 +530,7 @@ impl Draft {
             consent: self.consent(&method),
             method,
             called_at: self.called_at,
+            call_result: self.call_result,
             outcome_at: outcome.as_ref().map(|_| now),
             outcome,
             link: self.link.clone(),
@@ -738,6 +799,76 @@ mod tests {
         let at_door = refused.to_record(8, &sample()).unwrap();
         assert_eq!(at_door.method, DeliveryMethod::Door);
         assert_eq!(at_door.consent.unwrap().decision, ConsentDecision::Refused);
+    }
+
+    fn route_parcel(phone: &str, extension: Option<&str>) -> RouteParcel {
+        RouteParcel {
+            day: doorstep_core::day::Day(20_000),
+            seq: 1,
+            parcel: doorstep_core::manifest::Parcel {
+                waybill: Waybill::parse("SF1234567890123").unwrap(),
+                carrier: Carrier::Sf,
+                kind: ParcelKind::Delivery,
+                recipient: Recipient {
+                    name: Some("张三".into()),
+                    phone: phone.into(),
+                    address: filled().address,
+                },
+                extension: extension.map(str::to_string),
+                flags: ParcelFlags::default(),
+                cod_fen: None,
+                due: None,
+            },
+        }
+    }
+
+    #[test]
+    fn a_route_parcel_at_the_door_needs_no_typing() {
+        let draft = Draft::from_parcel(&route_parcel("17012345678", Some("1234")), None);
+        assert!(draft.planned);
+        assert_eq!(draft.tel_uri().as_deref(), Some("tel:17012345678,1234"));
+        let record = draft.to_record(1, &sample()).unwrap();
+        assert_eq!(record.method, DeliveryMethod::Door);
+        assert_eq!(record.outcome, Some(Outcome::DeliveredToRecipient));
+        assert_eq!(record.recipient.unwrap().phone, "17012345678");
+    }
+
+    #[test]
+    fn the_handover_follows_the_method_and_a_standing_locker_needs_only_the_compartment() {
+        let parcel = route_parcel("13812345634", None);
+        let mut draft = Draft::from_parcel(&parcel, None);
+        let preference = StandingPreference {
+            id: Uuid::from_u128(9),
+            recipient_key: draft.recipient_key("salt").unwrap(),
+            wish: Wish::Locker { bank: "3".into() },
+            stated_at: 1,
+            withdrawn_at: None,
+        };
+        draft.apply_preference(&preference, 2);
+        assert_eq!(draft.outcome, Some(OutcomeKind::PlacedInLocker));
+        draft.locker_compartment = "12".into();
+        let record = draft.to_record(3, &sample()).unwrap();
+        assert_eq!(record.outcome, Some(Outcome::PlacedInLocker));
+        // An outcome the courier chose on purpose stays when the method changes.
+        let mut failed = Draft::from_parcel(&parcel, None);
+        failed.outcome = Some(OutcomeKind::FailedAttempt);
+        failed.set_method(MethodKind::Locker);
+        assert_eq!(failed.outcome, Some(OutcomeKind::FailedAttempt));
+    }
+
+    #[test]
+    fn a_recorded_route_parcel_opens_as_its_next_revision() {
+        let parcel = route_parcel("13812345634", None);
+        let mut first = Draft::from_parcel(&parcel, None);
+        first.outcome = Some(OutcomeKind::FailedAttempt);
+        first.outcome_note = "无人".into();
+        let record = first.to_record(1, &sample()).unwrap();
+        let mut forgotten = parcel.clone();
+        forgotten.parcel.recipient.phone.clear();
+        let again = Draft::from_parcel(&forgotten, Some(&record));
+        assert_eq!(again.editing.as_ref().map(|e| e.id), Some(record.id));
+        assert_eq!(again.phone, "13812345634");
+        assert!(again.planned);
     }
 
     /// A draft as the string-typed form stored it before the fields had types.

@@ -2,6 +2,7 @@
 //! edit a record (a new revision), or start another parcel for the same address.
 
 use super::draft::Draft;
+use super::planned::draft_for_record;
 use crate::clock::{local_time, start_of_today_ms};
 use crate::device::{state_key, use_device};
 use crate::i18n::{tr, use_lang, Key};
@@ -12,7 +13,11 @@ use doorstep_core::sync::QueueState;
 use leptos::prelude::*;
 
 #[component]
-pub fn TodayList(draft: RwSignal<Draft>) -> impl IntoView {
+pub fn TodayList(
+    draft: RwSignal<Draft>,
+    /// Opened when a record is picked for editing over the route.
+    form_open: RwSignal<bool>,
+) -> impl IntoView {
     let device = use_device();
     let lang = use_lang();
     let search = RwSignal::new(String::new());
@@ -28,7 +33,10 @@ pub fn TodayList(draft: RwSignal<Draft>) -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
-    let scroll_to_form = || window().scroll_to_with_x_and_y(0.0, 0.0);
+    let scroll_to_form = move || {
+        form_open.set(true);
+        window().scroll_to_with_x_and_y(0.0, 0.0);
+    };
 
     view! {
         <section class="card">
@@ -60,9 +68,10 @@ pub fn TodayList(draft: RwSignal<Draft>) -> impl IntoView {
 fn RecordRow(
     entry: OutboxEntry,
     draft: RwSignal<Draft>,
-    on_pick: fn(),
+    on_pick: impl Fn() + Copy + Send + Sync + 'static,
     lang: RwSignal<doorstep_core::Lang>,
 ) -> impl IntoView {
+    let device = use_device();
     let record = entry.record.clone();
     let state_class = match &entry.state {
         QueueState::Queued => "badge badge--queued",
@@ -147,11 +156,11 @@ fn RecordRow(
             {link.map(|link| view! { <LinkPanel record=record.clone() link=link synced=synced lang=lang/> })}
             <div class="records__actions records__wide">
                 <button type="button" class="button button--small" data-testid="edit"
-                    on:click=move |_| { draft.set(Draft::from_record(&for_edit)); on_pick(); }>
+                    on:click=move |_| { draft.set(draft_for_record(device, &for_edit)); on_pick(); }>
                     {tr(Key::Edit)}
                 </button>
                 <button type="button" class="button button--small" data-testid="same-address"
-                    on:click=move |_| { draft.set(Draft::from_record(&for_copy).for_same_address()); on_pick(); }>
+                    on:click=move |_| { draft.set(draft_for_record(device, &for_copy).for_same_address()); on_pick(); }>
                     {tr(Key::SameAddress)}
                 </button>
             </div>

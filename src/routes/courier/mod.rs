@@ -3,7 +3,9 @@
 mod draft;
 mod list;
 mod parcel;
+mod planned;
 mod quote;
+mod route;
 mod status;
 
 use crate::device::{use_device, Device};
@@ -22,12 +24,21 @@ pub fn CourierPage() -> impl IntoView {
             .0
             .with(|s| s.as_ref().is_some_and(|s| s.is_courier()))
         {
-            // One draft shared by the form and the list ("edit", "another parcel here").
+            // One draft shared by the route, the form and the list ("edit", "another parcel
+            // here").
             let draft = RwSignal::new(Draft::default());
-            keep_on_device(draft, use_device());
+            let device = use_device();
+            keep_on_device(draft, device);
+            // With a route, the route is the screen and the form opens for one parcel.
+            let form_open = RwSignal::new(false);
+            let show_route = move || !form_open.get() && !device.parcels.with(Vec::is_empty);
             view! {
-                <parcel::ParcelForm draft=draft/>
-                <list::TodayList draft=draft/>
+                <Show when=show_route fallback=move || view! {
+                    <parcel::ParcelForm draft=draft form_open=form_open/>
+                }>
+                    <route::RouteView draft=draft form_open=form_open/>
+                </Show>
+                <list::TodayList draft=draft form_open=form_open/>
             }
             .into_any()
         } else {

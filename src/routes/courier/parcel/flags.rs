@@ -47,9 +47,11 @@ pub fn FlagFields(draft: RwSignal<Draft>) -> impl IntoView {
         <Show when=move || draft.with(|d| d.flags.needs_call_first())>
             <div class="notice notice--warn" role="alert" data-testid="call-first">
                 <span>{tr(Key::CallFirst)}</span>
-                {move || match draft.with(|d| d.called_at) {
-                    Some(at) => view! { <span>{move || format!("{} {}", Key::CalledAt.text(lang.get()), local_time(at))}</span> }.into_any(),
-                    None => view! {
+                {move || match draft.with(|d| (d.called_at, d.planned)) {
+                    (Some(at), _) => view! { <span>{move || format!("{} {}", Key::CalledAt.text(lang.get()), local_time(at))}</span> }.into_any(),
+                    // A route parcel is called with the call button beside its recipient.
+                    (None, true) => ().into_any(),
+                    (None, false) => view! {
                         <button type="button" class="button button--small" data-testid="called"
                             on:click=move |_| draft.update(|d| d.called_at = Some(now_ms()))>
                             {tr(Key::CalledRecipient)}

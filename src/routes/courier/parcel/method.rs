@@ -27,7 +27,7 @@ pub fn MethodFields(
             method.code(),
             label,
             |d| d.method,
-            |d, method| d.method = method,
+            |d, method| d.set_method(method),
         )
     };
     let method_is = move |method: MethodKind| draft.with(|d| d.method == method);

@@ -1,5 +1,6 @@
 //! The parcel form: its sections, one file each, and saving the draft as a record.
 
+mod call;
 mod consent;
 mod fields;
 mod flags;
@@ -29,8 +30,13 @@ use tariff::TariffStep;
 use waybill::WaybillFields;
 
 #[component]
-pub fn ParcelForm(draft: RwSignal<Draft>) -> impl IntoView {
+pub fn ParcelForm(
+    draft: RwSignal<Draft>,
+    /// Set while the form is open over the route; saving goes back to the route.
+    form_open: RwSignal<bool>,
+) -> impl IntoView {
     let device = use_device();
+    let has_route = move || !device.parcels.with(Vec::is_empty);
     let session = use_session();
     let tariffs = use_tariffs();
     let lang = use_lang();
@@ -88,6 +94,7 @@ pub fn ParcelForm(draft: RwSignal<Draft>) -> impl IntoView {
                     then();
                     draft.set(Draft::default());
                     saved.set(true);
+                    form_open.set(false);
                 }
                 Err(e) => save_error.set(Some(e.to_string())),
             }
@@ -128,6 +135,12 @@ pub fn ParcelForm(draft: RwSignal<Draft>) -> impl IntoView {
     view! {
         <form class="card form" on:submit=save novalidate>
             <h1>{tr(Key::RecordParcel)}</h1>
+            <Show when=has_route>
+                <button type="button" class="button button--small" data-testid="back-to-route"
+                    on:click=move |_| form_open.set(false)>
+                    {tr(Key::BackToRoute)}
+                </button>
+            </Show>
             <Show when=move || draft.with(|d| d.editing.is_some())>
                 <p class="notice">
                     {tr(Key::EditingRevision)}
