@@ -112,6 +112,173 @@ async fn a_record_made_offline_survives_a_reload_and_syncs_exactly_once() {
     browser.close().await;
 }
 
+/// The station's manifest for the route tests: four parcels for the demo courier, two stops;
+/// the second parcel has a privacy waybill's virtual number, the last two go to one recipient.
+const MANIFEST: &str = "运单号,收件人,手机号,收件地址,大件,代收金额,快递员
+SF1000000000001,张三,13812345634,愚园路1088弄5号楼2单元1203室,,,courier
+SF1000000000002,李四,17012345678-1234,愚园路1088弄5号楼2单元1502室,是,,courier
+SF1000000000003,王五,13912345678,愚园路1088弄7号楼1单元301室,,12.50,courier
+SF1000000000004,王五,13912345678,愚园路1088弄7号楼1单元301室,,,courier
+";
+
+/// Imports `MANIFEST` for today as the supervisor, through the API; returns the day.
+async fn import_manifest(server: &Server, token: &str) -> String {
+    let day = doorstep_core::day::Day::of(support::now_ms()).to_string();
+    let api = server.api();
+    let path = format!("/api/v1/manifests?day={day}");
+    let preview: serde_json::Value = api.upload(&path, token, MANIFEST.as_bytes()).await;
+    assert_eq!(preview["added"], 4, "{preview}");
+    let confirm = format!(
+        "{path}&confirm={}",
+        preview["fingerprint"].as_str().unwrap()
+    );
+    let stored: serde_json::Value = api.upload(&confirm, token, MANIFEST.as_bytes()).await;
+    assert_eq!(stored["stored"], true, "{stored}");
+    day
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_day_starts_from_the_manifest_and_a_door_delivery_takes_two_taps_offline() {
+    let mut server = start_server();
+    let credentials = server.credentials();
+    let supervisor = server
+        .api()
+        .login("supervisor", &credentials.supervisor_password)
+        .await;
+    let day = import_manifest(&server, &supervisor).await;
+
+    let browser = Browser::start().await;
+    sign_in(&browser, &server, "courier", &credentials.courier_password).await;
+    let progress = "[data-testid=route-progress]";
+    browser
+        .wait_for_text(progress, "0 / 4 已投递 · 0 失败 · 4 待投")
+        .await;
+    browser.wait_for_service_worker().await;
+    browser.screenshot("courier-route").await;
+    let text = browser.page_text().await;
+    for number in ["13812345634", "17012345678", "13912345678"] {
+        assert!(
+            !text.contains(number),
+            "a full number on the route:\n{text}"
+        );
+    }
+    assert!(
+        text.contains("138******34") && text.contains("大件/重件"),
+        "{text}"
+    );
+
+    // In the lift, no signal: the door delivery of a route parcel, counted in taps.
+    server.kill();
+    let mut taps = 0;
+    browser
+        .click("li[data-waybill=SF1000000000001] [data-testid=open-parcel]")
+        .await;
+    taps += 1;
+    browser.wait_for("[data-testid=planned-recipient]").await;
+    browser.screenshot("courier-route-parcel").await;
+    browser.click("[data-testid=save]").await;
+    taps += 1;
+    browser
+        .wait_for_text(progress, "1 / 4 已投递 · 0 失败 · 3 待投")
+        .await;
+    println!("door delivery of a route parcel: {taps} taps, 0 keystrokes");
+    assert!(taps <= 3);
+
+    // A locker with a standing consent: the first parcel of 王五 makes the preference...
+    browser
+        .click("li[data-waybill=SF1000000000003] [data-testid=open-parcel]")
+        .await;
+    choose_locker(&browser, "3", "12").await;
+    browser.click("input[name=consent_given]").await;
+    browser.click("input[name=remember]").await;
+    browser.click("[data-testid=save]").await;
+    browser
+        .wait_for_text(progress, "2 / 4 已投递 · 0 失败 · 2 待投")
+        .await;
+    // ...which the next parcel for the same door takes: taps plus the compartment.
+    let mut taps = 0;
+    browser
+        .click("li[data-waybill=SF1000000000004] [data-testid=open-parcel]")
+        .await;
+    taps += 1;
+    browser.click("[data-testid=use-preference]").await;
+    taps += 1;
+    browser.fill("input[name=locker_compartment]", "7").await;
+    browser.click("[data-testid=save]").await;
+    taps += 1;
+    browser
+        .wait_for_text(progress, "3 / 4 已投递 · 0 失败 · 1 待投")
+        .await;
+    println!(
+        "locker with a standing consent, route parcel: {taps} taps + the compartment (1 keystroke)"
+    );
+    assert!(taps <= 5);
+
+    // The bulky parcel: a tap to call (the dialler opens; the number never shows), then how
+    // it went.
+    browser
+        .click("li[data-waybill=SF1000000000002] [data-testid=call-stop]")
+        .await;
+    browser
+        .wait_for("input[name=call_result][value=no_answer]")
+        .await;
+    browser
+        .click("input[name=call_result][value=no_answer]")
+        .await;
+    browser
+        .select_value("select[name=outcome]", "failed_attempt")
+        .await;
+    browser.fill("input[name=outcome_note]", "无人接听").await;
+    browser.click("[data-testid=save]").await;
+    browser
+        .wait_for_text(progress, "3 / 4 已投递 · 1 失败 · 0 待投")
+        .await;
+    assert!(!browser.page_text().await.contains("17012345678"));
+
+    // Back online: everything reaches the server once, and the supervisor's coverage adds up.
+    server.restart();
+    browser.click("[data-testid=sync-now]").await;
+    for waybill in [
+        "SF1000000000001",
+        "SF1000000000002",
+        "SF1000000000003",
+        "SF1000000000004",
+    ] {
+        browser
+            .wait_for_text(
+                &format!("[data-testid=records] li[data-waybill={waybill}] [data-testid=state]"),
+                "已同步",
+            )
+            .await;
+    }
+    let coverage: serde_json::Value = server
+        .api()
+        .get(&format!("/api/v1/coverage?day={day}"), &supervisor)
+        .await;
+    let station = &coverage["station"];
+    assert_eq!(
+        (
+            &station["assigned"],
+            &station["door"],
+            &station["locker"],
+            &station["failed"],
+            &station["no_outcome"]
+        ),
+        (&4.into(), &1.into(), &2.into(), &1.into(), &0.into()),
+        "{coverage}"
+    );
+    let records = server.api().records(&supervisor).await;
+    assert_eq!(records.len(), 4);
+    let bulky = records
+        .iter()
+        .find(|r| r["waybill"] == "SF1000000000002")
+        .unwrap();
+    assert!(!serde_json::to_string(bulky)
+        .unwrap()
+        .contains("17012345678"));
+    browser.close().await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_locker_is_refused_until_the_recipient_consents() {
     let (_server, _, browser) = courier_signed_in(Browser::start().await).await;

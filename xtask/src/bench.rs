@@ -94,12 +94,11 @@ fn app_and_server() -> Result<Vec<Figure>, String> {
     }
     drop(cluster);
     let server = build_server("server")?;
-    figures.extend(bench_binary(&mut browser_bench(
-        &tools,
-        "browser_sync",
-        &dist,
-        &server,
-    ))?);
+    for bench in ["browser_sync", "browser_route"] {
+        figures.extend(bench_binary(&mut browser_bench(
+            &tools, bench, &dist, &server,
+        ))?);
+    }
     figures.extend(lighthouse(&tools, &dist, &server)?);
     Ok(figures)
 }
@@ -132,8 +131,10 @@ fn target_for(name: &str) -> Option<String> {
         ">= 95"
     } else if name == "Lighthouse recipient page, performance" {
         ">= 98"
-    } else if name.starts_with("browser sync of 1000") {
+    } else if name.starts_with("browser sync of 1000") || name.starts_with("route on screen") {
         "<= 1500 ms"
+    } else if name.starts_with("route ") && name.ends_with("4x CPU throttle, p95") {
+        "<= 50 ms"
     } else if name.contains("HTTP/raw ratio") || name.contains("wrk/raw ratio") {
         ">= 0.5"
     } else if name.starts_with("ingest ")

@@ -66,6 +66,18 @@ impl Api {
         answer(&format!("POST {path}"), request).await
     }
 
+    /// POSTs `bytes` as they are (a file upload, such as a manifest) to `path` with `token` and
+    /// parses the JSON answer.
+    pub async fn upload<T: DeserializeOwned>(&self, path: &str, token: &str, bytes: &[u8]) -> T {
+        let request = self
+            .http
+            .post(self.url(path))
+            .bearer_auth(token)
+            .header("content-type", "application/octet-stream")
+            .body(bytes.to_vec());
+        answer(&format!("POST {path}"), request).await
+    }
+
     /// One sync as a courier's device makes it: `records` up, the changes after `cursor` down.
     pub async fn sync<T: DeserializeOwned>(
         &self,
