@@ -155,6 +155,7 @@ async fn the_day_starts_from_the_manifest_and_a_door_delivery_takes_two_taps_off
         .await;
     browser.wait_for_service_worker().await;
     browser.screenshot("courier-route").await;
+    browser.assert_accessible("the courier's route").await;
     let text = browser.page_text().await;
     for number in ["13812345634", "17012345678", "13912345678"] {
         assert!(
@@ -176,6 +177,7 @@ async fn the_day_starts_from_the_manifest_and_a_door_delivery_takes_two_taps_off
     taps += 1;
     browser.wait_for("[data-testid=planned-recipient]").await;
     browser.screenshot("courier-route-parcel").await;
+    browser.assert_accessible("a route parcel's form").await;
     browser.click("[data-testid=save]").await;
     taps += 1;
     browser
