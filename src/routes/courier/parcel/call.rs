@@ -34,16 +34,18 @@ pub fn CallControls(draft: RwSignal<Draft>) -> impl IntoView {
             |d, v| d.call_result = v,
         )
     };
+    // Rebuilt only when the call is made, not at every change of the draft.
+    let called = Memo::new(move |_| draft.with(|d| d.called_at.is_some()));
     view! {
         <button type="button" class="button button--small" data-testid="call"
             on:click=move |_| call(draft)>
             {tr(Key::CallRecipient)}
         </button>
-        <Show when=move || draft.with(|d| d.called_at.is_some())>
+        {move || called.get().then(|| view! {
             <div class="choices choices--2" role="group" aria-label=tr(Key::CalledAt)>
                 {result(CallResult::Reached, Key::CallReached)}
                 {result(CallResult::NoAnswer, Key::CallNoAnswer)}
             </div>
-        </Show>
+        })}
     }
 }

@@ -135,12 +135,12 @@ pub fn ParcelForm(
     view! {
         <form class="card form" on:submit=save novalidate>
             <h1>{tr(Key::RecordParcel)}</h1>
-            <Show when=has_route>
+            {move || has_route().then(|| view! {
                 <button type="button" class="button button--small" data-testid="back-to-route"
                     on:click=move |_| form_open.set(false)>
                     {tr(Key::BackToRoute)}
                 </button>
-            </Show>
+            })}
             <Show when=move || draft.with(|d| d.editing.is_some())>
                 <p class="notice">
                     {tr(Key::EditingRevision)}

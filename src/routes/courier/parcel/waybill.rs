@@ -47,9 +47,9 @@ pub fn WaybillFields(draft: RwSignal<Draft>, errors: RwSignal<DraftErrors>) -> i
                 } />
             <span id="waybill-error" class="field__error" role="alert">{waybill_error}</span>
         </label>
-        <Show when=unplanned>
+        {move || unplanned().then(|| view! {
             <p class="notice" role="status" data-testid="unplanned">{tr(Key::Unplanned)}</p>
-        </Show>
+        })}
         <ScanButton on_scan=move |code| take_waybill(device, draft, code)/>
         <label class="field">
             <span class="field__label">{tr(Key::Carrier)}</span>

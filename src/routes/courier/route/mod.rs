@@ -11,15 +11,15 @@ use crate::device::use_device;
 use crate::dial::dial;
 use crate::i18n::{tr, use_lang, Key};
 use crate::storage::local::{self, LocalKey};
+use crate::storage::OutboxEntry;
 use doorstep_core::manifest::RouteParcel;
 use doorstep_core::route::{self, Progress, Standing, StopKey};
 use doorstep_core::Waybill;
 use leptos::prelude::*;
-use std::collections::HashMap;
 use stop::StopCard;
 
 /// Which parcels the route shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Filter {
     All,
     ToGo,
@@ -47,6 +47,15 @@ impl Filter {
             Filter::Failed => Key::FilterFailed,
         }
     }
+
+    fn test_id(self) -> &'static str {
+        match self {
+            Filter::All => "filter-all",
+            Filter::ToGo => "filter-to-go",
+            Filter::Done => "filter-done",
+            Filter::Failed => "filter-failed",
+        }
+    }
 }
 
 /// A stop as the list shows it: its place in the route and the parcels the filter admits.
@@ -57,73 +66,88 @@ pub struct ShownStop {
     pub parcels: Vec<(RouteParcel, Standing)>,
 }
 
+/// Everything the route screen shows, computed in one pass: one memo instead of one per figure
+/// keeps the page's code small.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+struct Screen {
+    progress: Progress,
+    stops: Vec<ShownStop>,
+    /// Stops in the route (filtered or not), for the move buttons.
+    total_stops: usize,
+    /// Stops the filter admits beyond those shown.
+    hidden: usize,
+}
+
+/// Stops rendered at once; "more" shows the next ones. Bounds the work of a filter or a move
+/// whatever the size of the day.
+const STOPS_PER_PAGE: usize = 20;
+
+/// Where each waybill stands by its newest record on the device, sorted by waybill.
+fn standings(entries: &[OutboxEntry]) -> Vec<(&str, i64, Standing)> {
+    let mut all: Vec<(&str, i64, Standing)> = entries
+        .iter()
+        .map(|e| {
+            let record = &e.record;
+            let standing = Standing::of(record.outcome.as_ref().map(|o| o.kind()));
+            (record.waybill.as_str(), record.revised_at, standing)
+        })
+        .collect();
+    // Newest first within a waybill, so the first match of a search is the newest.
+    all.sort_unstable_by(|a, b| a.0.cmp(b.0).then(b.1.cmp(&a.1)));
+    all
+}
+
 #[component]
 pub fn RouteView(draft: RwSignal<Draft>, form_open: RwSignal<bool>) -> impl IntoView {
     let device = use_device();
     let lang = use_lang();
     let filter = RwSignal::new(Filter::ToGo);
+    let shown_stops = RwSignal::new(STOPS_PER_PAGE);
     let order = RwSignal::new(local::get::<Vec<String>>(LocalKey::RouteOrder).unwrap_or_default());
-    // Where each waybill stands by its newest record on the device.
-    let standings = Memo::new(move |_| {
-        device.entries.with(|entries| {
-            let mut newest: HashMap<String, (i64, Standing)> = HashMap::new();
-            for entry in entries {
-                let record = &entry.record;
-                let standing = Standing::of(record.outcome.as_ref().map(|o| o.kind()));
-                let slot = newest
-                    .entry(record.waybill.as_str().to_string())
-                    .or_insert((record.revised_at, standing));
-                if record.revised_at >= slot.0 {
-                    *slot = (record.revised_at, standing);
-                }
-            }
-            newest
-                .into_iter()
-                .map(|(waybill, (_, standing))| (waybill, standing))
-                .collect::<HashMap<_, _>>()
-        })
-    });
-    let standing_of = move |parcel: &RouteParcel| {
-        standings.with(|s| {
-            s.get(parcel.parcel.waybill.as_str())
-                .copied()
-                .unwrap_or(Standing::ToGo)
-        })
-    };
-    let stops = Memo::new(move |_| {
-        device
-            .parcels
-            .with(|parcels| order.with(|order| route::stops(parcels, order)))
-    });
-    let progress = Memo::new(move |_| {
-        device
-            .parcels
-            .with(|parcels| Progress::of(parcels.iter().map(standing_of)))
-    });
-    let shown = Memo::new(move |_| {
+    let screen = Memo::new(move |_| {
         let filter = filter.get();
-        device.parcels.with(|parcels| {
-            stops.with(|stops| {
-                stops
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(position, (key, indices))| {
-                        let admitted: Vec<(RouteParcel, Standing)> = indices
-                            .iter()
-                            .map(|&i| (parcels[i].clone(), standing_of(&parcels[i])))
-                            .filter(|(_, standing)| filter.admits(*standing))
-                            .collect();
-                        (!admitted.is_empty()).then(|| ShownStop {
+        let limit = shown_stops.get();
+        device.entries.with(|entries| {
+            let standings = standings(entries);
+            let standing_of = |parcel: &RouteParcel| {
+                let waybill = parcel.parcel.waybill.as_str();
+                let at = standings.partition_point(|s| s.0 < waybill);
+                standings
+                    .get(at)
+                    .filter(|s| s.0 == waybill)
+                    .map_or(Standing::ToGo, |s| s.2)
+            };
+            device.parcels.with(|parcels| {
+                let stops = order.with(|order| route::stops(parcels, order));
+                let mut screen = Screen {
+                    progress: Progress::of(parcels.iter().map(standing_of)),
+                    total_stops: stops.len(),
+                    ..Screen::default()
+                };
+                for (position, (key, indices)) in stops.into_iter().enumerate() {
+                    let admitted: Vec<(RouteParcel, Standing)> = indices
+                        .iter()
+                        .map(|&i| (parcels[i].clone(), standing_of(&parcels[i])))
+                        .filter(|(_, standing)| filter.admits(*standing))
+                        .collect();
+                    if admitted.is_empty() {
+                        continue;
+                    }
+                    if screen.stops.len() < limit {
+                        screen.stops.push(ShownStop {
                             position,
-                            key: key.clone(),
+                            key,
                             parcels: admitted,
-                        })
-                    })
-                    .collect::<Vec<_>>()
+                        });
+                    } else {
+                        screen.hidden += 1;
+                    }
+                }
+                screen
             })
         })
     });
-    let stop_count = move || stops.with(|s| s.len());
+    let stop_count = move || screen.with(|s| s.total_stops);
 
     // Opens the parcel in the form (and dials it first when `call`); an unsaved record of
     // another parcel is only replaced when the courier agrees.
@@ -151,14 +175,15 @@ pub fn RouteView(draft: RwSignal<Draft>, form_open: RwSignal<bool>) -> impl Into
         window().scroll_to_with_x_and_y(0.0, 0.0);
     };
     let move_stop = move |from: usize, to: usize| {
-        let arranged = device
-            .parcels
-            .with_untracked(|parcels| stops.with_untracked(|s| route::moved(parcels, s, from, to)));
+        let arranged = device.parcels.with_untracked(|parcels| {
+            let stops = order.with_untracked(|order| route::stops(parcels, order));
+            route::moved(parcels, &stops, from, to)
+        });
         local::set(LocalKey::RouteOrder, &arranged);
         order.set(arranged);
     };
     let progress_line = move || {
-        let p = progress.get();
+        let p = screen.with(|s| s.progress);
         let lang = lang.get();
         format!(
             "{} / {} {} · {} {} · {} {}",
@@ -177,34 +202,36 @@ pub fn RouteView(draft: RwSignal<Draft>, form_open: RwSignal<bool>) -> impl Into
             <h1 id="route-title">{tr(Key::RouteTitle)}</h1>
             <p class="route__progress" data-testid="route-progress">{progress_line}</p>
             <progress class="route__bar" aria-hidden="true"
-                max=move || progress.get().total.max(1)
-                value=move || { let p = progress.get(); p.done + p.failed }></progress>
-            <Show when=move || !draft.with(Draft::is_blank)>
+                max=move || screen.with(|s| s.progress.total.max(1))
+                value=move || screen.with(|s| s.progress.done + s.progress.failed)></progress>
+            {move || (!draft.with(Draft::is_blank)).then(|| view! {
                 <p class="notice" role="status">
                     <button type="button" class="button button--small" data-testid="continue-draft"
                         on:click=move |_| form_open.set(true)>
                         {tr(Key::ContinueDraft)}
                     </button>
-                    {move || draft.with(|d| d.waybill.clone())}
+                    {draft.with_untracked(|d| d.waybill.clone())}
                 </p>
-            </Show>
+            })}
             <div class="route__tools">
                 <div class="route__filters" role="group" aria-label=tr(Key::RouteTitle)>
                     {Filter::ALL.into_iter().map(|f| view! {
-                        <button type="button" class="button button--small" data-testid=format!("filter-{f:?}").to_lowercase()
+                        <button type="button" class="button button--small" data-testid=f.test_id()
                             aria-pressed=move || (filter.get() == f).to_string()
-                            on:click=move |_| filter.set(f)>
+                            on:click=move |_| {
+                                filter.set(f);
+                                shown_stops.set(STOPS_PER_PAGE);
+                            }>
                             {tr(f.label())}
                         </button>
                     }).collect_view()}
                 </div>
                 <button type="button" class="button button--small" data-testid="record-unplanned"
                     on:click=move |_| {
-                        if !draft.with_untracked(|d| d.planned) {
-                            form_open.set(true);
-                            return;
+                        // A typed draft stays; a route parcel's makes room for the new one.
+                        if draft.with_untracked(|d| d.planned) {
+                            draft.set(Draft::default());
                         }
-                        draft.set(Draft::default());
                         form_open.set(true);
                     }>
                     {tr(Key::RecordUnplanned)}
@@ -219,16 +246,26 @@ pub fn RouteView(draft: RwSignal<Draft>, form_open: RwSignal<bool>) -> impl Into
                     }
                 }/>
             </div>
-            <Show when=move || shown.with(Vec::is_empty)>
-                <p class="empty">{tr(Key::RouteEmptyFilter)}</p>
-            </Show>
-            <ol class="stops" data-testid="stops">
-                <For each=move || shown.get()
-                    key=|stop| (stop.position, stop.key.clone(), stop.parcels.iter().map(|(p, s)| (p.parcel.clone(), *s)).collect::<Vec<_>>())
-                    let:stop>
-                    <StopCard stop=stop stops=stop_count open=open move_stop=move_stop/>
-                </For>
-            </ol>
+            {move || screen.with(|s| {
+                if s.stops.is_empty() {
+                    return view! { <p class="empty">{tr(Key::RouteEmptyFilter)}</p> }.into_any();
+                }
+                let hidden = s.hidden;
+                view! {
+                    <ol class="stops" data-testid="stops">
+                        {s.stops.iter().cloned().map(|stop| view! {
+                            <StopCard stop=stop stops=stop_count open=open move_stop=move_stop/>
+                        }).collect_view()}
+                    </ol>
+                    {(hidden > 0).then(|| view! {
+                        <button type="button" class="button" data-testid="more-stops"
+                            on:click=move |_| shown_stops.update(|n| *n += STOPS_PER_PAGE)>
+                            {move || format!("{} ({hidden})", Key::LoadMore.text(lang.get()))}
+                        </button>
+                    })}
+                }
+                .into_any()
+            })}
         </section>
     }
 }
