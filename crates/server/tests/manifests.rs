@@ -629,7 +629,7 @@ async fn area_rules_assign_rows_without_a_courier() {
         format!("{},13812345634,华山路328号3栋601,,,A7", waybill(1)),
         format!("{},13812345634,愚园路1088弄5号楼2单元1203室,,,", waybill(2)),
     ]);
-    let stored = import(&server, &text).await;
+    let stored = import(server, &text).await;
     let per: Vec<(&str, u32)> = stored
         .per_courier
         .iter()

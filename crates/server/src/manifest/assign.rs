@@ -53,6 +53,16 @@ pub async fn assign(
             ),
         ));
     }
+    let mut named = request.waybills.iter().chain(&request.compound);
+    if named.any(|text| text.contains(char::is_control)) {
+        return Err(ApiError::bad_request(
+            "invalid_text",
+            Text::new(
+                "运单号或小区名含有控制字符",
+                "a waybill or compound holds control characters",
+            ),
+        ));
+    }
     let mut tx = db.begin_write().await?;
     lock_for_transaction(&mut tx, LockKey::StationParcels(caller.station_id)).await?;
     let couriers = lookup::couriers(&mut tx, caller.station_id).await?;
