@@ -81,7 +81,7 @@ fn app_and_server() -> Result<Vec<Figure>, String> {
         }
     };
     let wrk = ensure_wrk();
-    for bench in ["ingest", "supervisor"] {
+    for bench in ["ingest", "supervisor", "manifest"] {
         let mut cargo = command("cargo");
         cargo.args(["bench", "--package", "doorstep-server", "--bench", bench]);
         if let Some(cluster) = &cluster {
@@ -146,6 +146,8 @@ fn target_for(name: &str) -> Option<String> {
         "<= 100 ms"
     } else if name.starts_with("supervisor ") && name.ends_with(" p95") {
         "<= 50 ms"
+    } else if name.starts_with("manifest ") && name.ends_with("preview + confirm, time") {
+        "<= 10 s"
     } else if name.ends_with("export all rows, time") {
         "<= 10 s"
     } else if name.ends_with("export, RSS growth") {
