@@ -103,7 +103,10 @@ impl OutboxEntry {
                 }
                 new
             }
-            Change::StandingPreference { .. } => false,
+            // Parcels of the day are not records of the outbox.
+            Change::StandingPreference { .. }
+            | Change::ParcelAssigned { .. }
+            | Change::ParcelWithdrawn { .. } => false,
         }
     }
 }
@@ -114,7 +117,9 @@ fn record_of(change: &Change) -> Option<uuid::Uuid> {
         Change::SupervisorNote { record_id, .. }
         | Change::RecipientDecision { record_id, .. }
         | Change::Complaint { record_id, .. } => Some(*record_id),
-        Change::StandingPreference { .. } => None,
+        Change::StandingPreference { .. }
+        | Change::ParcelAssigned { .. }
+        | Change::ParcelWithdrawn { .. } => None,
     }
 }
 

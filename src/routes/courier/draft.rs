@@ -470,6 +470,7 @@ impl Draft {
             consent: self.consent(&method),
             method,
             called_at: self.called_at,
+            call_result: None,
             outcome_at: outcome.as_ref().map(|_| now),
             outcome,
             link: self.link.clone(),
