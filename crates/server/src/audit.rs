@@ -20,6 +20,9 @@ pub enum Action {
     CreateAccount,
     ResetPassword,
     RevokeDevices,
+    ManifestImport,
+    AssignParcels,
+    AreaRules,
 }
 
 /// The actor of `doorstep-server admin …`: the operator at the command line, who has no account.
@@ -39,6 +42,9 @@ impl Action {
             Action::CreateAccount => "create_account",
             Action::ResetPassword => "reset_password",
             Action::RevokeDevices => "revoke_devices",
+            Action::ManifestImport => "manifest_import",
+            Action::AssignParcels => "assign_parcels",
+            Action::AreaRules => "area_rules",
         }
     }
 }

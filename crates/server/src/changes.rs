@@ -2,8 +2,10 @@
 //! transaction), read by the sync exchange after the device's cursor.
 
 use crate::clock::now_ms;
+use crate::db::{lock_for_transaction, rows_per_statement, LockKey, Placeholders};
 use doorstep_core::sync::Change;
 use sqlx::{Any, AnyConnection, Executor};
+use std::collections::BTreeSet;
 
 /// Most changes returned in one sync answer; the device asks again with the new cursor.
 const PAGE: i64 = 500;
@@ -20,7 +22,7 @@ pub async fn notify(
     change: &Change,
 ) -> Result<(), sqlx::Error> {
     let body = serde_json::to_string(change).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-    crate::db::lock_for_transaction(conn, crate::db::LockKey::CourierChanges(courier_id)).await?;
+    lock_for_transaction(conn, LockKey::CourierChanges(courier_id)).await?;
     sqlx::query("INSERT INTO device_changes (courier_id, body, created_at) VALUES ($1, $2, $3)")
         .bind(courier_id)
         .bind(body)
@@ -30,12 +32,49 @@ pub async fn notify(
     Ok(())
 }
 
-/// The courier's changes after `cursor`, oldest first, and the cursor to send next time.
-pub async fn since<'e, E>(
-    executor: E,
-    courier_id: i64,
-    cursor: i64,
-) -> Result<(Vec<Change>, i64), sqlx::Error>
+/// Queues many changes, each for its courier, inside the caller's transaction: every courier's
+/// lock taken once (in id order, so two writers never wait on each other crosswise), then
+/// multi-row inserts. A manifest import queues one change per parcel.
+pub async fn notify_many(
+    conn: &mut AnyConnection,
+    changes: &[(i64, Change)],
+) -> Result<(), sqlx::Error> {
+    let couriers: BTreeSet<i64> = changes.iter().map(|(courier_id, _)| *courier_id).collect();
+    for courier_id in couriers {
+        lock_for_transaction(conn, LockKey::CourierChanges(courier_id)).await?;
+    }
+    let now = now_ms();
+    for chunk in changes.chunks(rows_per_statement(3)) {
+        let bodies = chunk
+            .iter()
+            .map(|(_, change)| serde_json::to_string(change))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+        let sql = format!(
+            "INSERT INTO device_changes (courier_id, body, created_at) VALUES {}",
+            Placeholders::of(conn).rows(chunk.len(), 3)
+        );
+        let mut query = sqlx::query(&sql);
+        for ((courier_id, _), body) in chunk.iter().zip(bodies) {
+            query = query.bind(*courier_id).bind(body).bind(now);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// One page of a courier's changes.
+pub struct Page {
+    /// Oldest first.
+    pub changes: Vec<Change>,
+    /// The cursor to send next time.
+    pub cursor: i64,
+    /// The page was full: more may wait after `cursor`.
+    pub more: bool,
+}
+
+/// The courier's changes after `cursor`, oldest first, at most one page.
+pub async fn since<'e, E>(executor: E, courier_id: i64, cursor: i64) -> Result<Page, sqlx::Error>
 where
     E: Executor<'e, Database = Any>,
 {
@@ -47,10 +86,15 @@ where
     .bind(PAGE)
     .fetch_all(executor)
     .await?;
+    let more = rows.len() as i64 == PAGE;
     let next = rows.last().map_or(cursor, |(id, _)| *id);
     let changes = rows
         .into_iter()
         .map(|(_, body)| serde_json::from_str(&body).map_err(|e| sqlx::Error::Decode(Box::new(e))))
         .collect::<Result<_, _>>()?;
-    Ok((changes, next))
+    Ok(Page {
+        changes,
+        cursor: next,
+        more,
+    })
 }

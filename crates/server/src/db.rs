@@ -70,6 +70,8 @@ pub enum LockKey {
     AuditChain,
     /// One courier's change feed: ids must become visible in increasing order.
     CourierChanges(i64),
+    /// One station's parcels: a manifest import or a reassignment reads them, decides, and writes.
+    StationParcels(i64),
 }
 
 /// Takes a PostgreSQL advisory lock held until the transaction ends, so writers on every server
@@ -85,6 +87,7 @@ pub async fn lock_for_transaction(
     let (kind, id): (i32, i64) = match key {
         LockKey::AuditChain => (1, 0),
         LockKey::CourierChanges(courier_id) => (2, courier_id),
+        LockKey::StationParcels(station_id) => (3, station_id),
     };
     let id = i32::try_from(id).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     sqlx::query("SELECT 1 FROM pg_advisory_xact_lock($1, $2)")
@@ -137,8 +140,13 @@ impl Placeholders {
 
     /// `($1, $2), ($3, $4)`: the rows of a `VALUES` list, `columns` placeholders each.
     pub fn rows(self, rows: usize, columns: usize) -> String {
+        self.rows_from(1, rows, columns)
+    }
+
+    /// [`Placeholders::rows`] numbered from the `first`th, after a statement's other values.
+    pub fn rows_from(self, first: usize, rows: usize, columns: usize) -> String {
         (0..rows)
-            .map(|row| format!("({})", self.list(row * columns + 1, columns)))
+            .map(|row| format!("({})", self.list(first + row * columns, columns)))
             .collect::<Vec<_>>()
             .join(", ")
     }

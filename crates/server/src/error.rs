@@ -77,6 +77,14 @@ pub enum ApiError {
         message: Text,
         details: Vec<FieldProblem>,
     },
+    /// A refused upload, with the status that says why (413 too large, 415 not a table, 422 a file
+    /// that cannot be read as one).
+    #[error("{message}")]
+    Refused {
+        status: StatusCode,
+        code: &'static str,
+        message: Text,
+    },
     #[error("sign in first")]
     Unauthorized,
     #[error("the session expired; sign in again")]
@@ -135,6 +143,7 @@ impl ApiError {
         match self {
             ApiError::BadRequest { code, .. } => (StatusCode::BAD_REQUEST, code),
             ApiError::Unprocessable { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, code),
+            ApiError::Refused { status, code, .. } => (*status, code),
             ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
             ApiError::SessionExpired => (StatusCode::UNAUTHORIZED, "session_expired"),
             ApiError::WrongCredentials => (StatusCode::UNAUTHORIZED, "wrong_credentials"),
@@ -158,6 +167,7 @@ impl ApiError {
         let zh = match self {
             ApiError::BadRequest { message, .. }
             | ApiError::Unprocessable { message, .. }
+            | ApiError::Refused { message, .. }
             | ApiError::Conflict(message) => return message.get(lang).to_string(),
             ApiError::Unauthorized => "请先登录",
             ApiError::SessionExpired => "登录已过期，请重新登录",

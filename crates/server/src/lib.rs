@@ -12,6 +12,7 @@ pub mod extract;
 pub mod lang;
 pub mod links;
 pub mod login_limit;
+pub mod manifest;
 pub mod rate_limit;
 pub mod records;
 pub mod routes;
@@ -61,6 +62,20 @@ pub fn app(state: AppState) -> Router {
         .routes(routes!(routes::devices::list))
         .routes(routes!(routes::complaints::resolve))
         .routes(routes!(routes::tariffs::version))
+        .routes(routes!(routes::coverage::coverage))
+        .routes(routes!(routes::parcels::list))
+        .routes(routes!(routes::parcels::export_csv))
+        .routes(routes!(routes::parcels::assign))
+        .routes(routes!(
+            routes::area_rules::list,
+            routes::area_rules::replace
+        ))
+        // The manifest's own body limit: a day's file is far larger than a sync batch.
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(routes::manifests::import))
+                .layer(DefaultBodyLimit::max(manifest::decode::MAX_FILE_BYTES)),
+        )
         .split_for_parts();
     let mut openapi = serde_json::to_value(openapi).expect("the OpenAPI document serialises");
     registry_formats(&mut openapi);

@@ -101,8 +101,8 @@ struct DatabaseArgs {
 }
 
 impl DatabaseArgs {
-    /// Connects, migrates, and fills in what migrations cannot compute (the review columns of
-    /// records stored before they existed), before any command reads the database.
+    /// Connects, migrates, and fills in what migrations cannot compute (the review and outcome-time
+    /// columns of records stored before they existed), before any command reads the database.
     async fn connect(&self) -> Result<db::Db, Box<dyn std::error::Error>> {
         let url = match &self.database_url {
             Some(url) => url.clone(),
@@ -113,6 +113,7 @@ impl DatabaseArgs {
         };
         let db = db::Db::connect(&url).await?;
         records::store::backfill_review_columns(&db).await?;
+        records::store::backfill_outcome_at(&db).await?;
         Ok(db)
     }
 }
@@ -129,8 +130,24 @@ struct ServeArgs {
     /// the `__Host-` prefix.
     #[arg(long, env = "DOORSTEP_TLS")]
     tls: bool,
+    /// The station's cut-off time of day, Shanghai time (`HH:MM`): after it, a parcel of the day
+    /// without an outcome counts as unaccounted.
+    #[arg(long, env = "DOORSTEP_CUTOFF", default_value = "21:00", value_parser = parse_cutoff)]
+    cutoff: u32,
     #[command(flatten)]
     database: DatabaseArgs,
+}
+
+/// `HH:MM` (00:00–23:59) as minutes after midnight.
+fn parse_cutoff(text: &str) -> Result<u32, String> {
+    let bad = || format!("`{text}` is not a time of day: write HH:MM, e.g. 21:00");
+    let (hours, minutes) = text.trim().split_once(':').ok_or_else(bad)?;
+    let hours: u32 = hours.parse().map_err(|_| bad())?;
+    let minutes: u32 = minutes.parse().map_err(|_| bad())?;
+    if hours > 23 || minutes > 59 || text.trim().len() != 5 {
+        return Err(bad());
+    }
+    Ok(hours * 60 + minutes)
 }
 
 /// `--role` takes the core's role codes, which `--help` lists.
@@ -277,6 +294,7 @@ async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
     println!("  API document:   http://{addr}/api/v1/openapi.json");
     let mut state = AppState::new(db, args.dist);
     state.policy.tls = args.tls;
+    state.cutoff_minute = args.cutoff;
     // Connection info gives per-address limits (sign-in, recipient pages) the client's address.
     axum::serve(
         listener,
@@ -294,5 +312,19 @@ async fn shutdown_requested() {
     tokio::select! {
         _ = tokio::signal::ctrl_c() => {}
         _ = terminate.recv() => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_cutoff;
+
+    #[test]
+    fn the_cutoff_is_a_time_of_day() {
+        assert_eq!(parse_cutoff("21:00"), Ok(21 * 60));
+        assert_eq!(parse_cutoff("07:30"), Ok(7 * 60 + 30));
+        for bad in ["24:00", "21", "9:00", "21:60", "ab:cd"] {
+            assert!(parse_cutoff(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -14,6 +14,9 @@ pub struct AppState {
     pub dist: Option<PathBuf>,
     /// Session lifetimes and sign-in limits; a field so tests can shorten them.
     pub policy: AuthPolicy,
+    /// The station's cut-off, minutes after midnight Shanghai time: after it a parcel of the day
+    /// without an outcome is unaccounted.
+    pub cutoff_minute: u32,
 }
 
 impl AppState {
@@ -23,6 +26,7 @@ impl AppState {
             dummy_password_hash: auth::hash_password("not a password").into(),
             dist,
             policy: AuthPolicy::default(),
+            cutoff_minute: doorstep_core::coverage::DEFAULT_CUTOFF_MINUTE,
         }
     }
 }

@@ -160,7 +160,7 @@ fn next_cursor(page: &Result<Vec<RawRow>, ApiError>) -> Option<(i64, String)> {
 }
 
 /// Appends one RFC 4180 line. A field a spreadsheet would run as a formula gets a leading `'`.
-fn push_csv_line(out: &mut String, fields: impl IntoIterator<Item = impl AsRef<str>>) {
+pub(crate) fn push_csv_line(out: &mut String, fields: impl IntoIterator<Item = impl AsRef<str>>) {
     for (i, field) in fields.into_iter().enumerate() {
         let field = field.as_ref();
         if i > 0 {

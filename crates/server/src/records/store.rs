@@ -91,6 +91,44 @@ pub async fn backfill_review_columns(db: &Db) -> Result<(), sqlx::Error> {
     tx.commit().await
 }
 
+/// The `outcome_at` column: the device clock of the outcome, or of the revision that set it when
+/// the record names no time (so "late" is never left unknown for a handed-over parcel).
+fn outcome_at(record: &DeliveryRecord) -> Option<i64> {
+    record
+        .outcome
+        .as_ref()
+        .map(|_| record.outcome_at.unwrap_or(record.revised_at))
+}
+
+/// Fills `outcome_at` of records stored before the column existed (migration 0011). Run at
+/// startup, after [`backfill_review_columns`].
+pub async fn backfill_outcome_at(db: &Db) -> Result<(), sqlx::Error> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT id, payload FROM records WHERE outcome IS NOT NULL AND outcome_at IS NULL",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    let times: Vec<(String, i64)> = rows
+        .into_iter()
+        .filter_map(|(id, payload)| {
+            let record = serde_json::from_str::<DeliveryRecord>(&payload).ok()?;
+            Some((id, outcome_at(&record)?))
+        })
+        .collect();
+    if times.is_empty() {
+        return Ok(());
+    }
+    let mut tx = db.pool.begin().await?;
+    for (id, at) in &times {
+        sqlx::query("UPDATE records SET outcome_at = $1 WHERE id = $2")
+            .bind(at)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await
+}
+
 /// The current row's filter columns and compliance flags, derived from its revision and when it
 /// arrived.
 struct ReviewColumns {
@@ -371,14 +409,15 @@ pub struct StoredRecord<'a> {
 /// Columns of one `record_revisions` row.
 const REVISION_COLUMNS: usize = 7;
 /// Columns of one `records` row, review columns included.
-const CURRENT_ROW_COLUMNS: usize = 15;
+const CURRENT_ROW_COLUMNS: usize = 16;
 /// Replaces a stored current row with a newer revision, and only with a newer one.
 const UPSERT_CURRENT_ROW: &str = "ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, \
      waybill = excluded.waybill, carrier = excluded.carrier, method = excluded.method, \
      outcome = excluded.outcome, captured_at = excluded.captured_at, \
      revised_at = excluded.revised_at, received_at = excluded.received_at, \
      payload = excluded.payload, consent_channel = excluded.consent_channel, \
-     waybill_reversed = excluded.waybill_reversed, flags = excluded.flags \
+     waybill_reversed = excluded.waybill_reversed, flags = excluded.flags, \
+     outcome_at = excluded.outcome_at \
      WHERE excluded.revision > records.revision";
 
 /// Writes new revisions, already decided: every one into the revision history, and each id's
@@ -440,7 +479,7 @@ pub async fn insert_revisions(
         for chunk in rows.chunks(rows_per_statement(CURRENT_ROW_COLUMNS)) {
             let sql = format!(
                 "INSERT INTO records (id, station_id, courier_id, revision, waybill, carrier, method, outcome, \
-                 captured_at, revised_at, received_at, payload, consent_channel, waybill_reversed, flags) \
+                 captured_at, revised_at, received_at, payload, consent_channel, waybill_reversed, flags, outcome_at) \
                  VALUES {} {on_conflict} RETURNING id",
                 Placeholders::of(tx).rows(chunk.len(), CURRENT_ROW_COLUMNS)
             );
@@ -462,7 +501,8 @@ pub async fn insert_revisions(
                     .bind(stored.payload)
                     .bind(review.consent_code())
                     .bind(review.waybill_reversed.as_str())
-                    .bind(review.flag_codes());
+                    .bind(review.flag_codes())
+                    .bind(outcome_at(record));
             }
             replaced.extend(
                 query

@@ -42,12 +42,12 @@ pub async fn sync(
             result => break result?,
         }
     };
-    let (changes, cursor) =
-        crate::changes::since(&state.db.pool, caller.account_id, request.cursor).await?;
+    let page = crate::changes::since(&state.db.pool, caller.account_id, request.cursor).await?;
     Ok(ApiJson(SyncResponse {
         acks,
-        changes,
-        cursor,
+        changes: page.changes,
+        cursor: page.cursor,
+        more: page.more,
     }))
 }
 
