@@ -101,6 +101,15 @@ async fn every_endpoint_answers_each_role_as_it_should() {
 
     use StatusCode as S;
     use Who::*;
+    let assign = r#"{"day":"2023-11-15","waybills":[],"courier":"courier"}"#;
+    let supervisors_only = [
+        S::UNAUTHORIZED,
+        S::FORBIDDEN,
+        S::OK,
+        S::OK,
+        S::OK,
+        S::UNAUTHORIZED,
+    ];
     // (method, path, body, [anonymous, courier, supervisor A, supervisor B, admin, link token])
     let matrix: Vec<(Method, String, Option<&str>, [S; 6])> = vec![
         (
@@ -126,14 +135,7 @@ async fn every_endpoint_answers_each_role_as_it_should() {
             Method::GET,
             "/api/v1/records".into(),
             None,
-            [
-                S::UNAUTHORIZED,
-                S::FORBIDDEN,
-                S::OK,
-                S::OK,
-                S::OK,
-                S::UNAUTHORIZED,
-            ],
+            supervisors_only,
         ),
         (
             Method::GET,
@@ -165,27 +167,13 @@ async fn every_endpoint_answers_each_role_as_it_should() {
             Method::GET,
             "/api/v1/records/export.csv".into(),
             None,
-            [
-                S::UNAUTHORIZED,
-                S::FORBIDDEN,
-                S::OK,
-                S::OK,
-                S::OK,
-                S::UNAUTHORIZED,
-            ],
+            supervisors_only,
         ),
         (
             Method::GET,
             "/api/v1/dashboard".into(),
             None,
-            [
-                S::UNAUTHORIZED,
-                S::FORBIDDEN,
-                S::OK,
-                S::OK,
-                S::OK,
-                S::UNAUTHORIZED,
-            ],
+            supervisors_only,
         ),
         (
             Method::GET,
@@ -203,38 +191,75 @@ async fn every_endpoint_answers_each_role_as_it_should() {
             Method::GET,
             "/api/v1/tariffs/versions".into(),
             None,
-            [
-                S::UNAUTHORIZED,
-                S::FORBIDDEN,
-                S::OK,
-                S::OK,
-                S::OK,
-                S::UNAUTHORIZED,
-            ],
+            supervisors_only,
         ),
         (
             Method::GET,
             "/api/v1/complaints".into(),
             None,
+            supervisors_only,
+        ),
+        (
+            Method::GET,
+            "/api/v1/devices".into(),
+            None,
+            supervisors_only,
+        ),
+        (
+            Method::GET,
+            "/api/v1/coverage".into(),
+            None,
+            supervisors_only,
+        ),
+        (
+            Method::GET,
+            "/api/v1/parcels".into(),
+            None,
+            supervisors_only,
+        ),
+        (
+            Method::GET,
+            "/api/v1/parcels/export.csv".into(),
+            None,
+            supervisors_only,
+        ),
+        (
+            Method::POST,
+            "/api/v1/parcels/assign".into(),
+            Some(assign),
+            // Station B has no courier of that name.
             [
                 S::UNAUTHORIZED,
                 S::FORBIDDEN,
                 S::OK,
-                S::OK,
+                S::UNPROCESSABLE_ENTITY,
                 S::OK,
                 S::UNAUTHORIZED,
             ],
         ),
         (
             Method::GET,
-            "/api/v1/devices".into(),
+            "/api/v1/area-rules".into(),
             None,
+            supervisors_only,
+        ),
+        (
+            Method::PUT,
+            "/api/v1/area-rules".into(),
+            Some("[]"),
+            supervisors_only,
+        ),
+        (
+            Method::POST,
+            "/api/v1/manifests".into(),
+            Some(sync),
+            // A JSON body is no manifest: refused after the caller's role was checked.
             [
                 S::UNAUTHORIZED,
                 S::FORBIDDEN,
-                S::OK,
-                S::OK,
-                S::OK,
+                S::UNSUPPORTED_MEDIA_TYPE,
+                S::UNSUPPORTED_MEDIA_TYPE,
+                S::UNSUPPORTED_MEDIA_TYPE,
                 S::UNAUTHORIZED,
             ],
         ),

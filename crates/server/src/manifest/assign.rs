@@ -53,6 +53,16 @@ pub async fn assign(
             ),
         ));
     }
+    let mut named = request.waybills.iter().chain(&request.compound);
+    if named.any(|text| text.contains(char::is_control)) {
+        return Err(ApiError::bad_request(
+            "invalid_text",
+            Text::new(
+                "运单号或小区名含有控制字符",
+                "a waybill or compound holds control characters",
+            ),
+        ));
+    }
     let mut tx = db.begin_write().await?;
     lock_for_transaction(&mut tx, LockKey::StationParcels(caller.station_id)).await?;
     let couriers = lookup::couriers(&mut tx, caller.station_id).await?;
@@ -124,6 +134,7 @@ async fn chosen_parcels(
         .as_deref()
         .map(str::trim)
         .filter(|c| !c.is_empty());
+    // Marks in order of appearance: SQLite binds plain `?` by position.
     let marks = Placeholders::of(conn);
     let mut conditions = Vec::new();
     if compound.is_some() {
@@ -141,7 +152,9 @@ async fn chosen_parcels(
     }
     let sql = format!(
         "SELECT waybill, courier_id, seq, payload FROM parcels \
-         WHERE station_id = $1 AND day = $2 AND ({})",
+         WHERE station_id = {} AND day = {} AND ({})",
+        marks.list(1, 1),
+        marks.list(2, 1),
         conditions.join(" OR ")
     );
     let mut query = sqlx::query_as(&sql).bind(station_id).bind(request.day.0);
@@ -161,17 +174,23 @@ async fn move_parcels(
     to: i64,
     moves: &[(&str, String)],
 ) -> Result<(), sqlx::Error> {
-    for chunk in moves.chunks(rows_per_statement(2) - 3) {
+    for chunk in moves.chunks(rows_per_statement(2) - 2) {
         // VALUES columns are named column1, column2 on both SQLite and PostgreSQL.
+        // Marks in order of appearance: SQLite binds plain `?` by position.
+        let marks = Placeholders::of(conn);
         let sql = format!(
-            "UPDATE parcels SET courier_id = $1, updated_at = $2, fingerprint = v.column2 \
-             FROM (VALUES {}) AS v WHERE parcels.station_id = $3 AND parcels.waybill = v.column1",
-            Placeholders::of(conn).rows_from(4, chunk.len(), 2)
+            "UPDATE parcels SET courier_id = {}, updated_at = {}, fingerprint = v.column2 \
+             FROM (VALUES {}) AS v WHERE parcels.station_id = {} AND parcels.waybill = v.column1",
+            marks.list(1, 1),
+            marks.list(2, 1),
+            marks.rows_from(3, chunk.len(), 2),
+            marks.list(3 + 2 * chunk.len(), 1),
         );
-        let mut query = sqlx::query(&sql).bind(to).bind(now_ms()).bind(station_id);
+        let mut query = sqlx::query(&sql).bind(to).bind(now_ms());
         for (waybill, fingerprint) in chunk {
             query = query.bind(*waybill).bind(fingerprint.as_str());
         }
+        query = query.bind(station_id);
         query.execute(&mut *conn).await?;
     }
     Ok(())

@@ -82,7 +82,10 @@ impl Decoded {
                     .delimiter(*delimiter)
                     .from_reader(text.as_bytes());
                 Box::new(reader.into_records().map_while(Result::ok).map(|record| {
-                    let line = record.position().map_or(0, |p| p.line());
+                    // After a CRLF, a record's position is still at the line feed before it.
+                    let line = record.position().map_or(0, |p| {
+                        p.line() + u64::from(text.as_bytes().get(p.byte() as usize) == Some(&b'\n'))
+                    });
                     let cells = record.iter().map(str::to_string).collect();
                     (u32::try_from(line).unwrap_or(u32::MAX), cells)
                 }))

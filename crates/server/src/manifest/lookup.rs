@@ -56,10 +56,13 @@ pub async fn with_outcome(
 ) -> Result<HashSet<String>, sqlx::Error> {
     let mut found = HashSet::new();
     for chunk in waybills.chunks(rows_per_statement(1) - 1) {
+        // Marks in order of appearance: SQLite binds plain `?` by position.
+        let marks = Placeholders::of(conn);
         let sql = format!(
             "SELECT DISTINCT waybill FROM records \
-             WHERE station_id = $1 AND outcome IS NOT NULL AND waybill IN ({})",
-            Placeholders::of(conn).list(2, chunk.len())
+             WHERE station_id = {} AND outcome IS NOT NULL AND waybill IN ({})",
+            marks.list(1, 1),
+            marks.list(2, chunk.len())
         );
         let mut query = sqlx::query_as::<_, (String,)>(&sql).bind(station_id);
         for waybill in chunk {

@@ -51,12 +51,17 @@ pub async fn replace(
     let mut seen = HashSet::new();
     for (i, rule) in rules.iter().enumerate() {
         let key = rule.key.trim();
-        if key.is_empty() || key.chars().count() > MAX_CELL_CHARS || !seen.insert(key) {
+        let unreadable = key.contains(char::is_control) || rule.courier.contains(char::is_control);
+        if key.is_empty() || key.chars().count() > MAX_CELL_CHARS || unreadable || !seen.insert(key)
+        {
             return Err(invalid(
                 format!("[{i}].key"),
                 Text::new(
-                    format!("片区规则 “{key}” 的编码为空、过长或重复"),
-                    format!("the area rule `{key}` is blank, too long or given twice"),
+                    format!("第 {} 条片区规则的编码为空、过长、重复或含控制字符", i + 1),
+                    format!(
+                        "area rule {} is blank, too long, repeated or holds control characters",
+                        i + 1
+                    ),
                 ),
                 lang,
             ));

@@ -268,10 +268,13 @@ async fn stored_parcels(
 ) -> Result<HashMap<String, (i64, String)>, sqlx::Error> {
     let mut stored = HashMap::with_capacity(waybills.len());
     for chunk in waybills.chunks(rows_per_statement(1) - 1) {
+        // Marks in order of appearance: SQLite binds plain `?` by position.
+        let marks = Placeholders::of(conn);
         let sql = format!(
             "SELECT waybill, courier_id, fingerprint FROM parcels \
-             WHERE station_id = $1 AND waybill IN ({})",
-            Placeholders::of(conn).list(2, chunk.len())
+             WHERE station_id = {} AND waybill IN ({})",
+            marks.list(1, 1),
+            marks.list(2, chunk.len())
         );
         let mut query = sqlx::query_as::<_, (String, i64, String)>(&sql).bind(station_id);
         for waybill in chunk {
