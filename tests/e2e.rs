@@ -1185,7 +1185,7 @@ async fn a_supervisor_imports_the_days_manifest_and_sees_every_parcel_without_an
     desk.assert_fits("the records at 1280 px").await;
     desk.close().await;
 
-    // The same screens on a 360 px phone, with the same file previewed again.
+    // The same screens on a 360 px phone; the same file again changes nothing.
     let phone = Browser::start_with_size(360, 780).await;
     sign_in(
         &phone,
@@ -1203,6 +1203,10 @@ async fn a_supervisor_imports_the_days_manifest_and_sees_every_parcel_without_an
     phone.assert_fits("the coverage at 360 px").await;
     phone.screenshot("supervisor-coverage-360").await;
     preview_manifest(&phone, &file).await;
+    phone
+        .wait_for_text("[data-count=unchanged] strong", "2")
+        .await;
+    phone.wait_for_text("[data-count=added] strong", "0").await;
     phone.assert_fits("the import preview at 360 px").await;
     phone.screenshot("supervisor-import-preview-360").await;
     phone.click("[data-testid=tab-records]").await;
