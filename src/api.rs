@@ -5,6 +5,10 @@ use doorstep_core::api::{
     ComplaintView, Dashboard, DeviceView, LoginRequest, LoginResponse, NoteRequest, NoteView,
     RecordDetail, RecordFilter, RecordPage, ResolveRequest, TariffVersion,
 };
+use doorstep_core::assignment::{AreaRule, AssignRequest, AssignResult, ParcelView};
+use doorstep_core::coverage::{Bucket, CoverageReport};
+use doorstep_core::day::Day;
+use doorstep_core::manifest::ManifestPreview;
 use doorstep_core::sync::{SyncRequest, SyncResponse};
 use doorstep_core::tariff::TariffTable;
 use doorstep_core::Lang;
@@ -61,12 +65,18 @@ struct ErrorDetail {
 /// A query string's pairs, unencoded.
 type Query<'a> = &'a [(&'a str, String)];
 
+/// What a request carries: JSON text, or a file's bytes as they are.
+enum Body {
+    Json(String),
+    File(Vec<u8>),
+}
+
 async fn call<T: DeserializeOwned>(
     method: Method,
     path: &str,
     query: Query<'_>,
     token: Option<&str>,
-    body: Option<String>,
+    body: Option<Body>,
     lang: Lang,
 ) -> Result<T, ApiFailure> {
     let (status, text) = send(method, path, query, token, body, lang, &[]).await?;
@@ -86,7 +96,7 @@ async fn send(
     path: &str,
     query: Query<'_>,
     token: Option<&str>,
-    body: Option<String>,
+    body: Option<Body>,
     lang: Lang,
     extra_headers: &[(&str, &str)],
 ) -> Result<(u16, String), ApiFailure> {
@@ -112,9 +122,12 @@ async fn send(
     }
     let request = request.method(method);
     let request = match body {
-        Some(body) => request
+        Some(Body::Json(body)) => request
             .header("Content-Type", "application/json")
             .body(body),
+        Some(Body::File(bytes)) => request
+            .header("Content-Type", "application/octet-stream")
+            .body(js_sys::Uint8Array::from(bytes.as_slice())),
         None => request.build(),
     };
     // No answer at all (offline, server down, request cut) is the one `Network` failure.
@@ -166,8 +179,8 @@ fn csrf_cookie() -> Option<String> {
         .map(|(_, value)| value.to_string())
 }
 
-fn json(body: &impl Serialize) -> Option<String> {
-    serde_json::to_string(body).ok()
+fn json(body: &impl Serialize) -> Option<Body> {
+    serde_json::to_string(body).ok().map(Body::Json)
 }
 
 pub async fn login(request: &LoginRequest, lang: Lang) -> Result<LoginResponse, ApiFailure> {
@@ -201,7 +214,7 @@ pub async fn sync_raw(token: &str, body: String, lang: Lang) -> Result<SyncRespo
         "/api/v1/sync",
         &[],
         Some(token),
-        Some(body),
+        Some(Body::Json(body)),
         lang,
     )
     .await
@@ -232,7 +245,7 @@ pub async fn tariffs(
 }
 
 pub fn sync_body(request: &SyncRequest) -> String {
-    json(request).unwrap_or_default()
+    serde_json::to_string(request).unwrap_or_default()
 }
 
 /// The CSV export of the records matching `filter`, masked unless `full` (audited); a plain
@@ -330,7 +343,7 @@ pub async fn upload_tariffs(
         "/api/v1/tariffs",
         &[],
         Some(token),
-        Some(table_json),
+        Some(Body::Json(table_json)),
         lang,
     )
     .await
@@ -375,4 +388,115 @@ pub async fn dashboard(token: &str, lang: Lang) -> Result<Dashboard, ApiFailure>
         lang,
     )
     .await
+}
+
+/// Sends the day's manifest file: without `confirm` the server only previews it; with the
+/// preview's fingerprint it stores it (409 when the day's parcels changed in between).
+pub async fn import_manifest(
+    token: &str,
+    day: Day,
+    file: Vec<u8>,
+    confirm: Option<&str>,
+    lang: Lang,
+) -> Result<ManifestPreview, ApiFailure> {
+    let mut query = vec![("day", day.to_string())];
+    if let Some(fingerprint) = confirm {
+        query.push(("confirm", fingerprint.to_string()));
+    }
+    let body = Some(Body::File(file));
+    call(
+        Method::POST,
+        "/api/v1/manifests",
+        &query,
+        Some(token),
+        body,
+        lang,
+    )
+    .await
+}
+
+/// Every parcel of the day accounted for, per courier and for the station.
+pub async fn coverage(token: &str, day: Day, lang: Lang) -> Result<CoverageReport, ApiFailure> {
+    let query = [("day", day.to_string())];
+    call(
+        Method::GET,
+        "/api/v1/coverage",
+        &query,
+        Some(token),
+        None,
+        lang,
+    )
+    .await
+}
+
+/// Parcels asked for in one call of [`parcels`]; a shorter answer is the last page.
+pub const PARCEL_PAGE: usize = 100;
+
+/// The day's parcels of one bucket, of one courier or the whole station (masked).
+pub async fn parcels(
+    token: &str,
+    day: Day,
+    courier: Option<&str>,
+    bucket: Bucket,
+    offset: usize,
+    lang: Lang,
+) -> Result<Vec<ParcelView>, ApiFailure> {
+    let mut query = vec![
+        ("day", day.to_string()),
+        ("bucket", bucket.code().to_string()),
+        ("limit", PARCEL_PAGE.to_string()),
+        ("offset", offset.to_string()),
+    ];
+    if let Some(courier) = courier {
+        query.push(("courier", courier.to_string()));
+    }
+    call(
+        Method::GET,
+        "/api/v1/parcels",
+        &query,
+        Some(token),
+        None,
+        lang,
+    )
+    .await
+}
+
+/// The masked CSV of the day's parcels; a plain link, like [`export_url`].
+pub fn parcels_export_url(day: Day) -> String {
+    format!("/api/v1/parcels/export.csv?day={day}")
+}
+
+/// Moves parcels of a day to another courier.
+pub async fn assign(
+    token: &str,
+    request: &AssignRequest,
+    lang: Lang,
+) -> Result<AssignResult, ApiFailure> {
+    let path = "/api/v1/parcels/assign";
+    call(Method::POST, path, &[], Some(token), json(request), lang).await
+}
+
+/// The station's area rules.
+pub async fn area_rules(token: &str, lang: Lang) -> Result<Vec<AreaRule>, ApiFailure> {
+    call(
+        Method::GET,
+        "/api/v1/area-rules",
+        &[],
+        Some(token),
+        None,
+        lang,
+    )
+    .await
+}
+
+/// Replaces the station's area rules.
+pub async fn save_area_rules(
+    token: &str,
+    rules: &[AreaRule],
+    lang: Lang,
+) -> Result<(), ApiFailure> {
+    let path = "/api/v1/area-rules";
+    call::<serde::de::IgnoredAny>(Method::PUT, path, &[], Some(token), json(&rules), lang)
+        .await
+        .map(|_| ())
 }

@@ -64,7 +64,7 @@ pub fn SupervisorApp() -> impl IntoView {
     view! {
         <Router>
             <Header sign_out=sign_out/>
-            <main class="page">
+            <main class="page page--desk">
                 <Routes fallback=|| view! { <p class="empty">{tr(Key::NotFound)}</p> }>
                     <Route path=path!("/supervisor") view=SupervisorPage/>
                 </Routes>

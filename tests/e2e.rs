@@ -104,6 +104,7 @@ async fn a_record_made_offline_survives_a_reload_and_syncs_exactly_once() {
         &credentials.supervisor_password,
     )
     .await;
+    browser.click("[data-testid=tab-records]").await;
     browser
         .wait_for(&format!("tr[data-waybill={WAYBILL}]"))
         .await;
@@ -1016,6 +1017,7 @@ async fn a_supervisor_filters_by_flag_opens_a_record_and_marks_it_reviewed() {
         &credentials.supervisor_password,
     )
     .await;
+    browser.click("[data-testid=tab-records]").await;
     browser.wait_for(&format!("tr[data-waybill={FRESH}]")).await;
     // Signed in on the courier page, the supervisor lands on a page of their own bundle.
     let wasm = loaded_wasm(&browser).await;
@@ -1211,6 +1213,16 @@ async fn every_screen_passes_the_accessibility_rules() {
         &credentials.supervisor_password,
     )
     .await;
+    // The day's coverage comes first; the import screen and the area rules beside it.
+    browser.wait_for("[data-testid=coverage]").await;
+    browser.assert_accessible("the day's coverage").await;
+    browser.click("[data-testid=tab-import]").await;
+    browser.wait_for("[data-testid=file-drop]").await;
+    browser.assert_accessible("the manifest import").await;
+    browser.click("[data-testid=tab-area-rules]").await;
+    browser.wait_for("[data-testid=area-rules]").await;
+    browser.assert_accessible("the area rules").await;
+    browser.click("[data-testid=tab-records]").await;
     browser
         .wait_for(&format!("tr[data-waybill={WAYBILL_SEEN}]"))
         .await;
@@ -1233,4 +1245,141 @@ async fn every_screen_passes_the_accessibility_rules() {
         browser.assert_accessible(tab).await;
     }
     browser.close().await;
+}
+
+/// The day's manifest as a station's system exports it: Chinese headers, two good rows and one
+/// with a phone number that is not one (line 4).
+const MANIFEST_CSV: &str = "运单号,收件人,电话,地址,快递员\n\
+SF3234567890121,张三丰,13812345601,愚园路1088弄5号楼2单元1203室,courier\n\
+SF3234567890122,李四,13812345602,愚园路1088弄6号楼1单元101室,courier\n\
+SF3234567890123,王五,12345,愚园路1088弄7号楼1单元202室,courier\n";
+
+/// Imports the manifest file from the import tab and waits for its preview (nothing stored yet).
+async fn preview_manifest(browser: &Browser, file: &std::path::Path) {
+    browser.click("[data-testid=tab-import]").await;
+    browser
+        .wait_for("[data-testid=file-drop] input[type=file]")
+        .await;
+    browser
+        .client
+        .find(fantoccini::Locator::Css(
+            "[data-testid=file-drop] input[type=file]",
+        ))
+        .await
+        .unwrap()
+        .send_keys(&file.to_string_lossy())
+        .await
+        .unwrap();
+    browser
+        .wait_for("[data-testid=import-preview][data-stored=false] [data-testid=bad-rows] tr[data-line=\"4\"]")
+        .await;
+}
+
+/// A supervisor imports the day's manifest (a preview first, with its bad row named by line and
+/// reason, then confirmed) and sees every parcel in "no outcome yet", masked; the supervisor's
+/// screens use a desk's width and still fit a 360 px phone.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_supervisor_imports_the_days_manifest_and_sees_every_parcel_without_an_outcome() {
+    let server = start_server();
+    let credentials = server.credentials();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("manifest.csv");
+    std::fs::write(&file, MANIFEST_CSV).unwrap();
+
+    let desk = Browser::start_with_size(1280, 900).await;
+    sign_in(
+        &desk,
+        &server,
+        "supervisor",
+        &credentials.supervisor_password,
+    )
+    .await;
+    desk.wait_for("[data-testid=coverage-table]").await;
+    preview_manifest(&desk, &file).await;
+    desk.wait_for_text("[data-count=added] strong", "2").await;
+    desk.wait_for_text("[data-count=problems] strong", "1")
+        .await;
+    let bad_row = desk
+        .text("[data-testid=bad-rows] tr[data-line=\"4\"]")
+        .await;
+    assert!(bad_row.contains("电话应为 11 位手机号"), "{bad_row}");
+    // Nothing is stored by a preview.
+    let token = server
+        .api()
+        .login("supervisor", &credentials.supervisor_password)
+        .await;
+    let stored: serde_json::Value = server.api().get("/api/v1/parcels", &token).await;
+    assert_eq!(stored, serde_json::json!([]));
+    desk.assert_fits("the import preview at 1280 px").await;
+    desk.screenshot("supervisor-import-preview-1280").await;
+
+    desk.click("[data-testid=confirm-import]").await;
+    desk.wait_for("[data-testid=import-preview][data-stored=true]")
+        .await;
+    desk.wait_for_text("[data-count=added] strong", "2").await;
+
+    desk.click("[data-testid=tab-coverage]").await;
+    let courier_row = "[data-testid=coverage-table] tr[data-courier=courier]";
+    desk.wait_for_text(&format!("{courier_row} td[data-bucket=no_outcome]"), "2")
+        .await;
+    let station_row = "[data-testid=coverage-table] tr[data-courier=\"\"]";
+    desk.wait_for_text(&format!("{station_row} td[data-bucket=no_outcome]"), "2")
+        .await;
+    for bucket in [
+        "door",
+        "locker",
+        "station",
+        "picked_up",
+        "failed",
+        "refused",
+    ] {
+        desk.wait_for_text(&format!("{station_row} td[data-bucket={bucket}]"), "0")
+            .await;
+    }
+    desk.assert_fits("the coverage at 1280 px").await;
+    desk.screenshot("supervisor-coverage-1280").await;
+    // Tapping the count lists those parcels, masked.
+    desk.click(&format!("{courier_row} td[data-bucket=no_outcome] button"))
+        .await;
+    desk.wait_for("[data-testid=parcels] tr[data-waybill=SF3234567890122]")
+        .await;
+    let listed = desk.text("[data-testid=parcels]").await;
+    assert!(listed.contains("138******01"), "{listed}");
+    assert!(!desk.page_text().await.contains("13812345601"), "masked");
+    desk.assert_accessible("the coverage with a bucket's parcels")
+        .await;
+    desk.assert_fits("the parcel list at 1280 px").await;
+    desk.click("[data-testid=tab-records]").await;
+    desk.wait_for("[data-testid=supervisor-records]").await;
+    desk.assert_fits("the records at 1280 px").await;
+    desk.close().await;
+
+    // The same screens on a 360 px phone; the same file again changes nothing.
+    let phone = Browser::start_with_size(360, 780).await;
+    sign_in(
+        &phone,
+        &server,
+        "supervisor",
+        &credentials.supervisor_password,
+    )
+    .await;
+    phone
+        .wait_for_text(
+            "[data-testid=coverage-table] tr[data-courier=courier] td[data-bucket=no_outcome]",
+            "2",
+        )
+        .await;
+    phone.assert_fits("the coverage at 360 px").await;
+    phone.screenshot("supervisor-coverage-360").await;
+    preview_manifest(&phone, &file).await;
+    phone
+        .wait_for_text("[data-count=unchanged] strong", "2")
+        .await;
+    phone.wait_for_text("[data-count=added] strong", "0").await;
+    phone.assert_fits("the import preview at 360 px").await;
+    phone.screenshot("supervisor-import-preview-360").await;
+    phone.click("[data-testid=tab-records]").await;
+    phone.wait_for("[data-testid=supervisor-records]").await;
+    phone.assert_fits("the records at 360 px").await;
+    phone.close().await;
 }

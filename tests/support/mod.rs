@@ -58,6 +58,13 @@ impl Browser {
 
     /// A phone of the given CSS width, 844 px tall.
     pub async fn start_with_width(width: u32) -> Browser {
+        Browser::start_with_size(width, 844).await
+    }
+
+    /// A window of the given CSS size: a phone below 1024 px wide (touch, 3× pixels), a desk
+    /// screen from there on (1× pixels, so its screenshots stay readable at their size).
+    pub async fn start_with_size(width: u32, height: u32) -> Browser {
+        let ratio = if width >= 1024 { 1.0 } else { 3.0 };
         let port = free_port();
         let driver = Command::new(required_env("CHROMEDRIVER"))
             .arg(format!("--port={port}"))
@@ -74,10 +81,10 @@ impl Browser {
                 "args": [
                     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                     "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                    "--disable-sync", "--disable-quic", format!("--window-size={width},844"),
+                    "--disable-sync", "--disable-quic", format!("--window-size={width},{height}"),
                     format!("--user-data-dir={}", profile.display()),
                 ],
-                "mobileEmulation": { "deviceMetrics": { "width": width, "height": 844, "pixelRatio": 3.0 } }
+                "mobileEmulation": { "deviceMetrics": { "width": width, "height": height, "pixelRatio": ratio } }
             },
             // A page that never finishes loading fails the command instead of waiting 300 s.
             "timeouts": { "pageLoad": 30000 }
@@ -221,6 +228,32 @@ impl Browser {
                 .unwrap_or(false)
         })
         .await;
+    }
+
+    /// Fails when the page scrolls sideways or a visible button (or link styled as one) is
+    /// narrower than its label: what a desk screen and a 360 px phone must both avoid.
+    pub async fn assert_fits(&self, page: &str) {
+        let measured = self
+            .client
+            .execute(
+                "const clipped = [...document.querySelectorAll('button, a.button, .tabs__tab')]\
+                   .filter(b => b.offsetParent !== null && b.scrollWidth > b.clientWidth)\
+                   .map(b => b.textContent.trim() + ' (' + b.scrollWidth + ' > ' + b.clientWidth + ')');\
+                 return [document.documentElement.scrollWidth, window.innerWidth, clipped];",
+                vec![],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("measuring {page}: {e}"));
+        let (scroll_width, width, clipped): (u64, u64, Vec<String>) =
+            serde_json::from_value(measured).unwrap();
+        assert!(
+            scroll_width <= width,
+            "{page} scrolls sideways: {scroll_width} px of content in a {width} px window"
+        );
+        assert!(
+            clipped.is_empty(),
+            "{page} has buttons narrower than their label: {clipped:?}"
+        );
     }
 
     /// Saves a PNG of the page when `DOORSTEP_SCREENSHOTS` names a folder, to look at the UI.

@@ -1,11 +1,18 @@
-//! The supervisor's review of the station's synced records: a filtered list, one record's
-//! evidence with notes and reviews, and a dashboard. Personal data stays masked.
+//! The supervisor's page: first every parcel of the day accounted for, then the day's manifest
+//! import, the review of synced records (a filtered list, one record's evidence with notes and
+//! reviews), a dashboard and the station's settings. Personal data stays masked.
 
+mod area_rules;
 mod complaints;
+mod coverage;
 mod dashboard;
+mod day;
 mod detail;
 mod devices;
+mod import;
 mod list;
+mod parcels;
+mod preview;
 mod tariffs;
 
 use crate::i18n::{tr, Key};
@@ -51,17 +58,22 @@ fn session_token(session: CurrentSession) -> Option<String> {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tab {
+    Coverage,
+    Import,
     Records,
     Dashboard,
     Tariffs,
     Complaints,
     Devices,
+    AreaRules,
 }
 
-/// The tabs; the list stays mounted under an open record so its filter and pages survive.
+/// The tabs, coverage first; the list stays mounted under an open record so its filter and pages
+/// survive. The coverage and the import share the day, so an import is seen at once.
 #[component]
 fn Review() -> impl IntoView {
-    let tab = RwSignal::new(Tab::Records);
+    let tab = RwSignal::new(Tab::Coverage);
+    let day = RwSignal::new(day::today());
     let open = RwSignal::new(None::<Uuid>);
     let tab_button = move |which: Tab, key: Key, test_id: &'static str| {
         view! {
@@ -72,14 +84,23 @@ fn Review() -> impl IntoView {
     };
     view! {
         <nav class="tabs">
+            {tab_button(Tab::Coverage, Key::CoverageTab, "tab-coverage")}
+            {tab_button(Tab::Import, Key::ImportTab, "tab-import")}
             {tab_button(Tab::Records, Key::Records, "tab-records")}
             {tab_button(Tab::Dashboard, Key::Dashboard, "tab-dashboard")}
             {tab_button(Tab::Complaints, Key::Complaints, "tab-complaints")}
             {tab_button(Tab::Devices, Key::Devices, "tab-devices")}
             {tab_button(Tab::Tariffs, Key::TariffTables, "tab-tariffs")}
+            {tab_button(Tab::AreaRules, Key::AreaRules, "tab-area-rules")}
         </nav>
         <Show when=move || tab.get() == Tab::Records fallback=move || {
-            if tab.get() == Tab::Tariffs {
+            if tab.get() == Tab::Coverage {
+                view! { <coverage::CoverageView day=day/> }.into_any()
+            } else if tab.get() == Tab::Import {
+                view! { <import::ManifestImport day=day/> }.into_any()
+            } else if tab.get() == Tab::AreaRules {
+                view! { <area_rules::AreaRules/> }.into_any()
+            } else if tab.get() == Tab::Tariffs {
                 view! { <tariffs::TariffTables/> }.into_any()
             } else if tab.get() == Tab::Complaints {
                 view! { <complaints::ComplaintQueue/> }.into_any()
