@@ -92,7 +92,7 @@ pub enum Key {
     MoveStopUp,
     MoveStopDown,
     RecordUnplanned,
-    Unplanned,
+    UnplannedNotice,
     BackToRoute,
     ContinueDraft,
     FromManifest,
@@ -366,7 +366,7 @@ impl Key {
             MoveStopUp => ("上移此站点", "Move this stop up"),
             MoveStopDown => ("下移此站点", "Move this stop down"),
             RecordUnplanned => ("记录清单外快件", "Record a parcel not on the route"),
-            Unplanned => (
+            UnplannedNotice => (
                 "清单外快件：不在今日路线上，将标记为计划外",
                 "Not on today's route: recorded as unplanned",
             ),

@@ -48,7 +48,7 @@ pub fn WaybillFields(draft: RwSignal<Draft>, errors: RwSignal<DraftErrors>) -> i
             <span id="waybill-error" class="field__error" role="alert">{waybill_error}</span>
         </label>
         {move || unplanned().then(|| view! {
-            <p class="notice" role="status" data-testid="unplanned">{tr(Key::Unplanned)}</p>
+            <p class="notice" role="status" data-testid="unplanned">{tr(Key::UnplannedNotice)}</p>
         })}
         <ScanButton on_scan=move |code| take_waybill(device, draft, code)/>
         <label class="field">
