@@ -113,6 +113,16 @@ impl Device {
             }
             self.persistent.set(Some(request_persistence().await));
         });
+        // Signing in starts the courier's day: the first sync brings the route.
+        Effect::new(move |_| {
+            let courier = self
+                .session
+                .0
+                .with(|s| s.as_ref().is_some_and(|s| s.is_courier()));
+            if courier {
+                self.sync_now();
+            }
+        });
         let online = window_event_listener(leptos::ev::online, move |_| self.sync_now());
         let visible = window_event_listener(leptos::ev::visibilitychange, move |_| {
             if document().visibility_state() == web_sys::VisibilityState::Visible {

@@ -114,11 +114,12 @@ async fn a_record_made_offline_survives_a_reload_and_syncs_exactly_once() {
 }
 
 /// The station's manifest for the route tests: four parcels for the demo courier, two stops;
-/// the second parcel has a privacy waybill's virtual number, the last two go to one recipient.
+/// the second (bulky, cash on delivery) has a privacy waybill's virtual number, the last two go
+/// to one recipient.
 const MANIFEST: &str = "运单号,收件人,手机号,收件地址,大件,代收金额,快递员
 SF1000000000001,张三,13812345634,愚园路1088弄5号楼2单元1203室,,,courier
-SF1000000000002,李四,17012345678-1234,愚园路1088弄5号楼2单元1502室,是,,courier
-SF1000000000003,王五,13912345678,愚园路1088弄7号楼1单元301室,,12.50,courier
+SF1000000000002,李四,17012345678-1234,愚园路1088弄5号楼2单元1502室,是,12.50,courier
+SF1000000000003,王五,13912345678,愚园路1088弄7号楼1单元301室,,,courier
 SF1000000000004,王五,13912345678,愚园路1088弄7号楼1单元301室,,,courier
 ";
 
@@ -219,9 +220,30 @@ async fn the_day_starts_from_the_manifest_and_a_door_delivery_takes_two_taps_off
 
     // The bulky parcel: a tap to call (the dialler opens; the number never shows), then how
     // it went.
+    // The dialler is the phone's: the test keeps the `tel:` navigation and reads where it went.
+    browser
+        .client
+        .execute(
+            "window.dialled = [];
+             navigation.addEventListener('navigate', e => {
+               if (e.destination.url.startsWith('tel:')) {
+                 window.dialled.push(e.destination.url);
+                 e.preventDefault();
+               }
+             });",
+            vec![],
+        )
+        .await
+        .unwrap();
     browser
         .click("li[data-waybill=SF1000000000002] [data-testid=call-stop]")
         .await;
+    let dialled = browser
+        .client
+        .execute("return window.dialled;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(dialled, serde_json::json!(["tel:17012345678,1234"]));
     browser
         .wait_for("input[name=call_result][value=no_answer]")
         .await;
