@@ -302,6 +302,28 @@ async fn the_day_starts_from_the_manifest_and_a_door_delivery_takes_two_taps_off
         .unwrap()
         .contains("17012345678"));
     browser.close().await;
+
+    // The supervisor's first screen: every parcel of the day accounted for.
+    let desk = Browser::start_with_width(1280).await;
+    sign_in(
+        &desk,
+        &server,
+        "supervisor",
+        &credentials.supervisor_password,
+    )
+    .await;
+    let station = "[data-testid=coverage-table] tr[data-courier=\"\"]";
+    for (bucket, count) in [
+        ("door", "1"),
+        ("locker", "2"),
+        ("failed", "1"),
+        ("no_outcome", "0"),
+    ] {
+        desk.wait_for_text(&format!("{station} td[data-bucket={bucket}]"), count)
+            .await;
+    }
+    desk.screenshot("supervisor-coverage-after-route").await;
+    desk.close().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
