@@ -238,12 +238,15 @@ async fn the_day_starts_from_the_manifest_and_a_door_delivery_takes_two_taps_off
     browser
         .click("li[data-waybill=SF1000000000002] [data-testid=call-stop]")
         .await;
-    let dialled = browser
-        .client
-        .execute("return window.dialled;", vec![])
-        .await
-        .unwrap();
-    assert_eq!(dialled, serde_json::json!(["tel:17012345678,1234"]));
+    browser
+        .wait_until("the dialler opened", || async {
+            browser
+                .client
+                .execute("return window.dialled;", vec![])
+                .await
+                .is_ok_and(|d| d == serde_json::json!(["tel:17012345678,1234"]))
+        })
+        .await;
     browser
         .wait_for("input[name=call_result][value=no_answer]")
         .await;

@@ -310,14 +310,19 @@ pub struct DayCount {
     pub day: i64,
     pub records: u64,
     pub flagged: u64,
+    /// Parcels of the day's manifest without any record: they count against the rate instead of
+    /// vanishing from it.
+    #[serde(default)]
+    pub unrecorded: u64,
 }
 
 impl DayCount {
-    /// Share of records without any flag, in per mille (1000 when the day has no records).
+    /// Share of the day's records and unrecorded manifest parcels that are records without any
+    /// flag, in per mille (1000 when the day has neither).
     pub fn compliance_permille(&self) -> u64 {
-        match self.records {
+        match self.records + self.unrecorded {
             0 => 1000,
-            n => (n - self.flagged.min(n)) * 1000 / n,
+            n => (self.records - self.flagged.min(self.records)) * 1000 / n,
         }
     }
 }
@@ -450,16 +455,21 @@ mod tests {
 
     #[test]
     fn compliance_rate_counts_unflagged_records() {
-        let day = DayCount {
+        let mut day = DayCount {
             day: 0,
             records: 4,
             flagged: 1,
+            unrecorded: 0,
         };
         assert_eq!(day.compliance_permille(), 750);
+        // Two parcels of the manifest with no record at all count against the rate.
+        day.unrecorded = 2;
+        assert_eq!(day.compliance_permille(), 500);
         let empty = DayCount {
             day: 0,
             records: 0,
             flagged: 0,
+            unrecorded: 0,
         };
         assert_eq!(empty.compliance_permille(), 1000);
     }

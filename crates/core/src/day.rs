@@ -43,9 +43,14 @@ impl Day {
         (yoe + era * 400 + i64::from(month <= 2), month, day)
     }
 
-    /// The day of a civil date, or `None` when the date does not exist (2026-02-30).
+    /// The day of a civil date, or `None` when the date does not exist (2026-02-30) or its year
+    /// does not have four digits, which ISO dates cannot write.
     pub fn from_civil(year: i64, month: u32, day: u32) -> Option<Day> {
-        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+        if !(1..=9999).contains(&year)
+            || !(1..=12).contains(&month)
+            || day == 0
+            || day > days_in_month(year, month)
+        {
             return None;
         }
         let y = if month <= 2 { year - 1 } else { year };
@@ -90,7 +95,7 @@ fn days_in_month(year: i64, month: u32) -> u32 {
 impl fmt::Display for Day {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (y, m, d) = self.civil();
-        write!(f, "{y}-{m:02}-{d:02}")
+        write!(f, "{y:04}-{m:02}-{d:02}")
     }
 }
 
@@ -149,12 +154,18 @@ mod tests {
             "2026-13-01",
             "tomorrow",
             "2026-12",
+            "0000-01-01",
         ] {
             assert_eq!(Day::parse(bad), None, "{bad}");
         }
         assert_eq!(
             Day::parse("2024-02-29").map(|d| d.to_string()).as_deref(),
             Some("2024-02-29")
+        );
+        // Years before 1000 keep four digits, so the wire form stays an ISO date.
+        assert_eq!(
+            Day::parse("0050-03-31").map(|d| d.to_string()).as_deref(),
+            Some("0050-03-31")
         );
     }
 
@@ -170,9 +181,11 @@ mod tests {
 
     proptest! {
         #[test]
-        fn civil_dates_round_trip(days in -100_000i64..100_000) {
+        // From 0001-01-01 to 9999-12-31.
+        fn civil_dates_round_trip(days in -719_162i64..2_932_897) {
             let day = Day(days);
             let (y, m, d) = day.civil();
+            prop_assert_eq!(day.to_string().len(), 10);
             prop_assert_eq!(Day::from_civil(y, m, d), Some(day));
             prop_assert_eq!(Day::parse(&day.to_string()), Some(day));
         }

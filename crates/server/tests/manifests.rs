@@ -557,6 +557,22 @@ async fn coverage_accounts_for_every_parcel() {
         .collect();
     assert_eq!(couriers, [("courier", 5, 0), ("li", 0, 1)]);
 
+    // The dashboard's daily rate counts the parcel no record accounts for against it.
+    let start = doorstep_core::day::Day::parse(DAY).unwrap().start_ms();
+    let end = start + doorstep_core::day::DAY_MS;
+    let dashboard: doorstep_core::api::Dashboard =
+        get(&server, &format!("/api/v1/dashboard?from={start}&to={end}")).await;
+    let day = &dashboard.per_day[0];
+    assert_eq!(
+        (dashboard.per_day.len(), day.records, day.unrecorded),
+        (1, 5, 1)
+    );
+    // The parcel without a record counts against the day's rate.
+    assert_eq!(
+        day.compliance_permille(),
+        (day.records - day.flagged) * 1000 / (day.records + day.unrecorded)
+    );
+
     let failed_only: Vec<ParcelView> =
         get(&server, &format!("/api/v1/parcels?day={DAY}&bucket=failed")).await;
     assert_eq!(failed_only.len(), 1);

@@ -34,8 +34,9 @@ fn shanghai_day(ms: i64) -> i64 {
     (ms + SHANGHAI_OFFSET_MS).div_euclid(DAY_MS)
 }
 
-/// Counts per flag, per courier and per Shanghai day (with the day's compliance rate) of the
-/// station's records captured in the period.
+/// Counts per flag, per courier and per Shanghai day (with the day's compliance rate, over the
+/// day's records and the manifest's parcels no record accounts for) of the station's records
+/// captured in the period.
 #[utoipa::path(get, path = "/dashboard", tag = "records", params(DashboardQuery),
     responses((status = 200, body = Dashboard), (status = 400, body = ErrorBody),
               (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
@@ -108,6 +109,17 @@ pub async fn dashboard(
     .bind(DAY_MS)
     .fetch_all(pool)
     .await?;
+    // Parcels of each day's manifest that no record accounts for.
+    let unrecorded: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT p.day, COUNT(*) FROM parcels p WHERE p.station_id = $1 AND p.day >= $2 AND p.day <= $3 \
+         AND NOT EXISTS (SELECT 1 FROM records r WHERE r.station_id = p.station_id AND r.waybill = p.waybill) \
+         GROUP BY p.day",
+    )
+    .bind(caller.station_id)
+    .bind(shanghai_day(from))
+    .bind(shanghai_day(to - 1))
+    .fetch_all(pool)
+    .await?;
     // Every day of the period, so a chart shows quiet days as zero rather than skipping them.
     let per_day = (shanghai_day(from)..=shanghai_day(to - 1))
         .map(|day| {
@@ -119,6 +131,10 @@ pub async fn dashboard(
                 day,
                 records,
                 flagged,
+                unrecorded: unrecorded
+                    .iter()
+                    .find(|(d, _)| *d == day)
+                    .map_or(0, |(_, n)| *n as u64),
             }
         })
         .collect();
