@@ -170,6 +170,16 @@ async fn the_day_starts_from_the_manifest_and_a_door_delivery_takes_two_taps_off
         "{text}"
     );
 
+    // The courier puts the second stop first (the order is checked again after a reload, below).
+    let address = "[data-testid=stop] .stop__address";
+    let first = browser.text(address).await;
+    browser
+        .click("[data-testid=stop] button[aria-label='下移此站点']")
+        .await;
+    let moved = || async { browser.text(address).await != first };
+    browser.wait_until("the first stop moved down", moved).await;
+    let arranged = browser.text(address).await;
+
     // In the lift, no signal: the door delivery of a route parcel, counted in taps.
     server.kill();
     let mut taps = 0;
@@ -279,6 +289,14 @@ async fn the_day_starts_from_the_manifest_and_a_door_delivery_takes_two_taps_off
             )
             .await;
     }
+    // The courier's order of the stops outlives a reload.
+    browser.client.refresh().await.unwrap();
+    browser
+        .wait_for_text(progress, "3 / 4 已投递 · 1 失败 · 0 待投")
+        .await;
+    browser.click("[data-testid=filter-all]").await;
+    browser.wait_for_text(address, &arranged).await;
+
     let coverage: serde_json::Value = server
         .api()
         .get(&format!("/api/v1/coverage?day={day}"), &supervisor)

@@ -81,12 +81,17 @@ pub fn stops(parcels: &[RouteParcel], order: &[String]) -> IndexMap<StopKey, Vec
             .or_default()
             .push(i);
     }
+    // A map, not a search of `order` per parcel: after a move `order` names every stop.
+    let place: std::collections::HashMap<&str, usize> = order
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(at, waybill)| (waybill.as_str(), at))
+        .collect();
     let arranged = |indices: &Vec<usize>| {
-        indices.iter().find_map(|&i| {
-            order
-                .iter()
-                .position(|w| w == parcels[i].parcel.waybill.as_str())
-        })
+        indices
+            .iter()
+            .find_map(|&i| place.get(parcels[i].parcel.waybill.as_str()).copied())
     };
     // Stable: unarranged stops keep their manifest order after the arranged ones.
     grouped.sort_by_cached_key(|_, indices| arranged(indices).unwrap_or(usize::MAX));

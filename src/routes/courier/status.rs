@@ -54,9 +54,16 @@ pub fn CourierStatus() -> impl IntoView {
     view! {
         <Show when=is_courier>
             <div class="app-header__row app-header__queue" role="status" aria-live="polite">
-                <span data-testid="queue">{queue_label}</span>
-                <span data-testid="sync-status">{status_label}</span>
-                <span class="app-header__storage">{storage_label}</span>
+                // Two lines of fixed height whatever the state says, so the page below does not
+                // move under the courier's finger when a sync starts or the queue grows.
+                <div class="app-header__state">
+                    <span class="app-header__line" data-testid="queue">{queue_label}</span>
+                    <span class="app-header__line">
+                        <span data-testid="sync-status">{status_label}</span>
+                        " "
+                        <span class="app-header__storage">{storage_label}</span>
+                    </span>
+                </div>
                 <button class="button button--small" data-testid="sync-now" on:click=move |_| device.sync_now()>
                     {tr(Key::SyncNow)}
                 </button>

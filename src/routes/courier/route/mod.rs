@@ -10,13 +10,14 @@ use crate::components::scanner::ScanButton;
 use crate::device::use_device;
 use crate::dial::dial;
 use crate::i18n::{tr, use_lang, Key};
+use crate::session::use_session;
 use crate::storage::local::{self, LocalKey};
 use crate::storage::OutboxEntry;
 use doorstep_core::manifest::RouteParcel;
 use doorstep_core::route::{self, Progress, Standing, StopKey};
 use doorstep_core::Waybill;
 use leptos::prelude::*;
-use stop::StopCard;
+use stop::{stop_card, Shared};
 
 /// Which parcels the route shows.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -78,9 +79,9 @@ struct Screen {
     hidden: usize,
 }
 
-/// Stops rendered at once; "more" shows the next ones. Bounds the work of a filter or a move
-/// whatever the size of the day.
-const STOPS_PER_PAGE: usize = 20;
+/// Stops rendered at once, about three phone screens; "more" shows the next ones. Bounds the
+/// work of a filter or a move whatever the size of the day.
+const STOPS_PER_PAGE: usize = 8;
 
 /// Where each waybill stands by its newest record on the device, sorted by waybill.
 fn standings(entries: &[OutboxEntry]) -> Vec<(&str, i64, Standing)> {
@@ -104,6 +105,19 @@ pub fn RouteView(draft: RwSignal<Draft>, form_open: RwSignal<bool>) -> impl Into
     let filter = RwSignal::new(Filter::ToGo);
     let shown_stops = RwSignal::new(STOPS_PER_PAGE);
     let order = RwSignal::new(local::get::<Vec<String>>(LocalKey::RouteOrder).unwrap_or_default());
+    // Grouping the day into stops is the costly part and does not depend on the filter. The
+    // comparison is by order: `IndexMap`'s own equality ignores it, which would hide a move.
+    let stops = Memo::new_with_compare(
+        move |_| {
+            device
+                .parcels
+                .with(|parcels| order.with(|order| route::stops(parcels, order)))
+        },
+        |old, new| match (old, new) {
+            (Some(old), Some(new)) => !old.iter().eq(new.iter()),
+            _ => true,
+        },
+    );
     let screen = Memo::new(move |_| {
         let filter = filter.get();
         let limit = shown_stops.get();
@@ -118,36 +132,38 @@ pub fn RouteView(draft: RwSignal<Draft>, form_open: RwSignal<bool>) -> impl Into
                     .map_or(Standing::ToGo, |s| s.2)
             };
             device.parcels.with(|parcels| {
-                let stops = order.with(|order| route::stops(parcels, order));
-                let mut screen = Screen {
-                    progress: Progress::of(parcels.iter().map(standing_of)),
-                    total_stops: stops.len(),
-                    ..Screen::default()
-                };
-                for (position, (key, indices)) in stops.into_iter().enumerate() {
-                    let admitted: Vec<(RouteParcel, Standing)> = indices
-                        .iter()
-                        .map(|&i| (parcels[i].clone(), standing_of(&parcels[i])))
-                        .filter(|(_, standing)| filter.admits(*standing))
-                        .collect();
-                    if admitted.is_empty() {
-                        continue;
+                stops.with(|stops| {
+                    let mut screen = Screen {
+                        progress: Progress::of(parcels.iter().map(standing_of)),
+                        total_stops: stops.len(),
+                        ..Screen::default()
+                    };
+                    for (position, (key, indices)) in stops.iter().enumerate() {
+                        let mut admitted = indices
+                            .iter()
+                            .map(|&i| (&parcels[i], standing_of(&parcels[i])))
+                            .filter(|(_, standing)| filter.admits(*standing))
+                            .peekable();
+                        if admitted.peek().is_none() {
+                            continue;
+                        }
+                        // Only the shown stops' parcels are copied out of the route.
+                        if screen.stops.len() < limit {
+                            screen.stops.push(ShownStop {
+                                position,
+                                key: key.clone(),
+                                parcels: admitted.map(|(p, s)| (p.clone(), s)).collect(),
+                            });
+                        } else {
+                            screen.hidden += 1;
+                        }
                     }
-                    if screen.stops.len() < limit {
-                        screen.stops.push(ShownStop {
-                            position,
-                            key,
-                            parcels: admitted,
-                        });
-                    } else {
-                        screen.hidden += 1;
-                    }
-                }
-                screen
+                    screen
+                })
             })
         })
     });
-    let stop_count = move || screen.with(|s| s.total_stops);
+    let session = use_session();
 
     // Opens the parcel in the form (and dials it first when `call`); an unsaved record of
     // another parcel is only replaced when the courier agrees.
@@ -176,8 +192,7 @@ pub fn RouteView(draft: RwSignal<Draft>, form_open: RwSignal<bool>) -> impl Into
     };
     let move_stop = move |from: usize, to: usize| {
         let arranged = device.parcels.with_untracked(|parcels| {
-            let stops = order.with_untracked(|order| route::stops(parcels, order));
-            route::moved(parcels, &stops, from, to)
+            stops.with_untracked(|stops| route::moved(parcels, stops, from, to))
         });
         local::set(LocalKey::RouteOrder, &arranged);
         order.set(arranged);
@@ -246,26 +261,43 @@ pub fn RouteView(draft: RwSignal<Draft>, form_open: RwSignal<bool>) -> impl Into
                     }
                 }/>
             </div>
-            {move || screen.with(|s| {
-                if s.stops.is_empty() {
-                    return view! { <p class="empty">{tr(Key::RouteEmptyFilter)}</p> }.into_any();
-                }
-                let hidden = s.hidden;
-                view! {
-                    <ol class="stops" data-testid="stops">
-                        {s.stops.iter().cloned().map(|stop| view! {
-                            <StopCard stop=stop stops=stop_count open=open move_stop=move_stop/>
-                        }).collect_view()}
-                    </ol>
-                    {(hidden > 0).then(|| view! {
-                        <button type="button" class="button" data-testid="more-stops"
-                            on:click=move |_| shown_stops.update(|n| *n += STOPS_PER_PAGE)>
-                            {move || format!("{} ({hidden})", Key::LoadMore.text(lang.get()))}
-                        </button>
-                    })}
-                }
-                .into_any()
-            })}
+            // Drawn again as a whole (8 stops) when the filter, the order, a record or the
+            // language changes; a keyed list was tried and lost taps on stops it had replaced.
+            {move || {
+                let lang = lang.get();
+                screen.with(|s| {
+                    if s.stops.is_empty() {
+                        return view! { <p class="empty">{Key::RouteEmptyFilter.text(lang)}</p> }
+                            .into_any();
+                    }
+                    let salt = session.0.with_untracked(|s| {
+                        s.as_ref().map(|s| s.preference_salt.clone()).unwrap_or_default()
+                    });
+                    let hidden = s.hidden;
+                    device.preferences.with_untracked(|book| view! {
+                        <ol class="stops" data-testid="stops">
+                            {s.stops.iter().cloned().map(|stop| {
+                                let shared = Shared {
+                                    lang,
+                                    salt: &salt,
+                                    book,
+                                    stops: s.total_stops,
+                                    open,
+                                    move_stop,
+                                };
+                                stop_card(stop, shared)
+                            }).collect_view()}
+                        </ol>
+                        {(hidden > 0).then(|| view! {
+                            <button type="button" class="button" data-testid="more-stops"
+                                on:click=move |_| shown_stops.update(|n| *n += STOPS_PER_PAGE)>
+                                {format!("{} ({hidden})", Key::LoadMore.text(lang))}
+                            </button>
+                        })}
+                    }
+                    .into_any())
+                })
+            }}
         </section>
     }
 }
