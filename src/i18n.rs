@@ -115,6 +115,8 @@ pub enum Key {
     ProxyName,
     Reason,
     InspectionReminder,
+    RefusedProhibitedItem,
+    RefusedCheckDeclined,
     Edit,
     SameAddress,
     SearchTail,
@@ -407,6 +409,11 @@ impl Key {
             LeftAtStation => ("已放驿站", "Left at the station"),
             FailedAttempt => ("投递未成功", "Failed attempt"),
             RefusedParcel => ("收件人拒收", "Refused by the recipient"),
+            RefusedProhibitedItem => ("拒收：禁寄物品", "Refused: prohibited item"),
+            RefusedCheckDeclined => (
+                "拒收：寄件人拒绝实名查验或验视",
+                "Refused: the sender declined the ID check or the inspection",
+            ),
             ProxyName => ("代收人", "Proxy"),
             Reason => ("原因", "Reason"),
             Kind => ("类型", "Type"),
@@ -619,6 +626,8 @@ pub fn outcome_key(outcome: OutcomeKind) -> Key {
         OutcomeKind::LeftAtStation => Key::LeftAtStation,
         OutcomeKind::FailedAttempt => Key::FailedAttempt,
         OutcomeKind::Refused => Key::RefusedParcel,
+        OutcomeKind::RefusedProhibitedItem => Key::RefusedProhibitedItem,
+        OutcomeKind::RefusedCheckDeclined => Key::RefusedCheckDeclined,
     }
 }
 
