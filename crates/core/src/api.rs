@@ -261,6 +261,22 @@ pub struct NoteRequest {
     pub reviewed_flag: Option<ComplianceFlag>,
 }
 
+/// Why a supervisor reveals a sender's ID number: written to the audit trail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RevealRequest {
+    pub reason: String,
+}
+
+/// A sender's identity unmasked, for one supervisor, once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RevealedIdentity {
+    pub document: crate::identity::DocumentType,
+    pub number: String,
+    pub name: String,
+}
+
 /// Everything a supervisor reviews about one record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -280,6 +296,13 @@ pub struct RecordDetail {
     pub called_at: Option<Millis>,
     /// Device clock of the handover.
     pub outcome_at: Option<Millis>,
+    /// The sender's identity at a pickup, number and name masked; `POST …/identity/reveal`
+    /// shows the number (audited).
+    #[serde(default)]
+    pub sender_identity: Option<crate::identity::SenderIdentity>,
+    /// The inspection at a pickup.
+    #[serde(default)]
+    pub inspection: Option<crate::inspection::Inspection>,
     pub flags: Vec<FlagStatus>,
     /// Oldest first.
     pub revisions: Vec<RevisionView>,

@@ -335,6 +335,16 @@ impl SenderIdentity {
     pub fn masked_number(&self) -> String {
         mask_id(self.document, &self.number)
     }
+
+    /// The identity as the server stores and shows it: number and name masked, the rest kept as
+    /// evidence of the check.
+    pub fn masked(&self) -> SenderIdentity {
+        SenderIdentity {
+            number: self.masked_number(),
+            name: crate::masking::mask_name(&self.name),
+            ..self.clone()
+        }
+    }
 }
 
 /// Why an identity cannot be accepted; each has its message beside the field.

@@ -23,6 +23,7 @@ pub enum Action {
     ManifestImport,
     AssignParcels,
     AreaRules,
+    RevealIdentity,
 }
 
 /// The actor of `doorstep-server admin …`: the operator at the command line, who has no account.
@@ -45,6 +46,7 @@ impl Action {
             Action::ManifestImport => "manifest_import",
             Action::AssignParcels => "assign_parcels",
             Action::AreaRules => "area_rules",
+            Action::RevealIdentity => "reveal_identity",
         }
     }
 }

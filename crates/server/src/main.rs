@@ -4,6 +4,7 @@ use clap::builder::TypedValueParser;
 use clap::{Parser, Subcommand};
 use doorstep_server::admin::{self, AdminError, NewAccount};
 use doorstep_server::auth::Role;
+use doorstep_server::id_vault::{IdKey, IdVault};
 use doorstep_server::state::AppState;
 use doorstep_server::{app, audit, db, records, seed};
 use std::net::SocketAddr;
@@ -134,8 +135,33 @@ struct ServeArgs {
     /// without an outcome counts as unaccounted.
     #[arg(long, env = "DOORSTEP_CUTOFF", default_value = "21:00", value_parser = parse_cutoff)]
     cutoff: u32,
+    /// The key senders' ID numbers are sealed with: base64 of 32 random bytes
+    /// (`openssl rand -base64 32`). Without it, pickups carrying an identity are rejected.
+    #[arg(long, env = "DOORSTEP_ID_KEY", hide_env_values = true)]
+    id_key: Option<String>,
+    /// The previous ID key while rotating: numbers sealed with it are re-sealed with
+    /// `--id-key` at startup.
+    #[arg(long, env = "DOORSTEP_ID_KEY_OLD", hide_env_values = true)]
+    id_key_old: Option<String>,
     #[command(flatten)]
     database: DatabaseArgs,
+}
+
+impl ServeArgs {
+    /// The configured ID keys; an old key alone is a mistake worth stopping for.
+    fn id_vault(&self) -> Result<Option<IdVault>, String> {
+        let current = self.id_key.as_deref().map(IdKey::from_base64).transpose()?;
+        let old = self
+            .id_key_old
+            .as_deref()
+            .map(IdKey::from_base64)
+            .transpose()?;
+        match (current, old) {
+            (Some(current), old) => Ok(Some(IdVault { current, old })),
+            (None, Some(_)) => Err("DOORSTEP_ID_KEY_OLD is set without DOORSTEP_ID_KEY".into()),
+            (None, None) => Ok(None),
+        }
+    }
 }
 
 /// `HH:MM` (00:00–23:59) as minutes after midnight.
@@ -263,7 +289,20 @@ async fn verify_audit(database: DatabaseArgs) -> Result<(), Box<dyn std::error::
 }
 
 async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
+    let vault = args.id_vault()?;
     let db = args.database.connect().await?;
+    match &vault {
+        Some(vault) => {
+            let resealed = records::identities::rotate(&db, vault).await?;
+            if resealed > 0 {
+                println!("Re-sealed {resealed} sender identities with the new ID key.");
+            }
+        }
+        None => println!(
+            "No ID key (DOORSTEP_ID_KEY): pickups carrying a sender's identity will be rejected."
+        ),
+    }
+    tokio::spawn(purge_identities_daily(db.clone()));
     let created = seed::seed_demo(&db).await?;
     if !created.is_empty() {
         println!(
@@ -295,6 +334,7 @@ async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
     let mut state = AppState::new(db, args.dist);
     state.policy.tls = args.tls;
     state.cutoff_minute = args.cutoff;
+    state.id_vault = vault.map(std::sync::Arc::new);
     // Connection info gives per-address limits (sign-in, recipient pages) the client's address.
     axum::serve(
         listener,
@@ -303,6 +343,19 @@ async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
     .with_graceful_shutdown(shutdown_requested())
     .await?;
     Ok(())
+}
+
+/// Deletes real-name data past each station's retention period, at startup and then daily.
+async fn purge_identities_daily(db: db::Db) {
+    let mut daily = tokio::time::interval(std::time::Duration::from_secs(24 * 60 * 60));
+    loop {
+        daily.tick().await;
+        match records::identities::purge_expired(&db, doorstep_server::clock::now_ms()).await {
+            Ok(0) => {}
+            Ok(deleted) => tracing::info!(deleted, "deleted sender identities past retention"),
+            Err(error) => tracing::error!(%error, "deleting expired sender identities failed"),
+        }
+    }
 }
 
 /// Ctrl-C, or SIGTERM from a service manager: finish the requests in flight, then stop.

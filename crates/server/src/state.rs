@@ -2,6 +2,7 @@
 
 use crate::auth::{self, AuthPolicy};
 use crate::db::Db;
+use crate::id_vault::IdVault;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -17,6 +18,8 @@ pub struct AppState {
     /// The station's cut-off, minutes after midnight Shanghai time: after it a parcel of the day
     /// without an outcome is unaccounted.
     pub cutoff_minute: u32,
+    /// The key senders' ID numbers are sealed with; without one, real-name pickups are refused.
+    pub id_vault: Option<Arc<IdVault>>,
 }
 
 impl AppState {
@@ -27,6 +30,7 @@ impl AppState {
             dist,
             policy: AuthPolicy::default(),
             cutoff_minute: doorstep_core::coverage::DEFAULT_CUTOFF_MINUTE,
+            id_vault: None,
         }
     }
 }

@@ -4,6 +4,8 @@
 use crate::clock::now_ms;
 use crate::db::{rows_per_statement, Db, Placeholders};
 use crate::error::ApiError;
+use crate::id_vault::IdVault;
+use crate::records::identities::{self, IdentityRow, SealedIdentity};
 use crate::records::query::reversed;
 use crate::session::Caller;
 use doorstep_core::compliance::{self, ComplianceFlag, CompliancePolicy};
@@ -222,12 +224,19 @@ struct Sender {
     lang: Lang,
 }
 
-/// Each record's canonical JSON and fingerprint, or its rejection for the rules it breaks.
-pub type Prepared = Result<(String, String), Ack>;
+/// Each record's canonical JSON (its sender's identity masked) and fingerprint, with the identity
+/// sealed, or its rejection for the rules it breaks.
+pub type Prepared = Result<(String, String, Option<SealedIdentity>), Ack>;
 
-/// Checks each record on its own and serializes it, before any transaction: work that needs no
-/// database is kept out of the write transaction (on SQLite, out of every writer's turn).
-pub fn prepare(records: &[DeliveryRecord], lang: Lang) -> Result<Vec<Prepared>, ApiError> {
+/// Checks each record on its own, seals its sender's identity and serializes it, before any
+/// transaction: work that needs no database is kept out of the write transaction (on SQLite, out
+/// of every writer's turn). Without an ID key a record carrying an identity is rejected and stays
+/// on the device: the number is never stored unsealed.
+pub fn prepare(
+    records: &[DeliveryRecord],
+    vault: Option<&IdVault>,
+    lang: Lang,
+) -> Result<Vec<Prepared>, ApiError> {
     records
         .iter()
         .map(|record| {
@@ -235,10 +244,34 @@ pub fn prepare(records: &[DeliveryRecord], lang: Lang) -> Result<Vec<Prepared>, 
             if !violations.is_empty() {
                 return Ok(Err(rejection(violations, lang)));
             }
-            canonical(record).map(Ok)
+            if record.sender_identity.is_none() {
+                return canonical(record).map(|(payload, fp)| Ok((payload, fp, None)));
+            }
+            let Some(vault) = vault else {
+                return Ok(Err(no_id_key(lang)));
+            };
+            let (stored, sealed) = identities::seal(record, &vault.current);
+            let (payload, _) = canonical(&stored)?;
+            let fingerprint = sealed
+                .as_ref()
+                .map(|s| identities::fingerprint(&payload, &s.lookup_hash))
+                .unwrap_or_default();
+            Ok(Ok((payload, fingerprint, sealed)))
         })
-        .collect::<Result<_, _>>()
+        .collect::<Result<_, serde_json::Error>>()
         .map_err(|e| ApiError::Internal(Box::new(e)))
+}
+
+/// A record with a sender's identity sent to a server without an ID key.
+fn no_id_key(lang: Lang) -> Ack {
+    let message = match lang {
+        Lang::Zh => "服务器未配置证件加密密钥，暂不能接收实名揽收记录，记录保留在设备上",
+        Lang::En => "The server has no ID key configured and cannot take real-name pickups yet; the record stays on the device",
+    };
+    Ack::Rejected {
+        violations: Vec::new(),
+        message: message.into(),
+    }
 }
 
 /// Decides every record of a batch, in order, as if each were applied alone after the ones
@@ -261,8 +294,9 @@ async fn apply(
 
     let mut acks = Vec::with_capacity(records.len());
     let mut stored = Vec::new();
+    let mut identity_rows = Vec::new();
     for (record, prepared) in records.iter().zip(prepared) {
-        let (payload, fingerprint) = match prepared {
+        let (payload, fingerprint, identity) = match prepared {
             Ok(canonical) => canonical,
             Err(rejected) => {
                 acks.push(rejected.clone());
@@ -288,6 +322,15 @@ async fn apply(
                 held.current
                     .insert(id.clone(), (sender.courier_id, record.revision));
                 let new_to_server = !in_database.contains(&id);
+                if let Some(identity) = identity {
+                    identity_rows.push(IdentityRow {
+                        record_id: id.clone(),
+                        revision: record.revision,
+                        station_id: sender.station_id,
+                        captured_at: record.captured_at,
+                        identity,
+                    });
+                }
                 held.fingerprints
                     .insert((id, record.revision), fingerprint.clone());
                 stored.push(StoredRecord {
@@ -304,6 +347,7 @@ async fn apply(
         acks.push(ack);
     }
     insert_revisions(tx, &stored).await?;
+    identities::insert(tx, &identity_rows).await?;
     let with_links: Vec<&DeliveryRecord> = stored.iter().map(|s| s.record).collect();
     crate::links::store_requests(
         tx,
