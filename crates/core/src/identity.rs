@@ -73,7 +73,9 @@ impl DocumentType {
             (TaiwanPermit, Lang::Zh) => "台湾居民来往大陆通行证",
             (TaiwanPermit, Lang::En) => "Mainland travel permit for Taiwan residents",
             (ResidencePermit, Lang::Zh) => "港澳台居民居住证",
-            (ResidencePermit, Lang::En) => "Residence permit for Hong Kong, Macao and Taiwan residents",
+            (ResidencePermit, Lang::En) => {
+                "Residence permit for Hong Kong, Macao and Taiwan residents"
+            }
             (ForeignPermanentResidence, Lang::Zh) => "外国人永久居留身份证",
             (ForeignPermanentResidence, Lang::En) => "Foreign permanent resident ID card",
             (Passport, Lang::Zh) => "护照",
@@ -119,7 +121,9 @@ impl DocumentType {
             DocumentType::TaiwanPermit => shape(number, &[(8, Kind::Digit)]),
             DocumentType::Passport => {
                 let fits = (5..=17).contains(&number.len())
-                    && number.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+                    && number
+                        .bytes()
+                        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
                     && number.bytes().any(|b| b.is_ascii_digit());
                 fits.then_some(()).ok_or(IdentityError::Shape)
             }
@@ -244,7 +248,9 @@ fn check_resident_id_with(number: &str, today: Day, province: bool) -> Result<()
 
 /// GB 32100-2015 alphabet: digits and capitals without I, O, S, V, Z.
 const USCC_ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-const USCC_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const USCC_WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 
 /// The check character of the first 17 characters of a unified social credit code.
 pub fn credit_code_check_char(first17: &str) -> Option<char> {
@@ -456,7 +462,10 @@ mod tests {
         };
         assert_eq!(with("19490231", "110105"), Err(IdentityError::BirthDate));
         assert_eq!(with("18991231", "110105"), Err(IdentityError::BirthDate));
-        assert_eq!(with("20261208", "110105"), Err(IdentityError::BirthInFuture));
+        assert_eq!(
+            with("20261208", "110105"),
+            Err(IdentityError::BirthInFuture)
+        );
         assert_eq!(with("20261207", "110105"), Ok(()));
         assert_eq!(with("19800101", "990105"), Err(IdentityError::AddressCode));
     }
@@ -467,7 +476,11 @@ mod tests {
         for (doc, good, bad) in [
             (HkMacaoPermit, "H12345678", "X12345678"),
             (TaiwanPermit, "12345678", "1234567"),
-            (ForeignPermanentResidence, "USA123456789012", "US1234567890123"),
+            (
+                ForeignPermanentResidence,
+                "USA123456789012",
+                "US1234567890123",
+            ),
             (Passport, "E12345678", "E-1234"),
             (MilitaryId, "军字第12345678号", "军字"),
         ] {

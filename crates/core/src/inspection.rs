@@ -183,12 +183,22 @@ mod tests {
     fn the_catalogue_reads_with_unique_codes() {
         let catalogue = catalogue();
         assert!(!catalogue.version.is_empty());
-        let mut codes: Vec<&str> = catalogue.categories.iter().map(|c| c.code.as_str()).collect();
+        let mut codes: Vec<&str> = catalogue
+            .categories
+            .iter()
+            .map(|c| c.code.as_str())
+            .collect();
         let count = codes.len();
         codes.sort_unstable();
         codes.dedup();
         assert_eq!(codes.len(), count);
-        for code in ["firearms", "explosives", "radioactive", "narcotics", "wildlife"] {
+        for code in [
+            "firearms",
+            "explosives",
+            "radioactive",
+            "narcotics",
+            "wildlife",
+        ] {
             assert!(catalogue.category(code).is_some(), "{code}");
         }
     }

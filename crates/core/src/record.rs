@@ -706,14 +706,15 @@ impl DeliveryRecord {
     /// Whether a picked-up parcel lacks a valid identity check (for the supervisor's flags).
     pub fn lacks_real_name(&self) -> bool {
         self.is_picked_up()
-            && !self.sender_identity.as_ref().is_some_and(|i| {
-                i.check(Day::of(i.checked_at)).is_ok()
-            })
+            && self
+                .sender_identity
+                .as_ref()
+                .is_none_or(|i| i.check(Day::of(i.checked_at)).is_err())
     }
 
     /// Whether a picked-up parcel lacks an inspection in the sender's presence.
     pub fn lacks_inspection(&self) -> bool {
-        self.is_picked_up() && !self.inspection.as_ref().is_some_and(|i| i.check().is_ok())
+        self.is_picked_up() && self.inspection.as_ref().is_none_or(|i| i.check().is_err())
     }
 
     fn is_picked_up(&self) -> bool {
@@ -740,7 +741,11 @@ impl DeliveryRecord {
         if !self.needs_tariff_script() || self.outcome.is_none() {
             return None;
         }
-        if self.outcome.as_ref().is_some_and(|o| !o.kind().is_handover()) {
+        if self
+            .outcome
+            .as_ref()
+            .is_some_and(|o| !o.kind().is_handover())
+        {
             return None;
         }
         let Some(tariff) = &self.tariff else {
@@ -1166,7 +1171,10 @@ pub(crate) mod tests {
         unconfirmed.inspection.as_mut().unwrap().in_presence = false;
         assert_eq!(
             unconfirmed.violations(),
-            vec![Violation::PersonNotConfirmed, Violation::InspectionIncomplete]
+            vec![
+                Violation::PersonNotConfirmed,
+                Violation::InspectionIncomplete
+            ]
         );
         let mut typo = lawful.clone();
         typo.sender_identity.as_mut().unwrap().number = "11010519491231002Y".into();
@@ -1200,7 +1208,10 @@ pub(crate) mod tests {
             inspection: None,
             ..lawful.clone()
         };
-        assert_eq!(declined.violations(), vec![Violation::IdentityKeptOnRefusal]);
+        assert_eq!(
+            declined.violations(),
+            vec![Violation::IdentityKeptOnRefusal]
+        );
         let at_a_delivery = DeliveryRecord {
             outcome: Some(Outcome::RefusedCheckDeclined),
             ..door_record()

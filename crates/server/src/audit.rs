@@ -24,6 +24,8 @@ pub enum Action {
     AssignParcels,
     AreaRules,
     RevealIdentity,
+    IdRetention,
+    PurgeIdentities,
 }
 
 /// The actor of `doorstep-server admin …`: the operator at the command line, who has no account.
@@ -47,6 +49,8 @@ impl Action {
             Action::AssignParcels => "assign_parcels",
             Action::AreaRules => "area_rules",
             Action::RevealIdentity => "reveal_identity",
+            Action::IdRetention => "id_retention",
+            Action::PurgeIdentities => "purge_identities",
         }
     }
 }

@@ -44,7 +44,7 @@ impl IdKey {
     /// The HMAC-SHA256 of a normalised number, hex: equal numbers, equal hashes, under this key.
     pub fn lookup_hash(&self, number: &str) -> String {
         let mut mac =
-            Hmac::<Sha256>::new_from_slice(&self.lookup).expect("HMAC takes any key length");
+            <Hmac<Sha256> as Mac>::new_from_slice(&self.lookup).expect("HMAC takes any key length");
         mac.update(number.as_bytes());
         hex::encode(mac.finalize().into_bytes())
     }
@@ -97,6 +97,42 @@ pub struct Secret {
     pub name: String,
 }
 
+/// A new key, base64 of 32 random bytes, as `DOORSTEP_ID_KEY` takes it.
+pub fn random_base64() -> String {
+    BASE64.encode(rand::random::<[u8; 32]>())
+}
+
+/// The key file a SQLite install keeps beside its database when no key is configured.
+pub const KEY_FILE: &str = "id_key";
+
+/// The key in `path`, created (32 random bytes, base64, mode 0600) when the file does not exist
+/// yet: a fresh install records pickups at once. Returns the key and whether it was created.
+pub fn key_file(path: &std::path::Path) -> Result<(IdKey, bool), String> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let fail = |e: std::io::Error| format!("the ID key file {}: {e}", path.display());
+    match std::fs::read_to_string(path) {
+        Ok(text) => {
+            let key = IdKey::from_base64(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+            Ok((key, false))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let text = random_base64();
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(path)
+                .map_err(fail)?;
+            file.write_all(format!("{text}\n").as_bytes())
+                .and_then(|()| file.sync_all())
+                .map_err(fail)?;
+            Ok((IdKey::from_base64(&text)?, true))
+        }
+        Err(e) => Err(fail(e)),
+    }
+}
+
 /// The configured keys: the current one seals, and an old one being rotated out opens.
 #[derive(Clone)]
 pub struct IdVault {
@@ -105,6 +141,11 @@ pub struct IdVault {
 }
 
 impl IdVault {
+    /// One key and none being rotated out.
+    pub fn new(current: IdKey) -> IdVault {
+        IdVault { current, old: None }
+    }
+
     /// The key that sealed a row, by its id.
     pub fn key(&self, key_id: &str) -> Option<&IdKey> {
         std::iter::once(&self.current)
@@ -141,5 +182,21 @@ mod tests {
         assert_ne!(key(1).id, key(2).id);
         assert!(IdKey::from_base64(&BASE64.encode([0u8; 16])).is_err());
         assert!(IdKey::from_base64("not base64!").is_err());
+    }
+
+    #[test]
+    fn a_missing_key_file_is_created_private_and_then_reused() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(KEY_FILE);
+        let (created, new) = key_file(&path).unwrap();
+        assert!(new);
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        let (again, new) = key_file(&path).unwrap();
+        assert!(!new);
+        assert_eq!(created.id, again.id);
+        std::fs::write(&path, "short").unwrap();
+        assert!(key_file(&path).is_err());
     }
 }

@@ -18,19 +18,19 @@ pub struct AppState {
     /// The station's cut-off, minutes after midnight Shanghai time: after it a parcel of the day
     /// without an outcome is unaccounted.
     pub cutoff_minute: u32,
-    /// The key senders' ID numbers are sealed with; without one, real-name pickups are refused.
-    pub id_vault: Option<Arc<IdVault>>,
+    /// The keys senders' ID numbers are sealed with.
+    pub id_vault: Arc<IdVault>,
 }
 
 impl AppState {
-    pub fn new(db: Db, dist: Option<PathBuf>) -> AppState {
+    pub fn new(db: Db, dist: Option<PathBuf>, id_vault: IdVault) -> AppState {
         AppState {
             db,
             dummy_password_hash: auth::hash_password("not a password").into(),
             dist,
             policy: AuthPolicy::default(),
             cutoff_minute: doorstep_core::coverage::DEFAULT_CUTOFF_MINUTE,
-            id_vault: None,
+            id_vault: Arc::new(id_vault),
         }
     }
 }

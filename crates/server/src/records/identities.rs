@@ -2,6 +2,7 @@
 //! masked), revealed one at a time, re-sealed when the key rotates, and deleted after the
 //! station's retention period.
 
+use crate::audit::{self, Action, Event};
 use crate::db::Db;
 use crate::id_vault::{IdKey, IdVault, Secret};
 use doorstep_core::day::DAY_MS;
@@ -17,12 +18,10 @@ pub struct SealedIdentity {
     pub lookup_hash: String,
 }
 
-/// The record as it is stored (its identity masked) and its identity sealed under the current
-/// key; records without an identity come back as they are.
-pub fn seal(record: &DeliveryRecord, key: &IdKey) -> (DeliveryRecord, Option<SealedIdentity>) {
-    let Some(identity) = &record.sender_identity else {
-        return (record.clone(), None);
-    };
+/// The record as it is stored (its identity masked) and its identity sealed under `key`; `None`
+/// for a record without an identity.
+pub fn seal(record: &DeliveryRecord, key: &IdKey) -> Option<(DeliveryRecord, SealedIdentity)> {
+    let identity = record.sender_identity.as_ref()?;
     let secret = Secret {
         number: identity.number.clone(),
         name: identity.name.clone(),
@@ -36,7 +35,7 @@ pub fn seal(record: &DeliveryRecord, key: &IdKey) -> (DeliveryRecord, Option<Sea
         sender_identity: Some(identity.masked()),
         ..record.clone()
     };
-    (stored, Some(sealed))
+    Some((stored, sealed))
 }
 
 /// The fingerprint of a revision with an identity: its masked payload and the number's lookup
@@ -101,7 +100,7 @@ impl From<sqlx::Error> for RevealError {
 /// The unmasked identity of a station's record's current revision.
 pub async fn reveal(
     db: &Db,
-    vault: Option<&IdVault>,
+    vault: &IdVault,
     station_id: i64,
     record_id: &str,
 ) -> Result<Secret, RevealError> {
@@ -116,14 +115,15 @@ pub async fn reveal(
     .await?;
     let (sealed, key_id) = row.ok_or(RevealError::NotKept)?;
     vault
-        .and_then(|v| v.key(&key_id))
+        .key(&key_id)
         .and_then(|key| key.open(record_id, &sealed))
         .ok_or(RevealError::NoKey)
 }
 
 /// Deletes real-name data older than each station's retention period (by capture time): the
 /// sealed rows, and the masked number and name in the payloads of those revisions, so what is
-/// left says only that a check of that document type was made. Returns the rows deleted.
+/// left says only that a check of that document type was made; each station's purge is audited.
+/// Returns the rows deleted.
 pub async fn purge_expired(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
     let stations: Vec<(i64, i64)> = sqlx::query_as("SELECT id, id_retention_days FROM stations")
         .fetch_all(&db.pool)
@@ -160,15 +160,24 @@ pub async fn purge_expired(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
             )
             .await?;
         }
-        deleted += sqlx::query(
-            "DELETE FROM sender_identities WHERE station_id = $1 AND captured_at < $2",
-        )
-        .bind(station_id)
-        .bind(cutoff)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
+        let removed =
+            sqlx::query("DELETE FROM sender_identities WHERE station_id = $1 AND captured_at < $2")
+                .bind(station_id)
+                .bind(cutoff)
+                .execute(&mut **tx)
+                .await?
+                .rows_affected();
+        let detail = format!("{removed} identities captured before {cutoff} ({days} days kept)");
+        let event = Event {
+            actor_id: audit::OPERATOR,
+            station_id,
+            action: Action::PurgeIdentities,
+            subject: "sender_identities",
+            detail: &detail,
+        };
+        audit::append(&mut tx, &event).await?;
         tx.commit().await?;
+        deleted += removed;
     }
     Ok(deleted)
 }
@@ -186,7 +195,8 @@ async fn scrub_payload(
         .bind(revision)
         .fetch_optional(&mut **tx)
         .await?;
-    let Some(mut value) = payload.and_then(|(p,)| serde_json::from_str::<serde_json::Value>(&p).ok())
+    let Some(mut value) =
+        payload.and_then(|(p,)| serde_json::from_str::<serde_json::Value>(&p).ok())
     else {
         return Ok(());
     };

@@ -230,11 +230,10 @@ pub type Prepared = Result<(String, String, Option<SealedIdentity>), Ack>;
 
 /// Checks each record on its own, seals its sender's identity and serializes it, before any
 /// transaction: work that needs no database is kept out of the write transaction (on SQLite, out
-/// of every writer's turn). Without an ID key a record carrying an identity is rejected and stays
-/// on the device: the number is never stored unsealed.
+/// of every writer's turn). The number is never stored unsealed.
 pub fn prepare(
     records: &[DeliveryRecord],
-    vault: Option<&IdVault>,
+    vault: &IdVault,
     lang: Lang,
 ) -> Result<Vec<Prepared>, ApiError> {
     records
@@ -244,34 +243,15 @@ pub fn prepare(
             if !violations.is_empty() {
                 return Ok(Err(rejection(violations, lang)));
             }
-            if record.sender_identity.is_none() {
+            let Some((stored, sealed)) = identities::seal(record, &vault.current) else {
                 return canonical(record).map(|(payload, fp)| Ok((payload, fp, None)));
-            }
-            let Some(vault) = vault else {
-                return Ok(Err(no_id_key(lang)));
             };
-            let (stored, sealed) = identities::seal(record, &vault.current);
             let (payload, _) = canonical(&stored)?;
-            let fingerprint = sealed
-                .as_ref()
-                .map(|s| identities::fingerprint(&payload, &s.lookup_hash))
-                .unwrap_or_default();
-            Ok(Ok((payload, fingerprint, sealed)))
+            let fingerprint = identities::fingerprint(&payload, &sealed.lookup_hash);
+            Ok(Ok((payload, fingerprint, Some(sealed))))
         })
         .collect::<Result<_, serde_json::Error>>()
         .map_err(|e| ApiError::Internal(Box::new(e)))
-}
-
-/// A record with a sender's identity sent to a server without an ID key.
-fn no_id_key(lang: Lang) -> Ack {
-    let message = match lang {
-        Lang::Zh => "服务器未配置证件加密密钥，暂不能接收实名揽收记录，记录保留在设备上",
-        Lang::En => "The server has no ID key configured and cannot take real-name pickups yet; the record stays on the device",
-    };
-    Ack::Rejected {
-        violations: Vec::new(),
-        message: message.into(),
-    }
 }
 
 /// Decides every record of a batch, in order, as if each were applied alone after the ones

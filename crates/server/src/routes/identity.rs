@@ -45,7 +45,7 @@ pub async fn reveal(
         .ok_or(ApiError::NotFound)?;
     let secret = match identities::reveal(
         &state.db,
-        state.id_vault.as_deref(),
+        &state.id_vault,
         caller.station_id,
         &id.to_string(),
     )
