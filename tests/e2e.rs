@@ -784,6 +784,23 @@ async fn a_pickup_offline_checks_the_sender_inspects_the_item_reads_the_script_a
     browser.assert_fits("pickup identity").await;
     browser.assert_accessible("pickup identity").await;
     browser.screenshot("courier-pickup-identity").await;
+    // The same messages in English, beside the same fields.
+    browser.click("header button").await;
+    browser
+        .wait_for_text(
+            "#id_number-error",
+            "The check character does not match: check the number",
+        )
+        .await;
+    browser
+        .wait_for_text("#person-error", "Confirm the person matches the document")
+        .await;
+    browser.assert_fits("pickup identity in English").await;
+    browser.screenshot("courier-pickup-identity-en").await;
+    browser.click("header button").await;
+    browser
+        .wait_for_text("#sender_name-error", "请填写寄件人姓名")
+        .await;
     check_sender(&browser).await;
 
     browser.fill("input[name=quantity]", "0").await;

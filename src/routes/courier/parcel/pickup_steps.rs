@@ -9,11 +9,12 @@ use crate::routes::courier::safety::PickupStep;
 use doorstep_core::{OutcomeKind, Violation};
 use leptos::prelude::*;
 
+/// A step's short name: four fit side by side on a 360 px phone in either language.
 fn step_label(step: PickupStep) -> Key {
     match step {
-        PickupStep::Identity => Key::IdentityTitle,
-        PickupStep::Inspection => Key::InspectionTitle,
-        PickupStep::Tariff => Key::TariffTitle,
+        PickupStep::Identity => Key::StepIdentity,
+        PickupStep::Inspection => Key::StepInspection,
+        PickupStep::Tariff => Key::StepTariff,
         PickupStep::Handover => Key::HandoverTitle,
     }
 }
