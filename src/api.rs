@@ -3,7 +3,8 @@
 
 use doorstep_core::api::{
     ComplaintView, Dashboard, DeviceView, LoginRequest, LoginResponse, NoteRequest, NoteView,
-    RecordDetail, RecordFilter, RecordPage, ResolveRequest, TariffVersion,
+    RecordDetail, RecordFilter, RecordPage, ResolveRequest, RevealRequest, RevealedIdentity,
+    TariffVersion,
 };
 use doorstep_core::assignment::{AreaRule, AssignRequest, AssignResult, ParcelView};
 use doorstep_core::coverage::{Bucket, CoverageReport};
@@ -316,6 +317,17 @@ pub async fn add_note(
     lang: Lang,
 ) -> Result<NoteView, ApiFailure> {
     let path = format!("/api/v1/records/{id}/notes");
+    call(Method::POST, &path, &[], Some(token), json(request), lang).await
+}
+
+/// A sender's ID number unmasked for one record, with the supervisor's reason (audited).
+pub async fn reveal_identity(
+    token: &str,
+    id: uuid::Uuid,
+    request: &RevealRequest,
+    lang: Lang,
+) -> Result<RevealedIdentity, ApiFailure> {
+    let path = format!("/api/v1/records/{id}/identity/reveal");
     call(Method::POST, &path, &[], Some(token), json(request), lang).await
 }
 

@@ -708,33 +708,10 @@ async fn a_cod_parcel_is_handed_over_only_after_the_tariff_script_is_answered() 
         )
         .await;
     browser.screenshot("courier-tariff-script").await;
-    browser.click("[data-testid=save]").await;
-    browser
-        .wait_for_text("[data-testid=saved]", "已保存到本机")
-        .await;
-    browser
-        .wait_for_text(
-            &format!("li[data-waybill={COD_WAYBILL}] [data-testid=state]"),
-            "已同步",
-        )
-        .await;
+    save_until_synced(&browser, COD_WAYBILL).await;
 
     // The answer reached the server as evidence on the record.
-    let supervisor = server
-        .api()
-        .login("supervisor", &credentials.supervisor_password)
-        .await;
-    let records = server.api().records(&supervisor).await;
-    let id = records
-        .iter()
-        .find(|r| r["waybill"] == COD_WAYBILL)
-        .and_then(|r| r["id"].as_str())
-        .expect("the COD record is on the server")
-        .to_string();
-    let detail: serde_json::Value = server
-        .api()
-        .get(&format!("/api/v1/records/{id}"), &supervisor)
-        .await;
+    let detail = record_on_server(&server, &credentials, COD_WAYBILL).await;
     let tariff = &detail["tariff"];
     assert_eq!(tariff["table_version"], "2026-11-sample");
     assert_eq!(tariff["freight_fen"], 2200);
@@ -742,6 +719,242 @@ async fn a_cod_parcel_is_handed_over_only_after_the_tariff_script_is_answered() 
     assert_eq!(tariff["answer"]["declared_fen"], 80000);
     assert_eq!(tariff["answer"]["premium_fen"], 200);
     assert_eq!(tariff["answer"]["total_fen"], 2400);
+    browser.close().await;
+}
+
+/// Saves the form and waits until the record with `waybill` is on the server.
+async fn save_until_synced(browser: &Browser, waybill: &str) {
+    browser.click("[data-testid=save]").await;
+    browser
+        .wait_for_text("[data-testid=saved]", "已保存到本机")
+        .await;
+    browser
+        .wait_for_text(
+            &format!("li[data-waybill={waybill}] [data-testid=state]"),
+            "已同步",
+        )
+        .await;
+}
+
+/// The supervisor's view of the record with `waybill`, through the API.
+async fn record_on_server(
+    server: &Server,
+    credentials: &Credentials,
+    waybill: &str,
+) -> serde_json::Value {
+    let supervisor = server
+        .api()
+        .login("supervisor", &credentials.supervisor_password)
+        .await;
+    let records = server.api().records(&supervisor).await;
+    let id = records
+        .iter()
+        .find(|r| r["waybill"] == waybill)
+        .and_then(|r| r["id"].as_str())
+        .unwrap_or_else(|| panic!("{waybill} is not on the server: {records:?}"))
+        .to_string();
+    server
+        .api()
+        .get(&format!("/api/v1/records/{id}"), &supervisor)
+        .await
+}
+
+/// The GB 11643-1999 example number, and its birth date, which no view may show.
+const SENDER_ID: &str = "11010519491231002X";
+const BIRTH_DATE: &str = "19491231";
+
+/// Fills the identity step as the courier checks the sender's resident ID.
+async fn check_sender(browser: &Browser) {
+    browser.fill("input[name=id_number]", SENDER_ID).await;
+    browser.fill("input[name=sender_name]", "李四").await;
+    browser.click("input[name=person_matches]").await;
+    browser.click("[data-testid=next-step]").await;
+    browser.wait_for("[data-testid=inspection-step]").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_pickup_offline_checks_the_sender_inspects_the_item_reads_the_script_and_syncs_masked() {
+    const PICKUP_WAYBILL: &str = "SF8234567890123";
+    let mut server = start_server();
+    let credentials = server.credentials();
+    let browser = Browser::start_with_size(360, 780).await;
+    sign_in(&browser, &server, "courier", &credentials.courier_password).await;
+    browser.wait_for("input[name=waybill]").await;
+    browser.wait_for_service_worker().await;
+
+    // At the sender's door, without signal.
+    server.kill();
+    browser.click("input[name=kind][value=pickup]").await;
+    browser.wait_for("[data-testid=identity-step]").await;
+    browser
+        .fill("input[name=id_number]", "110105194912310021")
+        .await;
+    browser.click("[data-testid=next-step]").await;
+    browser
+        .wait_for_text("#id_number-error", "校验码不符，请核对号码")
+        .await;
+    browser
+        .wait_for_text("#sender_name-error", "请填写寄件人姓名")
+        .await;
+    browser
+        .wait_for_text("#person-error", "请确认人证相符")
+        .await;
+    browser.assert_fits("pickup identity").await;
+    browser.assert_accessible("pickup identity").await;
+    browser.screenshot("courier-pickup-identity").await;
+    // The same messages in English, beside the same fields.
+    browser.click("header button").await;
+    browser
+        .wait_for_text(
+            "#id_number-error",
+            "The check character does not match: check the number",
+        )
+        .await;
+    browser
+        .wait_for_text("#person-error", "Confirm the person matches the document")
+        .await;
+    browser.assert_fits("pickup identity in English").await;
+    browser.screenshot("courier-pickup-identity-en").await;
+    browser.click("header button").await;
+    browser
+        .wait_for_text("#sender_name-error", "请填写寄件人姓名")
+        .await;
+    check_sender(&browser).await;
+
+    browser.fill("input[name=quantity]", "0").await;
+    browser.click("[data-testid=next-step]").await;
+    browser
+        .wait_for_text("#item_name-error", "请填写物品名称")
+        .await;
+    browser.fill("input[name=item_name]", "书").await;
+    browser.fill("input[name=quantity]", "2").await;
+    browser.click("input[name=in_presence]").await;
+    browser.assert_fits("pickup inspection").await;
+    browser.assert_accessible("pickup inspection").await;
+    browser.screenshot("courier-pickup-inspection").await;
+    browser.click("[data-testid=next-step]").await;
+
+    browser.wait_for("[data-testid=tariff-step]").await;
+    browser.fill("input[name=waybill]", PICKUP_WAYBILL).await;
+    browser
+        .select_value("select[name=tariff_service]", "standard")
+        .await;
+    browser
+        .select_value("select[name=tariff_destination]", "zhejiang")
+        .await;
+    browser.fill("input[name=tariff_weight]", "2.3").await;
+    browser.wait_for("[data-testid=tariff-quote]").await;
+    browser.click("[data-testid=show-script]").await;
+    browser.wait_for("[data-testid=tariff-script]").await;
+    browser.click("input[name=insured][value=no]").await;
+    browser.screenshot("courier-pickup-tariff").await;
+    browser.click("[data-testid=next-step]").await;
+
+    fill_recipient(&browser, PHONE).await;
+    browser.assert_fits("pickup handover").await;
+    browser.screenshot("courier-pickup-handover").await;
+    browser.click("[data-testid=save]").await;
+    browser
+        .wait_for_text("[data-testid=saved]", "已保存到本机")
+        .await;
+    let row = format!("li[data-waybill={PICKUP_WAYBILL}] [data-testid=state]");
+    browser.wait_for_text(&row, "待同步").await;
+    let on_disk = stored_records(&browser).await;
+    assert!(on_disk.contains("sealed_sender"), "{on_disk}");
+    assert!(
+        !on_disk.contains(SENDER_ID) && !on_disk.contains(BIRTH_DATE) && !on_disk.contains("李四"),
+        "the sender's identity is sealed on the device: {on_disk}"
+    );
+
+    // Back online: synced, and the number leaves the phone.
+    server.restart();
+    browser.click("[data-testid=sync-now]").await;
+    browser.wait_for_text(&row, "已同步").await;
+    let on_disk = stored_records(&browser).await;
+    assert!(!on_disk.contains("\"sealed_sender\":{"), "{on_disk}");
+
+    // The supervisor sees it masked.
+    let detail = record_on_server(&server, &credentials, PICKUP_WAYBILL).await;
+    assert_eq!(detail["summary"]["outcome"], "picked_up", "{detail}");
+    assert_eq!(detail["sender_identity"]["number"], "110***********002X");
+    assert_eq!(detail["inspection"]["item_name"], "书");
+    assert!(!detail.to_string().contains(BIRTH_DATE));
+
+    // On the supervisor's page: the rates, the masked number, and a reveal only with a reason.
+    browser.click("[data-testid=sign-out]").await;
+    sign_in(
+        &browser,
+        &server,
+        "supervisor",
+        &credentials.supervisor_password,
+    )
+    .await;
+    browser.click("[data-testid=tab-dashboard]").await;
+    browser
+        .wait_for_text(
+            "[data-testid=pickups] [data-count=real_name] strong",
+            "100.0%",
+        )
+        .await;
+    browser
+        .wait_for_text(
+            "[data-testid=pickups] [data-count=inspection] strong",
+            "100.0%",
+        )
+        .await;
+    browser.assert_accessible("supervisor dashboard").await;
+    browser.screenshot("supervisor-pickup-rates").await;
+    browser.click("[data-testid=tab-records]").await;
+    browser
+        .click(&format!(
+            "tr[data-waybill={PICKUP_WAYBILL}] [data-testid=open-record]"
+        ))
+        .await;
+    browser
+        .wait_for_text("[data-testid=masked-id]", "110***********002X")
+        .await;
+    assert!(!browser.page_text().await.contains(BIRTH_DATE));
+    browser.click("[data-testid=reveal]").await;
+    browser
+        .wait_for_text("#reveal-error", "请填写查看原因（1 到 500 个字符）")
+        .await;
+    browser
+        .fill("input[name=reveal_reason]", "寄件人投诉核实")
+        .await;
+    browser.click("[data-testid=reveal]").await;
+    browser
+        .wait_for_text("[data-testid=revealed]", &format!("{SENDER_ID} 李四"))
+        .await;
+    browser.assert_fits("supervisor pickup detail").await;
+    browser.assert_accessible("supervisor pickup detail").await;
+    browser.screenshot("supervisor-pickup-reveal").await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_pickup_of_a_prohibited_item_is_refused_and_keeps_no_identity() {
+    const REFUSED_WAYBILL: &str = "SF8234567890124";
+    let (server, credentials, browser) = courier_signed_in(Browser::start().await).await;
+    browser.click("input[name=kind][value=pickup]").await;
+    browser.wait_for("[data-testid=identity-step]").await;
+    check_sender(&browser).await;
+    browser.fill("input[name=item_name]", "烟花").await;
+    browser
+        .select_value("select[name=prohibited]", "explosives")
+        .await;
+    browser
+        .wait_for_text("[data-testid=prohibited-notice]", "禁寄物品不得揽收")
+        .await;
+    browser.screenshot("courier-pickup-prohibited").await;
+    browser.click("[data-testid=refuse-prohibited]").await;
+    browser.fill("input[name=waybill]", REFUSED_WAYBILL).await;
+    fill_recipient(&browser, PHONE).await;
+    save_until_synced(&browser, REFUSED_WAYBILL).await;
+
+    let detail = record_on_server(&server, &credentials, REFUSED_WAYBILL).await;
+    assert_eq!(detail["summary"]["outcome"], "refused_prohibited_item");
+    assert_eq!(detail["sender_identity"], serde_json::Value::Null);
+    assert_eq!(detail["inspection"]["prohibited"], "explosives");
     browser.close().await;
 }
 

@@ -272,6 +272,26 @@ async fn personal_fields_are_sealed_at_rest_and_opened_for_the_app() {
 }
 
 #[wasm_bindgen_test]
+async fn a_senders_id_number_is_sealed_and_leaves_the_device_once_synced() {
+    let (outbox, name) = fresh_outbox().await;
+    let pickup = doorstep_core::testing::picked_up(7);
+    outbox.save(pickup.clone()).await.unwrap();
+    let raw = raw_records(&name).await;
+    for personal in [doorstep_core::testing::SAMPLE_ID, "19491231", "李四"] {
+        assert!(!raw.contains(personal), "{personal} in clear: {raw}");
+    }
+    assert_eq!(outbox.all().await.unwrap()[0].record, pickup);
+    outbox.apply_acks(&[ack(7, 1, Ack::Stored)]).await.unwrap();
+    let kept = outbox_of(&name).await.all().await.unwrap();
+    assert_eq!(kept[0].record.sender_identity, None);
+    assert_eq!(
+        kept[0].record.inspection, pickup.inspection,
+        "the rest stays"
+    );
+    assert!(!raw_records(&name).await.contains("sealed_sender\":{"));
+}
+
+#[wasm_bindgen_test]
 async fn a_wiped_device_holds_nothing_and_seals_with_a_new_key() {
     let (outbox, name) = fresh_outbox().await;
     outbox.save(record(1, 1)).await.unwrap();

@@ -32,6 +32,10 @@ pub struct OutboxEntry {
     /// own `recipient` is then empty. Opened entries have it back and this empty.
     #[serde(default)]
     pub sealed: Option<Sealed>,
+    /// At rest, a pickup's sender identity (ID number and name) sealed the same way. Removed,
+    /// with the record's own copy, once the server has acknowledged the record.
+    #[serde(default)]
+    pub sealed_sender: Option<Sealed>,
 }
 
 /// A recipient's complaint as the courier sees it.
@@ -60,6 +64,7 @@ impl OutboxEntry {
             decision: None,
             complaints: Vec::new(),
             sealed: None,
+            sealed_sender: None,
         }
     }
 
@@ -139,6 +144,9 @@ impl Outbox {
         if let Some(recipient) = entry.record.recipient.take() {
             entry.sealed = Some(self.sealer.seal(&recipient).await?);
         }
+        if let Some(identity) = entry.record.sender_identity.take() {
+            entry.sealed_sender = Some(self.sealer.seal(&identity).await?);
+        }
         Ok(entry)
     }
 
@@ -146,6 +154,9 @@ impl Outbox {
     async fn open(&self, mut entry: OutboxEntry) -> Result<OutboxEntry, StorageError> {
         if let Some(sealed) = entry.sealed.take() {
             entry.record.recipient = Some(self.sealer.open_sealed(&sealed).await?);
+        }
+        if let Some(sealed) = entry.sealed_sender.take() {
+            entry.record.sender_identity = Some(self.sealer.open_sealed(&sealed).await?);
         }
         Ok(entry)
     }
@@ -174,6 +185,7 @@ impl Outbox {
         Ok(OutboxEntry {
             record: opened.record,
             sealed: None,
+            sealed_sender: None,
             ..entry
         })
     }
@@ -208,7 +220,8 @@ impl Outbox {
     }
 
     /// Applies the server's acknowledgements in one transaction. An ack for an older revision than
-    /// the one on the device leaves the newer edit queued.
+    /// the one on the device leaves the newer edit queued. Once the server has the current
+    /// revision, the sender's identity leaves the device (PIPL Art. 6, 19).
     pub async fn apply_acks(&self, acks: &[RecordAck]) -> Result<(), StorageError> {
         let tx = self
             .db
@@ -220,6 +233,10 @@ impl Outbox {
             };
             let mut entry: OutboxEntry = from_js(value)?;
             entry.state = entry.state.after_ack(entry.record.revision, ack);
+            if matches!(entry.state, QueueState::Synced { .. }) {
+                entry.sealed_sender = None;
+                entry.record.sender_identity = None;
+            }
             store.put(&to_js(&entry)?, None)?.await?;
         }
         tx.commit()?.await?;

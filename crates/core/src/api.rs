@@ -261,6 +261,22 @@ pub struct NoteRequest {
     pub reviewed_flag: Option<ComplianceFlag>,
 }
 
+/// Why a supervisor reveals a sender's ID number: written to the audit trail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RevealRequest {
+    pub reason: String,
+}
+
+/// A sender's identity unmasked, for one supervisor, once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RevealedIdentity {
+    pub document: crate::identity::DocumentType,
+    pub number: String,
+    pub name: String,
+}
+
 /// Everything a supervisor reviews about one record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -280,6 +296,13 @@ pub struct RecordDetail {
     pub called_at: Option<Millis>,
     /// Device clock of the handover.
     pub outcome_at: Option<Millis>,
+    /// The sender's identity at a pickup, number and name masked; `POST …/identity/reveal`
+    /// shows the number (audited).
+    #[serde(default)]
+    pub sender_identity: Option<crate::identity::SenderIdentity>,
+    /// The inspection at a pickup.
+    #[serde(default)]
+    pub inspection: Option<crate::inspection::Inspection>,
     pub flags: Vec<FlagStatus>,
     /// Oldest first.
     pub revisions: Vec<RevisionView>,
@@ -300,6 +323,50 @@ pub struct CourierCount {
     pub courier: String,
     pub records: u64,
     pub flagged: u64,
+    #[serde(default)]
+    pub pickups: PickupCounts,
+}
+
+/// The pickups of a period and how the safety rules were kept (实名收寄, 收寄验视): the rates
+/// are the shares of collected pickups with a valid check and a complete inspection.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PickupCounts {
+    /// Pickups collected from the sender.
+    pub picked_up: u64,
+    /// Of them, with the sender's identity checked before the handover.
+    pub with_real_name: u64,
+    /// Of them, with the item inspected in the sender's presence before the handover.
+    pub with_inspection: u64,
+    /// Pickups refused: a prohibited item.
+    pub refused_prohibited: u64,
+    /// Pickups refused: the sender declined the ID check or the inspection.
+    pub refused_declined: u64,
+}
+
+impl PickupCounts {
+    /// 实名 rate in per mille of collected pickups; `None` without any.
+    pub fn real_name_permille(&self) -> Option<u64> {
+        share_permille(self.with_real_name, self.picked_up)
+    }
+
+    /// 验视 rate in per mille of collected pickups; `None` without any.
+    pub fn inspection_permille(&self) -> Option<u64> {
+        share_permille(self.with_inspection, self.picked_up)
+    }
+
+    /// Both counts added: the station's from its couriers'.
+    pub fn add(&mut self, other: &PickupCounts) {
+        self.picked_up += other.picked_up;
+        self.with_real_name += other.with_real_name;
+        self.with_inspection += other.with_inspection;
+        self.refused_prohibited += other.refused_prohibited;
+        self.refused_declined += other.refused_declined;
+    }
+}
+
+fn share_permille(part: u64, whole: u64) -> Option<u64> {
+    (whole > 0).then(|| part.min(whole) * 1000 / whole)
 }
 
 /// One Shanghai calendar day (UTC+8) by capture time.
@@ -331,6 +398,9 @@ impl DayCount {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Dashboard {
     pub per_flag: Vec<FlagCount>,
+    /// The station's pickups: every courier's added.
+    #[serde(default)]
+    pub pickups: PickupCounts,
     pub per_courier: Vec<CourierCount>,
     /// Oldest first.
     pub per_day: Vec<DayCount>,

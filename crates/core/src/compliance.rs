@@ -21,6 +21,10 @@ pub enum ComplianceFlag {
     /// A pickup or cash-on-delivery parcel changed hands without the tariff script shown and
     /// the insurance question answered first.
     NoTariffScript,
+    /// A pickup collected without a valid check of the sender's identity (实名收寄).
+    NoRealName,
+    /// A pickup collected without an inspection in the sender's presence (收寄验视).
+    NoInspection,
     /// More failed attempts than the station's policy allows.
     TooManyAttempts,
     /// The record reached the server long after it was captured.
@@ -28,11 +32,13 @@ pub enum ComplianceFlag {
 }
 
 impl ComplianceFlag {
-    pub const ALL: [ComplianceFlag; 6] = [
+    pub const ALL: [ComplianceFlag; 8] = [
         ComplianceFlag::NoConsent,
         ComplianceFlag::ConsentAfterDelivery,
         ComplianceFlag::NoCallFirst,
         ComplianceFlag::NoTariffScript,
+        ComplianceFlag::NoRealName,
+        ComplianceFlag::NoInspection,
         ComplianceFlag::TooManyAttempts,
         ComplianceFlag::LateSync,
     ];
@@ -44,6 +50,8 @@ impl ComplianceFlag {
             ComplianceFlag::ConsentAfterDelivery => "consent_after_delivery",
             ComplianceFlag::NoCallFirst => "no_call_first",
             ComplianceFlag::NoTariffScript => "no_tariff_script",
+            ComplianceFlag::NoRealName => "no_real_name",
+            ComplianceFlag::NoInspection => "no_inspection",
             ComplianceFlag::TooManyAttempts => "too_many_attempts",
             ComplianceFlag::LateSync => "late_sync",
         }
@@ -64,6 +72,10 @@ impl ComplianceFlag {
             (NoCallFirst, Lang::En) => "Bulky or fresh without a call first",
             (NoTariffScript, Lang::Zh) => "揽收/代收货款未告知资费或未问保价",
             (NoTariffScript, Lang::En) => "Pickup or COD without tariff script or insurance answer",
+            (NoRealName, Lang::Zh) => "揽收未实名查验",
+            (NoRealName, Lang::En) => "Pickup without the sender's ID check",
+            (NoInspection, Lang::Zh) => "揽收未当面验视",
+            (NoInspection, Lang::En) => "Pickup without an inspection in the sender's presence",
             (TooManyAttempts, Lang::Zh) => "投递失败次数过多",
             (TooManyAttempts, Lang::En) => "Too many failed attempts",
             (LateSync, Lang::Zh) => "记录超过 24 小时才同步",
@@ -118,6 +130,12 @@ pub fn flags(
     }
     if record.tariff_gap().is_some() {
         found.push(ComplianceFlag::NoTariffScript);
+    }
+    if record.lacks_real_name() {
+        found.push(ComplianceFlag::NoRealName);
+    }
+    if record.lacks_inspection() {
+        found.push(ComplianceFlag::NoInspection);
     }
     if record.failed_attempts > policy.max_failed_attempts {
         found.push(ComplianceFlag::TooManyAttempts);
@@ -222,7 +240,16 @@ mod tests {
         assert!(flags_now(&record).is_empty(), "not collected yet");
         record.outcome = Some(Outcome::PickedUp);
         record.outcome_at = Some(CAPTURED);
-        assert_eq!(flags_now(&record), vec![ComplianceFlag::NoTariffScript]);
+        assert_eq!(
+            flags_now(&record),
+            vec![
+                ComplianceFlag::NoTariffScript,
+                ComplianceFlag::NoRealName,
+                ComplianceFlag::NoInspection
+            ]
+        );
+        let lawful = crate::testing::picked_up(1);
+        assert!(flags_now(&lawful).is_empty());
     }
 
     #[test]

@@ -44,7 +44,11 @@ impl Bucket {
             Some(OutcomeKind::LeftAtStation) => Bucket::Station,
             Some(OutcomeKind::PickedUp) => Bucket::PickedUp,
             Some(OutcomeKind::FailedAttempt) => Bucket::Failed,
-            Some(OutcomeKind::Refused) => Bucket::Refused,
+            Some(
+                OutcomeKind::Refused
+                | OutcomeKind::RefusedProhibitedItem
+                | OutcomeKind::RefusedCheckDeclined,
+            ) => Bucket::Refused,
         }
     }
 

@@ -3,6 +3,8 @@
 
 use crate::api::{address_line, MaskedRecipient};
 use crate::compliance::ComplianceFlag;
+use crate::identity::{mask_id, DocumentType};
+use crate::masking::mask_name;
 use crate::record::ConsentChannel;
 use crate::time::Millis;
 use crate::Carrier;
@@ -11,7 +13,7 @@ use std::borrow::Cow;
 use uuid::Uuid;
 
 /// The export's columns, in order.
-pub const HEADER: [&str; 14] = [
+pub const HEADER: [&str; 19] = [
     "id",
     "revision",
     "waybill",
@@ -26,6 +28,11 @@ pub const HEADER: [&str; 14] = [
     "flags",
     "captured_at_device_ms",
     "received_at_server_ms",
+    "sender_id_type",
+    "sender_id_number",
+    "sender_name",
+    "inspected_item",
+    "prohibited_category",
 ];
 
 /// What the export shows of a stored [`crate::DeliveryRecord`], read from its JSON with the
@@ -46,6 +53,28 @@ pub struct ExportedRecord<'a> {
     #[serde(borrow)]
     outcome: Option<Tagged<'a>>,
     captured_at: Millis,
+    #[serde(borrow, default)]
+    sender_identity: Option<ExportedIdentity<'a>>,
+    #[serde(borrow, default)]
+    inspection: Option<ExportedInspection<'a>>,
+}
+
+/// The sender's identity as the server stores it: number and name already masked.
+#[derive(Debug, Deserialize)]
+struct ExportedIdentity<'a> {
+    document: DocumentType,
+    #[serde(borrow)]
+    number: Cow<'a, str>,
+    #[serde(borrow)]
+    name: Cow<'a, str>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ExportedInspection<'a> {
+    #[serde(borrow)]
+    item_name: Cow<'a, str>,
+    #[serde(borrow)]
+    prohibited: Option<Cow<'a, str>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -89,15 +118,16 @@ impl<'a> ExportedRecord<'a> {
     }
 
     /// The record's cells in [`HEADER`] order: `courier` is the courier's name, `received_at`
-    /// the server clock when this revision arrived. Name, phone and room are masked unless
-    /// `full`.
+    /// the server clock when this revision arrived. The recipient's name, phone and room are
+    /// masked unless `full`; the sender's ID number and name always are (a number that reaches
+    /// here unmasked is masked here: only a reveal, one record at a time, shows it).
     pub fn cells<'s>(
         &'s self,
         courier: &'s str,
         flags: &[ComplianceFlag],
         received_at: Millis,
         full: bool,
-    ) -> [Cow<'s, str>; 14] {
+    ) -> [Cow<'s, str>; 19] {
         let (name, phone, address) = match &self.recipient {
             Some(r) => {
                 let a = &r.address;
@@ -124,6 +154,8 @@ impl<'a> ExportedRecord<'a> {
             }
             None => Default::default(),
         };
+        let identity = self.sender_identity.as_ref();
+        let inspection = self.inspection.as_ref();
         [
             self.id.to_string().into(),
             self.revision.to_string().into(),
@@ -149,6 +181,26 @@ impl<'a> ExportedRecord<'a> {
                 .into(),
             self.captured_at.to_string().into(),
             received_at.to_string().into(),
+            identity.map_or("", |i| i.document.code()).into(),
+            identity.map_or(Cow::Borrowed(""), |i| {
+                if i.number.contains('*') {
+                    Cow::from(&*i.number)
+                } else {
+                    mask_id(i.document, &i.number).into()
+                }
+            }),
+            identity.map_or(Cow::Borrowed(""), |i| {
+                if i.name.contains('*') {
+                    Cow::from(&*i.name)
+                } else {
+                    mask_name(&i.name).into()
+                }
+            }),
+            inspection.map_or(Cow::Borrowed(""), |i| Cow::from(&*i.item_name)),
+            inspection
+                .and_then(|i| i.prohibited.as_deref())
+                .unwrap_or_default()
+                .into(),
         ]
     }
 }
@@ -207,6 +259,11 @@ mod tests {
                 "no_call_first late_sync".into(),
                 captured.clone(),
                 "7".into(),
+                "".into(),
+                "".into(),
+                "".into(),
+                "".into(),
+                "".into(),
             ]
         };
         assert_eq!(
@@ -231,6 +288,25 @@ mod tests {
                 ["", "王师傅", "", "", "", ""],
                 "full: {full}"
             );
+        }
+    }
+
+    #[test]
+    fn the_sender_id_number_is_masked_even_in_a_full_export() {
+        let pickup = crate::testing::picked_up(8);
+        let stored = DeliveryRecord {
+            sender_identity: pickup.sender_identity.as_ref().map(|i| i.masked()),
+            ..pickup.clone()
+        };
+        for record in [&pickup, &stored] {
+            for full in [false, true] {
+                let cells = cells(record, full);
+                assert_eq!(
+                    cells[14..],
+                    ["resident_id", "110***********002X", "李*", "书", ""],
+                    "full: {full}"
+                );
+            }
         }
     }
 

@@ -11,6 +11,8 @@ pub mod coverage;
 pub mod day;
 pub mod export;
 pub mod i18n;
+pub mod identity;
+pub mod inspection;
 pub mod link;
 pub mod manifest;
 pub mod masking;

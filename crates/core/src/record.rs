@@ -1,6 +1,9 @@
 //! The delivery record a courier captures at the doorstep, and the rules it must satisfy
 //! (《快递市场管理办法》 Art. 28; 《智能快件箱寄递服务管理办法》 Art. 22; Shanghai action plan task 3).
 
+use crate::day::Day;
+use crate::identity::{IdentityError, SenderIdentity};
+use crate::inspection::Inspection;
 use crate::tagged::deserialize_tagged;
 use crate::tariff::TariffDisclosure;
 use crate::time::Millis;
@@ -235,6 +238,10 @@ pub enum Outcome {
     Refused {
         reason: String,
     },
+    /// A pickup refused: the item is in the prohibited-items catalogue.
+    RefusedProhibitedItem,
+    /// A pickup refused: the sender declined the ID check or the inspection.
+    RefusedCheckDeclined,
 }
 
 deserialize_tagged! {
@@ -248,6 +255,8 @@ deserialize_tagged! {
         LeftAtStation = "left_at_station" {},
         FailedAttempt = "failed_attempt" { reason },
         Refused = "refused" { reason },
+        RefusedProhibitedItem = "refused_prohibited_item" {},
+        RefusedCheckDeclined = "refused_check_declined" {},
     }
 }
 
@@ -267,6 +276,8 @@ impl Outcome {
             Outcome::LeftAtStation => OutcomeKind::LeftAtStation,
             Outcome::FailedAttempt { .. } => OutcomeKind::FailedAttempt,
             Outcome::Refused { .. } => OutcomeKind::Refused,
+            Outcome::RefusedProhibitedItem => OutcomeKind::RefusedProhibitedItem,
+            Outcome::RefusedCheckDeclined => OutcomeKind::RefusedCheckDeclined,
         }
     }
 }
@@ -282,10 +293,12 @@ pub enum OutcomeKind {
     LeftAtStation,
     FailedAttempt,
     Refused,
+    RefusedProhibitedItem,
+    RefusedCheckDeclined,
 }
 
 impl OutcomeKind {
-    pub const ALL: [OutcomeKind; 7] = [
+    pub const ALL: [OutcomeKind; 9] = [
         OutcomeKind::PickedUp,
         OutcomeKind::DeliveredToRecipient,
         OutcomeKind::DeliveredToProxy,
@@ -293,6 +306,8 @@ impl OutcomeKind {
         OutcomeKind::LeftAtStation,
         OutcomeKind::FailedAttempt,
         OutcomeKind::Refused,
+        OutcomeKind::RefusedProhibitedItem,
+        OutcomeKind::RefusedCheckDeclined,
     ];
 
     /// Stable code used in storage, filters and exports (the wire tag).
@@ -305,6 +320,8 @@ impl OutcomeKind {
             OutcomeKind::LeftAtStation => "left_at_station",
             OutcomeKind::FailedAttempt => "failed_attempt",
             OutcomeKind::Refused => "refused",
+            OutcomeKind::RefusedProhibitedItem => "refused_prohibited_item",
+            OutcomeKind::RefusedCheckDeclined => "refused_check_declined",
         }
     }
 
@@ -321,7 +338,9 @@ impl OutcomeKind {
             OutcomeKind::PickedUp
             | OutcomeKind::DeliveredToRecipient
             | OutcomeKind::PlacedInLocker
-            | OutcomeKind::LeftAtStation => false,
+            | OutcomeKind::LeftAtStation
+            | OutcomeKind::RefusedProhibitedItem
+            | OutcomeKind::RefusedCheckDeclined => false,
         }
     }
 
@@ -335,7 +354,28 @@ impl OutcomeKind {
             OutcomeKind::LeftAtStation => Outcome::LeftAtStation,
             OutcomeKind::FailedAttempt => Outcome::FailedAttempt { reason: note },
             OutcomeKind::Refused => Outcome::Refused { reason: note },
+            OutcomeKind::RefusedProhibitedItem => Outcome::RefusedProhibitedItem,
+            OutcomeKind::RefusedCheckDeclined => Outcome::RefusedCheckDeclined,
         }
+    }
+
+    /// The ways a pickup ends without the parcel: the sender's refusals of the safety rules.
+    pub fn is_pickup_refusal(self) -> bool {
+        matches!(
+            self,
+            OutcomeKind::RefusedProhibitedItem | OutcomeKind::RefusedCheckDeclined
+        )
+    }
+
+    /// Whether the parcel changes hands with this outcome.
+    pub fn is_handover(self) -> bool {
+        !matches!(
+            self,
+            OutcomeKind::FailedAttempt
+                | OutcomeKind::Refused
+                | OutcomeKind::RefusedProhibitedItem
+                | OutcomeKind::RefusedCheckDeclined
+        )
     }
 }
 
@@ -370,6 +410,13 @@ pub struct DeliveryRecord {
     /// The tariff and insurance script shown and answered: pickups and cash-on-delivery parcels.
     #[serde(default)]
     pub tariff: Option<TariffDisclosure>,
+    /// The sender's identity checked at a pickup (实名收寄). Left out of the JSON when absent,
+    /// so older records keep their fingerprint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sender_identity: Option<SenderIdentity>,
+    /// The item inspected at a pickup (收寄验视).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inspection: Option<Inspection>,
     /// Failed delivery attempts so far (each one a revision with a `FailedAttempt` outcome).
     #[serde(default)]
     pub failed_attempts: u32,
@@ -452,6 +499,26 @@ pub enum Violation {
     LinkNotRequested,
     #[error("the recipient has not chosen this by link")]
     LinkDecisionMissing,
+    #[error("a pickup needs the sender's identity checked first")]
+    IdentityMissing,
+    #[error("the sender's identity document is not valid")]
+    IdentityInvalid,
+    #[error("the courier has not confirmed the person matches the document")]
+    PersonNotConfirmed,
+    #[error("the identity was checked after the handover")]
+    IdentityAfterHandover,
+    #[error("a pickup needs the item inspected first")]
+    InspectionMissing,
+    #[error("the inspection is incomplete or not in the sender's presence")]
+    InspectionIncomplete,
+    #[error("the inspection was recorded after the handover")]
+    InspectionAfterHandover,
+    #[error("a prohibited item cannot be picked up")]
+    ProhibitedItemPickedUp,
+    #[error("a refusal for a prohibited item must name its category")]
+    ProhibitedCategoryMissing,
+    #[error("a refused pickup keeps no identity")]
+    IdentityKeptOnRefusal,
 }
 
 impl Violation {
@@ -513,6 +580,30 @@ impl Violation {
             (LinkNotRequested, En) => "A consent by link needs the link on the record",
             (LinkDecisionMissing, Zh) => "收件人尚未通过链接选择该投递方式",
             (LinkDecisionMissing, En) => "The recipient has not chosen this through the link",
+            (IdentityMissing, Zh) => "揽收前须查验寄件人身份证件（实名收寄）",
+            (IdentityMissing, En) => "Check the sender's identity document before the pickup",
+            (IdentityInvalid, Zh) => "寄件人证件信息无效",
+            (IdentityInvalid, En) => "The sender's identity document is not valid",
+            (PersonNotConfirmed, Zh) => "请确认人证相符",
+            (PersonNotConfirmed, En) => "Confirm the person matches the document",
+            (IdentityAfterHandover, Zh) => "实名查验晚于揽收时间",
+            (IdentityAfterHandover, En) => "The identity was checked after the handover",
+            (InspectionMissing, Zh) => "揽收前须当面验视物品（收寄验视）",
+            (InspectionMissing, En) => "Inspect the item in the sender's presence before the pickup",
+            (InspectionIncomplete, Zh) => "验视记录不完整或未当面验视",
+            (InspectionIncomplete, En) => {
+                "The inspection is incomplete or not in the sender's presence"
+            }
+            (InspectionAfterHandover, Zh) => "验视记录晚于揽收时间",
+            (InspectionAfterHandover, En) => "The inspection was recorded after the handover",
+            (ProhibitedItemPickedUp, Zh) => "禁寄物品不得揽收",
+            (ProhibitedItemPickedUp, En) => "A prohibited item cannot be picked up",
+            (ProhibitedCategoryMissing, Zh) => "因禁寄物品拒收须注明禁寄类别",
+            (ProhibitedCategoryMissing, En) => {
+                "A refusal for a prohibited item must name its category"
+            }
+            (IdentityKeptOnRefusal, Zh) => "拒收的揽收不保留寄件人证件信息",
+            (IdentityKeptOnRefusal, En) => "A refused pickup keeps no identity",
         }
     }
 }
@@ -555,7 +646,79 @@ impl DeliveryRecord {
             found.push(Violation::TariffDoesNotAddUp);
         }
         found.extend(self.tariff_gap());
+        self.check_pickup_safety(&mut found);
         found
+    }
+
+    /// 实名收寄 and 收寄验视 (Shanghai plan task 7; 《反恐怖主义法》 Art. 20): a pickup changes hands
+    /// only after a valid identity check and an inspection in the sender's presence that found
+    /// nothing prohibited; a refused pickup keeps no identity (PIPL Art. 6).
+    fn check_pickup_safety(&self, found: &mut Vec<Violation>) {
+        if self.kind != ParcelKind::Pickup {
+            return;
+        }
+        let outcome = self.outcome.as_ref().map(Outcome::kind);
+        if outcome.is_some_and(OutcomeKind::is_pickup_refusal) {
+            if self.sender_identity.is_some() {
+                found.push(Violation::IdentityKeptOnRefusal);
+            }
+            let named = self.inspection.as_ref().and_then(|i| i.prohibited.as_ref());
+            if outcome == Some(OutcomeKind::RefusedProhibitedItem) && named.is_none() {
+                found.push(Violation::ProhibitedCategoryMissing);
+            }
+            return;
+        }
+        if outcome != Some(OutcomeKind::PickedUp) {
+            return;
+        }
+        let handed_over = self.outcome_at.unwrap_or(self.revised_at);
+        match &self.sender_identity {
+            None => found.push(Violation::IdentityMissing),
+            Some(identity) => {
+                match identity.check(Day::of(identity.checked_at)) {
+                    Ok(()) => {}
+                    Err(IdentityError::PersonNotConfirmed) => {
+                        found.push(Violation::PersonNotConfirmed)
+                    }
+                    Err(_) => found.push(Violation::IdentityInvalid),
+                }
+                if identity.checked_at > handed_over {
+                    found.push(Violation::IdentityAfterHandover);
+                }
+            }
+        }
+        match &self.inspection {
+            None => found.push(Violation::InspectionMissing),
+            Some(inspection) => {
+                if inspection.check().is_err() {
+                    found.push(Violation::InspectionIncomplete);
+                }
+                if inspection.inspected_at > handed_over {
+                    found.push(Violation::InspectionAfterHandover);
+                }
+                if inspection.prohibited.is_some() {
+                    found.push(Violation::ProhibitedItemPickedUp);
+                }
+            }
+        }
+    }
+
+    /// Whether a picked-up parcel lacks a valid identity check (for the supervisor's flags).
+    pub fn lacks_real_name(&self) -> bool {
+        self.is_picked_up()
+            && self
+                .sender_identity
+                .as_ref()
+                .is_none_or(|i| i.check(Day::of(i.checked_at)).is_err())
+    }
+
+    /// Whether a picked-up parcel lacks an inspection in the sender's presence.
+    pub fn lacks_inspection(&self) -> bool {
+        self.is_picked_up() && self.inspection.as_ref().is_none_or(|i| i.check().is_err())
+    }
+
+    fn is_picked_up(&self) -> bool {
+        self.kind == ParcelKind::Pickup && self.outcome == Some(Outcome::PickedUp)
     }
 
     /// Pickups and cash-on-delivery parcels need the tariff told and the insurance question asked
@@ -566,9 +729,9 @@ impl DeliveryRecord {
 
     /// When the parcel changed hands (delivered, or collected at a pickup), if it did.
     pub fn handed_over_at(&self) -> Option<Millis> {
-        match self.outcome {
-            Some(Outcome::FailedAttempt { .. } | Outcome::Refused { .. }) | None => None,
-            Some(_) => self.outcome_at,
+        match &self.outcome {
+            Some(outcome) if outcome.kind().is_handover() => self.outcome_at,
+            _ => None,
         }
     }
 
@@ -578,10 +741,11 @@ impl DeliveryRecord {
         if !self.needs_tariff_script() || self.outcome.is_none() {
             return None;
         }
-        if matches!(
-            self.outcome,
-            Some(Outcome::FailedAttempt { .. } | Outcome::Refused { .. })
-        ) {
+        if self
+            .outcome
+            .as_ref()
+            .is_some_and(|o| !o.kind().is_handover())
+        {
             return None;
         }
         let Some(tariff) = &self.tariff else {
@@ -647,6 +811,7 @@ impl DeliveryRecord {
                 delivery && self.method == DeliveryMethod::Door
             }
             Outcome::FailedAttempt { .. } | Outcome::Refused { .. } => true,
+            Outcome::RefusedProhibitedItem | Outcome::RefusedCheckDeclined => !delivery,
         };
         if !fits {
             found.push(Violation::OutcomeMismatch);
@@ -954,9 +1119,20 @@ pub(crate) mod tests {
             outcome_at: Some(1_700_000_002_000),
             ..door_record()
         };
-        assert_eq!(pickup.violations(), vec![Violation::TariffScriptMissing]);
+        assert_eq!(
+            pickup.violations(),
+            vec![
+                Violation::TariffScriptMissing,
+                Violation::IdentityMissing,
+                Violation::InspectionMissing
+            ]
+        );
+        let lawful = crate::testing::picked_up(1);
         let answered = DeliveryRecord {
             tariff: Some(disclosure(Some(1_700_000_001_500))),
+            outcome_at: lawful.outcome_at,
+            sender_identity: lawful.sender_identity,
+            inspection: lawful.inspection,
             ..pickup.clone()
         };
         assert!(answered.violations().is_empty());
@@ -974,6 +1150,79 @@ pub(crate) mod tests {
             picked_up_delivery.violations(),
             vec![Violation::OutcomeMismatch]
         );
+    }
+
+    #[test]
+    fn a_pickup_needs_the_identity_and_the_inspection_before_the_handover() {
+        let lawful = crate::testing::picked_up(1);
+        assert!(lawful.violations().is_empty());
+        let mut late = lawful.clone();
+        late.inspection.as_mut().unwrap().inspected_at = late.outcome_at.unwrap() + 1;
+        late.sender_identity.as_mut().unwrap().checked_at = late.outcome_at.unwrap() + 1;
+        assert_eq!(
+            late.violations(),
+            vec![
+                Violation::IdentityAfterHandover,
+                Violation::InspectionAfterHandover
+            ]
+        );
+        let mut unconfirmed = lawful.clone();
+        unconfirmed.sender_identity.as_mut().unwrap().person_matches = false;
+        unconfirmed.inspection.as_mut().unwrap().in_presence = false;
+        assert_eq!(
+            unconfirmed.violations(),
+            vec![
+                Violation::PersonNotConfirmed,
+                Violation::InspectionIncomplete
+            ]
+        );
+        let mut typo = lawful.clone();
+        typo.sender_identity.as_mut().unwrap().number = "11010519491231002Y".into();
+        assert_eq!(typo.violations(), vec![Violation::IdentityInvalid]);
+        let mut prohibited = lawful.clone();
+        prohibited.inspection.as_mut().unwrap().prohibited = Some("explosives".into());
+        assert_eq!(
+            prohibited.violations(),
+            vec![Violation::ProhibitedItemPickedUp]
+        );
+    }
+
+    #[test]
+    fn a_refused_pickup_names_the_category_and_keeps_no_identity() {
+        let lawful = crate::testing::picked_up(1);
+        let mut refused = DeliveryRecord {
+            outcome: Some(Outcome::RefusedProhibitedItem),
+            sender_identity: None,
+            tariff: None,
+            ..lawful.clone()
+        };
+        assert_eq!(
+            refused.violations(),
+            vec![Violation::ProhibitedCategoryMissing]
+        );
+        refused.inspection.as_mut().unwrap().prohibited = Some("explosives".into());
+        assert!(refused.violations().is_empty());
+        assert_eq!(refused.handed_over_at(), None);
+        let declined = DeliveryRecord {
+            outcome: Some(Outcome::RefusedCheckDeclined),
+            inspection: None,
+            ..lawful.clone()
+        };
+        assert_eq!(
+            declined.violations(),
+            vec![Violation::IdentityKeptOnRefusal]
+        );
+        let at_a_delivery = DeliveryRecord {
+            outcome: Some(Outcome::RefusedCheckDeclined),
+            ..door_record()
+        };
+        assert_eq!(at_a_delivery.violations(), vec![Violation::OutcomeMismatch]);
+    }
+
+    #[test]
+    fn a_record_without_the_new_fields_keeps_its_json() {
+        let json = serde_json::to_string(&door_record()).unwrap();
+        assert!(!json.contains("sender_identity") && !json.contains("inspection"));
     }
 
     #[test]
@@ -1001,6 +1250,16 @@ pub(crate) mod tests {
             LinkRequestInvalid,
             LinkNotRequested,
             LinkDecisionMissing,
+            IdentityMissing,
+            IdentityInvalid,
+            PersonNotConfirmed,
+            IdentityAfterHandover,
+            InspectionMissing,
+            InspectionIncomplete,
+            InspectionAfterHandover,
+            ProhibitedItemPickedUp,
+            ProhibitedCategoryMissing,
+            IdentityKeptOnRefusal,
         ] {
             assert!(!v.message(Lang::Zh).is_empty());
             assert_ne!(v.message(Lang::Zh), v.message(Lang::En));

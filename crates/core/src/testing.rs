@@ -40,11 +40,63 @@ pub fn door_delivery(n: u64) -> DeliveryRecord {
         link: None,
         pickup_code: None,
         tariff: None,
+        sender_identity: None,
+        inspection: None,
         failed_attempts: 0,
         captured_at: CAPTURED_AT,
         revised_at: CAPTURED_AT,
     }
 }
+
+/// A lawful pickup, revision 1, collected a minute after capture: the sender's resident ID
+/// checked, the item inspected in their presence, the tariff script answered, all before.
+pub fn picked_up(n: u64) -> DeliveryRecord {
+    let at = CAPTURED_AT;
+    DeliveryRecord {
+        kind: ParcelKind::Pickup,
+        sender_identity: Some(crate::identity::SenderIdentity {
+            document: crate::identity::DocumentType::ResidentId,
+            number: SAMPLE_ID.into(),
+            name: "李四".into(),
+            person_matches: true,
+            checked_at: at + 10_000,
+            credit_code: None,
+        }),
+        inspection: Some(crate::inspection::Inspection {
+            catalogue_version: crate::inspection::catalogue().version,
+            item_name: "书".into(),
+            nature: crate::inspection::ItemNature::DailyGoods,
+            quantity: 2,
+            in_presence: true,
+            prohibited: None,
+            inspected_at: at + 20_000,
+        }),
+        tariff: Some(crate::tariff::TariffDisclosure {
+            table_version: "2026-11-sample".into(),
+            service: "standard".into(),
+            destination: "shanghai".into(),
+            weight_g: 1200,
+            dimensions_cm: None,
+            chargeable_g: 1500,
+            freight_fen: 1400,
+            script_shown_at: at + 30_000,
+            answer: Some(crate::tariff::InsuranceAnswer {
+                insured: false,
+                declared_fen: 0,
+                premium_fen: 0,
+                total_fen: 1400,
+                answered_at: at + 40_000,
+            }),
+        }),
+        outcome: Some(Outcome::PickedUp),
+        outcome_at: Some(at + 60_000),
+        revised_at: at + 60_000,
+        ..door_delivery(n)
+    }
+}
+
+/// The GB 11643-1999 example number the samples carry.
+pub const SAMPLE_ID: &str = "11010519491231002X";
 
 /// `record` placed in locker bank 3, compartment 07 a minute after its capture, with the
 /// recipient's consent by `channel` given at capture.
@@ -85,7 +137,7 @@ pub fn every_method() -> [DeliveryMethod; 3] {
 }
 
 /// Every outcome, one of each variant.
-pub fn every_outcome() -> [Outcome; 7] {
+pub fn every_outcome() -> [Outcome; 9] {
     [
         Outcome::PickedUp,
         Outcome::DeliveredToRecipient,
@@ -96,6 +148,8 @@ pub fn every_outcome() -> [Outcome; 7] {
         Outcome::LeftAtStation,
         Outcome::FailedAttempt { reason: "x".into() },
         Outcome::Refused { reason: "y".into() },
+        Outcome::RefusedProhibitedItem,
+        Outcome::RefusedCheckDeclined,
     ]
 }
 

@@ -10,6 +10,7 @@
 use doorstep_core::sync::{canonical, SyncRequest, SyncResponse};
 use doorstep_core::testing::percentile;
 use doorstep_core::DeliveryRecord;
+use doorstep_server::id_vault::{random_base64, IdKey, IdVault};
 use doorstep_server::records::store::{insert_revisions, StoredRecord};
 use doorstep_server::state::AppState;
 use doorstep_server::{app, db::Db, seed};
@@ -208,7 +209,14 @@ async fn ingest(label: &str, http_db: Db, raw_db: Db, wrk: Option<(&str, &std::p
     let courier = accounts.iter().find(|a| a.username == "courier").unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let server = axum::serve(listener, app(AppState::new(http_db, None)));
+    let server = axum::serve(
+        listener,
+        app(AppState::new(
+            http_db,
+            None,
+            IdVault::new(IdKey::from_base64(&random_base64()).unwrap()),
+        )),
+    );
     tokio::spawn(async move { server.await.unwrap() });
     let token = Api::new(&base).login("courier", &courier.password).await;
 

@@ -167,6 +167,37 @@ pub async fn revoke_devices(db: &Db, username: &str) -> Result<u64, AdminError> 
     Ok(revoked)
 }
 
+/// Longest retention of real-name data a station may set, in days (about 30 years).
+pub const MAX_ID_RETENTION_DAYS: i64 = 11_000;
+
+/// Sets how many days a station keeps senders' identities (实名收寄 records) before they are
+/// deleted; the default is 1,095 (3 years).
+pub async fn set_id_retention(db: &Db, station: &str, days: i64) -> Result<(), AdminError> {
+    if !(1..=MAX_ID_RETENTION_DAYS).contains(&days) {
+        return Err(AdminError::Invalid(format!(
+            "the retention is 1 to {MAX_ID_RETENTION_DAYS} days"
+        )));
+    }
+    let mut tx = db.begin_write().await?;
+    let station_id = station_id(&mut tx, station).await?;
+    sqlx::query("UPDATE stations SET id_retention_days = $1 WHERE id = $2")
+        .bind(days)
+        .bind(station_id)
+        .execute(&mut **tx)
+        .await?;
+    let detail = format!("{days} days");
+    record(
+        &mut tx,
+        station_id,
+        Action::IdRetention,
+        station.trim(),
+        &detail,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Every account, or one station's, by station and username.
 pub async fn list_accounts(
     db: &Db,

@@ -23,6 +23,9 @@ pub enum Action {
     ManifestImport,
     AssignParcels,
     AreaRules,
+    RevealIdentity,
+    IdRetention,
+    PurgeIdentities,
 }
 
 /// The actor of `doorstep-server admin …`: the operator at the command line, who has no account.
@@ -45,6 +48,9 @@ impl Action {
             Action::ManifestImport => "manifest_import",
             Action::AssignParcels => "assign_parcels",
             Action::AreaRules => "area_rules",
+            Action::RevealIdentity => "reveal_identity",
+            Action::IdRetention => "id_retention",
+            Action::PurgeIdentities => "purge_identities",
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod db;
 pub mod devices;
 pub mod error;
 pub mod extract;
+pub mod id_vault;
 pub mod lang;
 pub mod links;
 pub mod login_limit;
@@ -51,6 +52,7 @@ pub fn app(state: AppState) -> Router {
         .routes(routes!(routes::records::list))
         .routes(routes!(routes::records::detail))
         .routes(routes!(routes::records::add_note))
+        .routes(routes!(routes::identity::reveal))
         .routes(routes!(routes::records::export_csv))
         .routes(routes!(routes::dashboard::dashboard))
         .routes(routes!(

@@ -4,6 +4,7 @@ use clap::builder::TypedValueParser;
 use clap::{Parser, Subcommand};
 use doorstep_server::admin::{self, AdminError, NewAccount};
 use doorstep_server::auth::Role;
+use doorstep_server::id_vault::{self, IdKey, IdVault};
 use doorstep_server::state::AppState;
 use doorstep_server::{app, audit, db, records, seed};
 use std::net::SocketAddr;
@@ -74,6 +75,16 @@ enum AdminCommand {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+    /// Set how many days a station keeps senders' identities (default 1095, 3 years).
+    SetIdRetention {
+        /// The station's name.
+        #[arg(long)]
+        station: String,
+        #[arg(long)]
+        days: i64,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
     /// List accounts, all or one station's.
     ListAccounts {
         /// Only this station's accounts.
@@ -134,8 +145,53 @@ struct ServeArgs {
     /// without an outcome counts as unaccounted.
     #[arg(long, env = "DOORSTEP_CUTOFF", default_value = "21:00", value_parser = parse_cutoff)]
     cutoff: u32,
+    /// The key senders' ID numbers are sealed with: base64 of 32 random bytes
+    /// (`openssl rand -base64 32`). Required with PostgreSQL (every instance needs the same key);
+    /// on SQLite it defaults to the file `id_key` beside the database, created on first start.
+    #[arg(long, env = "DOORSTEP_ID_KEY", hide_env_values = true)]
+    id_key: Option<String>,
+    /// The previous ID key while rotating: identities sealed with it are re-sealed with the
+    /// current key at startup.
+    #[arg(long, env = "DOORSTEP_ID_KEY_OLD", hide_env_values = true)]
+    id_key_old: Option<String>,
     #[command(flatten)]
     database: DatabaseArgs,
+}
+
+impl ServeArgs {
+    /// The ID keys: the configured one, else (SQLite only) the key file beside the database,
+    /// created on the first start and announced on stdout.
+    fn id_vault(&self) -> Result<IdVault, String> {
+        let old = self
+            .id_key_old
+            .as_deref()
+            .map(IdKey::from_base64)
+            .transpose()?;
+        let current = match (&self.id_key, &self.database.database_url) {
+            (Some(key), _) => IdKey::from_base64(key)?,
+            (None, Some(_)) => {
+                return Err(
+                    "DOORSTEP_ID_KEY is required with DATABASE_URL: every instance \
+                    must seal senders' ID numbers with the same key (openssl rand -base64 32)"
+                        .into(),
+                )
+            }
+            (None, None) => {
+                std::fs::create_dir_all(&self.database.data_dir).map_err(|e| e.to_string())?;
+                let path = self.database.data_dir.join(id_vault::KEY_FILE);
+                let (key, created) = id_vault::key_file(&path)?;
+                if created {
+                    println!(
+                        "Created the ID key {} (mode 0600): senders' ID numbers are sealed with it. \
+                         Back it up apart from the database; without it they cannot be read.",
+                        path.display()
+                    );
+                }
+                key
+            }
+        };
+        Ok(IdVault { current, old })
+    }
 }
 
 /// `HH:MM` (00:00–23:59) as minutes after midnight.
@@ -226,6 +282,16 @@ async fn run_admin(command: AdminCommand) -> Result<(), Box<dyn std::error::Erro
                 .await
                 .map(|revoked| println!("Revoked {revoked} sessions of {}.", username.trim()))
         }
+        AdminCommand::SetIdRetention {
+            station,
+            days,
+            database,
+        } => {
+            let db = database.connect().await?;
+            admin::set_id_retention(&db, &station, days)
+                .await
+                .map(|()| println!("{} keeps senders' identities {days} days.", station.trim()))
+        }
         AdminCommand::ListAccounts { station, database } => {
             let db = database.connect().await?;
             admin::list_accounts(&db, station.as_deref())
@@ -263,7 +329,13 @@ async fn verify_audit(database: DatabaseArgs) -> Result<(), Box<dyn std::error::
 }
 
 async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
+    let vault = args.id_vault()?;
     let db = args.database.connect().await?;
+    let resealed = records::identities::rotate(&db, &vault).await?;
+    if resealed > 0 {
+        println!("Re-sealed {resealed} sender identities with the new ID key.");
+    }
+    tokio::spawn(purge_identities_daily(db.clone()));
     let created = seed::seed_demo(&db).await?;
     if !created.is_empty() {
         println!(
@@ -292,7 +364,7 @@ async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
     println!("  courier app:    http://{addr}/courier");
     println!("  supervisor:     http://{addr}/supervisor");
     println!("  API document:   http://{addr}/api/v1/openapi.json");
-    let mut state = AppState::new(db, args.dist);
+    let mut state = AppState::new(db, args.dist, vault);
     state.policy.tls = args.tls;
     state.cutoff_minute = args.cutoff;
     // Connection info gives per-address limits (sign-in, recipient pages) the client's address.
@@ -303,6 +375,19 @@ async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
     .with_graceful_shutdown(shutdown_requested())
     .await?;
     Ok(())
+}
+
+/// Deletes real-name data past each station's retention period, at startup and then daily.
+async fn purge_identities_daily(db: db::Db) {
+    let mut daily = tokio::time::interval(std::time::Duration::from_secs(24 * 60 * 60));
+    loop {
+        daily.tick().await;
+        match records::identities::purge_expired(&db, doorstep_server::clock::now_ms()).await {
+            Ok(0) => {}
+            Ok(deleted) => tracing::info!(deleted, "deleted sender identities past retention"),
+            Err(error) => tracing::error!(%error, "deleting expired sender identities failed"),
+        }
+    }
 }
 
 /// Ctrl-C, or SIGTERM from a service manager: finish the requests in flight, then stop.

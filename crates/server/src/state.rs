@@ -2,6 +2,7 @@
 
 use crate::auth::{self, AuthPolicy};
 use crate::db::Db;
+use crate::id_vault::IdVault;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -17,16 +18,19 @@ pub struct AppState {
     /// The station's cut-off, minutes after midnight Shanghai time: after it a parcel of the day
     /// without an outcome is unaccounted.
     pub cutoff_minute: u32,
+    /// The keys senders' ID numbers are sealed with.
+    pub id_vault: Arc<IdVault>,
 }
 
 impl AppState {
-    pub fn new(db: Db, dist: Option<PathBuf>) -> AppState {
+    pub fn new(db: Db, dist: Option<PathBuf>, id_vault: IdVault) -> AppState {
         AppState {
             db,
             dummy_password_hash: auth::hash_password("not a password").into(),
             dist,
             policy: AuthPolicy::default(),
             cutoff_minute: doorstep_core::coverage::DEFAULT_CUTOFF_MINUTE,
+            id_vault: Arc::new(id_vault),
         }
     }
 }

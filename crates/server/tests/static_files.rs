@@ -24,7 +24,7 @@ async fn hashed_code_goes_out_precompressed_when_the_browser_accepts_it() {
     let db = Db::connect(&common::test_database_url(dir.path()).await)
         .await
         .unwrap();
-    let router = app(AppState::new(db, Some(dist)));
+    let router = app(AppState::new(db, Some(dist), common::test_vault()));
 
     for (accepts, encoding, body) in [
         ("gzip, deflate, br", Some("br"), "brotli wasm"),
@@ -77,7 +77,7 @@ async fn each_page_is_served_on_its_own_paths_under_a_policy_admitting_both_star
     let db = Db::connect(&common::test_database_url(dir.path()).await)
         .await
         .unwrap();
-    let router = app(AppState::new(db, Some(dist)));
+    let router = app(AppState::new(db, Some(dist), common::test_vault()));
 
     for (path, page) in [
         ("/", courier),

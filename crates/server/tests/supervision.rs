@@ -384,16 +384,17 @@ async fn the_csv_export_is_byte_for_byte_what_supervisors_get() {
     let (locker, failed) = (&records[0], &records[1]);
     let header = "\u{feff}id,revision,waybill,carrier,method,outcome,courier,recipient_name,\
                   recipient_phone,address,consent_channel,flags,captured_at_device_ms,\
-                  received_at_server_ms\r\n";
+                  received_at_server_ms,sender_id_type,sender_id_number,sender_name,\
+                  inspected_item,prohibited_category\r\n";
     let rows = |locker_person: &str, failed_person: &str| {
         // Newest first: the failed record was received after the locker one, or in the same
         // millisecond with the greater id.
         format!(
             "{header}\
              {},1,SF0000000000012,zto,door,failed_attempt,王师傅,{failed_person},,\
-             too_many_attempts late_sync,{},{}\r\n\
+             too_many_attempts late_sync,{},{},,,,,\r\n\
              {},3,SF0000000000011,sf,locker,placed_in_locker,王师傅,{locker_person},phone_call,\
-             late_sync,{},{}\r\n",
+             late_sync,{},{},,,,,\r\n",
             failed.id, failed.captured_at, received[1], locker.id, locker.captured_at, received[0],
         )
     };

@@ -7,6 +7,9 @@ use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 
+/// The ID key of servers on a shared database (base64 of 32 bytes; a test key, never a real one).
+pub const SHARED_ID_KEY: &str = "ZG9vcnN0ZXAgdGVzdCBrZXksIHRoaXJ0eS10d28gYnk=";
+
 /// What to start: the binary, and the database and app it serves.
 pub struct Launch {
     binary: PathBuf,
@@ -123,8 +126,12 @@ fn spawn(launch: &Launch, data_dir: &tempfile::TempDir, address: &str) -> (Child
         .env_remove("DATABASE_URL")
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped());
+    command.env_remove("DOORSTEP_ID_KEY");
     if let Some(url) = &launch.database_url {
-        command.env("DATABASE_URL", url);
+        // Instances sharing a database share the ID key; on SQLite the server makes its own.
+        command
+            .env("DATABASE_URL", url)
+            .env("DOORSTEP_ID_KEY", SHARED_ID_KEY);
     }
     if let Some(dist) = &launch.dist {
         command.arg("--dist").arg(dist);

@@ -2,6 +2,7 @@
 //! turned into a [`DeliveryRecord`] only through the core rules.
 
 use super::quote::{TariffDraft, TariffErrors};
+use super::safety::{IdentityDraft, IdentityErrors, InspectionDraft, InspectionErrors, PickupStep};
 use doorstep_core::link::{token_digest, LinkDecision, LinkRequest, Offer, DEFAULT_EXPIRY_HOURS};
 use doorstep_core::manifest::RouteParcel;
 use doorstep_core::money::parse_yuan;
@@ -74,6 +75,12 @@ pub struct Draft {
     pub link: Option<LinkRequest>,
     /// The code the recipient needs at the locker or station.
     pub pickup_code: String,
+    /// A pickup's screen: identity, inspection, tariff, handover.
+    pub step: PickupStep,
+    /// A pickup's sender and their document (实名收寄).
+    pub identity: IdentityDraft,
+    /// A pickup's item inspected in the sender's presence (收寄验视).
+    pub inspection: InspectionDraft,
 }
 
 impl Default for Draft {
@@ -108,6 +115,9 @@ impl Default for Draft {
             tariff: TariffDraft::default(),
             link: None,
             pickup_code: String::new(),
+            step: PickupStep::default(),
+            identity: IdentityDraft::default(),
+            inspection: InspectionDraft::default(),
         }
     }
 }
@@ -120,6 +130,8 @@ pub struct DraftErrors {
     pub phone: Option<PhoneError>,
     pub fee: bool,
     pub tariff: TariffErrors,
+    pub identity: IdentityErrors,
+    pub inspection: InspectionErrors,
     pub rules: Vec<Violation>,
 }
 
@@ -130,6 +142,8 @@ impl DraftErrors {
             && self.phone.is_none()
             && !self.fee
             && self.tariff.is_empty()
+            && self.identity.is_empty()
+            && self.inspection.is_empty()
             && self.rules.is_empty()
     }
 }
@@ -222,6 +236,12 @@ impl Draft {
         draft.pickup_code = record.pickup_code.clone().unwrap_or_default();
         if let Some(disclosure) = &record.tariff {
             draft.tariff = TariffDraft::from_disclosure(disclosure);
+        }
+        if let Some(identity) = &record.sender_identity {
+            draft.identity = IdentityDraft::from_identity(identity);
+        }
+        if let Some(inspection) = &record.inspection {
+            draft.inspection = InspectionDraft::from_inspection(inspection);
         }
         draft.flags = record.flags;
         draft.called_at = record.called_at;
@@ -497,7 +517,9 @@ impl Draft {
             .ok();
         let method = self.method();
         errors.fee = method.needs_consent() && parse_yuan(&self.overtime_fee).is_none();
-        let tariff = if self.needs_tariff() {
+        // A refused pickup never changes hands: no tariff, and no identity kept (PIPL Art. 6).
+        let refused = self.outcome.is_some_and(OutcomeKind::is_pickup_refusal);
+        let tariff = if self.needs_tariff() && !refused {
             self.tariff
                 .disclosure(tariffs, carrier, self.flags)
                 .map_err(|e| errors.tariff = e)
@@ -536,6 +558,13 @@ impl Draft {
             link: self.link.clone(),
             pickup_code: Some(self.pickup_code.trim().to_string()).filter(|c| !c.is_empty()),
             tariff,
+            sender_identity: self
+                .identity
+                .identity()
+                .filter(|_| self.is_pickup() && !refused),
+            inspection: self.inspection.inspection().filter(|_| {
+                self.is_pickup() && self.outcome != Some(OutcomeKind::RefusedCheckDeclined)
+            }),
             failed_attempts: failed_before + failed_now,
             captured_at: self.editing.as_ref().map_or(now, |e| e.captured_at),
             revised_at: now,
@@ -713,9 +742,19 @@ mod tests {
         assert!(draft.to_record(1, &sample()).unwrap_err().carrier);
     }
 
+    /// SF standard to Shanghai, 1.2 kg, the script shown at `at`.
+    fn show_script(draft: &mut Draft, table: &TariffTable, at: i64) {
+        draft.tariff.service = "standard".into();
+        draft.tariff.destination = "shanghai".into();
+        draft.tariff.weight = "1.2".into();
+        draft.tariff.shown = Some(super::super::quote::ScriptShown {
+            version: table.version.clone(),
+            at,
+        });
+    }
+
     #[test]
     fn a_cod_parcel_is_handed_over_only_after_the_script_is_answered() {
-        use super::super::quote::ScriptShown;
         let table = sample();
         let mut draft = filled();
         draft.flags.cash_on_delivery = true;
@@ -724,13 +763,7 @@ mod tests {
             draft.to_record(5, &table).unwrap_err().rules,
             vec![Violation::TariffScriptMissing]
         );
-        draft.tariff.service = "standard".into();
-        draft.tariff.destination = "shanghai".into();
-        draft.tariff.weight = "1.2".into();
-        draft.tariff.shown = Some(ScriptShown {
-            version: table.version.clone(),
-            at: 2,
-        });
+        show_script(&mut draft, &table, 2);
         assert_eq!(
             draft.to_record(5, &table).unwrap_err().rules,
             vec![Violation::InsuranceUnanswered]
@@ -753,8 +786,59 @@ mod tests {
         draft.outcome = Some(OutcomeKind::PickedUp);
         assert_eq!(
             draft.to_record(1, &sample()).unwrap_err().rules,
-            vec![Violation::TariffScriptMissing]
+            vec![
+                Violation::TariffScriptMissing,
+                Violation::IdentityMissing,
+                Violation::InspectionMissing
+            ]
         );
+    }
+
+    /// A pickup at the sender's door, the identity checked and the item inspected.
+    fn checked_pickup() -> Draft {
+        let mut draft = filled().with_kind(ParcelKind::Pickup);
+        draft.identity.number = doorstep_core::testing::SAMPLE_ID.into();
+        draft.identity.name = "李四".into();
+        draft.identity.person_matches = true;
+        draft.identity.confirm(1_796_645_000_000).unwrap();
+        draft.inspection.item_name = "书".into();
+        draft.inspection.in_presence = true;
+        draft.inspection.confirm(1_796_645_001_000).unwrap();
+        draft
+    }
+
+    #[test]
+    fn a_pickup_is_picked_up_after_the_identity_the_inspection_and_the_script() {
+        let table = sample();
+        let mut draft = checked_pickup();
+        show_script(&mut draft, &table, 1_796_645_002_000);
+        draft.tariff.insured = Some(false);
+        draft.tariff.answered_at = Some(1_796_645_003_000);
+        draft.outcome = Some(OutcomeKind::PickedUp);
+        let record = draft.to_record(1_796_645_004_000, &table).unwrap();
+        assert_eq!(record.sender_identity.unwrap().number, "11010519491231002X");
+        assert_eq!(record.inspection.unwrap().quantity, 1);
+        let reopened = Draft::from_record(&draft.to_record(1_796_645_004_000, &table).unwrap());
+        assert_eq!(reopened.identity, draft.identity);
+        assert_eq!(reopened.inspection, draft.inspection);
+    }
+
+    #[test]
+    fn refused_pickups_keep_no_identity_and_need_no_tariff() {
+        let mut prohibited = checked_pickup();
+        prohibited.inspection.prohibited = Some("explosives".into());
+        prohibited.outcome = Some(OutcomeKind::RefusedProhibitedItem);
+        let record = prohibited.to_record(1_796_645_004_000, &sample()).unwrap();
+        assert_eq!(record.sender_identity, None);
+        assert_eq!(record.tariff, None);
+        assert_eq!(
+            record.inspection.unwrap().prohibited.as_deref(),
+            Some("explosives")
+        );
+        let mut declined = checked_pickup();
+        declined.outcome = Some(OutcomeKind::RefusedCheckDeclined);
+        let record = declined.to_record(1_796_645_004_000, &sample()).unwrap();
+        assert_eq!((record.sender_identity, record.inspection), (None, None));
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod parcel;
 mod planned;
 mod quote;
 mod route;
+mod safety;
 mod status;
 
 use crate::device::{use_device, Device};

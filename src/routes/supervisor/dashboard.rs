@@ -1,5 +1,5 @@
 //! The station's last 14 days: records and compliance rate per day, counts per flag and per
-//! courier.
+//! courier, and the pickups' 实名 and 验视 rates with the refused pickups.
 
 use super::show_failure;
 use crate::api;
@@ -8,6 +8,11 @@ use crate::i18n::{tr, use_lang, Key};
 use crate::session::use_session;
 use doorstep_core::api::{Dashboard, DAY_MS};
 use leptos::prelude::*;
+
+/// A share in per mille as a percentage with one decimal; a dash without any pickup.
+fn percent(permille: Option<u64>) -> String {
+    permille.map_or_else(|| "—".into(), |p| format!("{}.{}%", p / 10, p % 10))
+}
 
 /// `MM-DD` of a Shanghai day number.
 fn day_label(day: i64) -> String {
@@ -56,6 +61,7 @@ fn DashboardBody(dashboard: Dashboard) -> impl IntoView {
         .map(|d| d.compliance_permille() as f64 / 1000.0)
         .collect();
     let flags = dashboard.per_flag.clone();
+    let pickups = dashboard.pickups;
     view! {
         <section class="card card--wide" data-testid="dashboard">
             <h1>{tr(Key::Dashboard)}</h1>
@@ -78,17 +84,33 @@ fn DashboardBody(dashboard: Dashboard) -> impl IntoView {
                     }
                 }).collect_view()}
             </ul>
+            <h2>{tr(Key::PickupSafety)}</h2>
+            <ul class="counts" data-testid="pickups">
+                <li data-count="picked_up"><span>{tr(Key::PickedUpCount)}</span><strong>{pickups.picked_up}</strong></li>
+                <li data-count="real_name"><span>{tr(Key::RealNameRate)}</span><strong>{percent(pickups.real_name_permille())}</strong></li>
+                <li data-count="inspection"><span>{tr(Key::InspectionRate)}</span><strong>{percent(pickups.inspection_permille())}</strong></li>
+                <li data-count="refused_prohibited"><span>{tr(Key::RefusedProhibitedItem)}</span><strong>{pickups.refused_prohibited}</strong></li>
+                <li data-count="refused_declined"><span>{tr(Key::RefusedCheckDeclined)}</span><strong>{pickups.refused_declined}</strong></li>
+            </ul>
             <h2>{tr(Key::PerCourier)}</h2>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0">
                 <table class="table">
                     <thead><tr>
                         <th scope="col">{tr(Key::Courier)}</th>
                         <th scope="col">{tr(Key::RecordCount)}</th>
                         <th scope="col">{tr(Key::Flagged)}</th>
+                        <th scope="col">{tr(Key::PickedUpCount)}</th>
+                        <th scope="col">{tr(Key::RealNameRate)}</th>
+                        <th scope="col">{tr(Key::InspectionRate)}</th>
                     </tr></thead>
                     <tbody>
                         {dashboard.per_courier.into_iter().map(|c| view! {
-                            <tr><td>{c.courier}</td><td>{c.records}</td><td>{c.flagged}</td></tr>
+                            <tr>
+                                <td>{c.courier}</td><td>{c.records}</td><td>{c.flagged}</td>
+                                <td>{c.pickups.picked_up}</td>
+                                <td>{percent(c.pickups.real_name_permille())}</td>
+                                <td>{percent(c.pickups.inspection_permille())}</td>
+                            </tr>
                         }).collect_view()}
                     </tbody>
                 </table>

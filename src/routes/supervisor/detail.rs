@@ -2,6 +2,7 @@
 //! flags with their review state, and the notes; a supervisor adds a note or marks a flag
 //! reviewed with a reason. The courier's data is never edited here.
 
+use super::pickup_evidence::PickupEvidence;
 use super::{session_token, show_failure};
 use crate::api;
 use crate::clock::local_date_time;
@@ -158,6 +159,10 @@ fn DetailBody(detail: RecordDetail) -> impl IntoView {
                 }.into_any()
             }
         }}
+        {pickup.then(|| view! {
+            <PickupEvidence id=summary.id identity=detail.sender_identity.clone()
+                inspection=detail.inspection.clone()/>
+        })}
         {detail.tariff.clone().map(|t| view! { <TariffEvidence tariff=t/> })}
         <h3>{tr(Key::Flag)}</h3>
         <ul class="detail__flags" data-testid="flags">
@@ -176,7 +181,7 @@ fn DetailBody(detail: RecordDetail) -> impl IntoView {
             }).collect_view()}
         </ul>
         <h3>{tr(Key::Revisions)}</h3>
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0">
             <table class="table" data-testid="revisions">
                 <thead><tr>
                     <th scope="col">{tr(Key::Revision)}</th>

@@ -12,6 +12,7 @@ mod devices;
 mod import;
 mod list;
 mod parcels;
+mod pickup_evidence;
 mod preview;
 mod tariffs;
 

@@ -4,6 +4,8 @@
 use crate::clock::now_ms;
 use crate::db::{rows_per_statement, Db, Placeholders};
 use crate::error::ApiError;
+use crate::id_vault::IdVault;
+use crate::records::identities::{self, IdentityRow, SealedIdentity};
 use crate::records::query::reversed;
 use crate::session::Caller;
 use doorstep_core::compliance::{self, ComplianceFlag, CompliancePolicy};
@@ -222,12 +224,18 @@ struct Sender {
     lang: Lang,
 }
 
-/// Each record's canonical JSON and fingerprint, or its rejection for the rules it breaks.
-pub type Prepared = Result<(String, String), Ack>;
+/// Each record's canonical JSON (its sender's identity masked) and fingerprint, with the identity
+/// sealed, or its rejection for the rules it breaks.
+pub type Prepared = Result<(String, String, Option<SealedIdentity>), Ack>;
 
-/// Checks each record on its own and serializes it, before any transaction: work that needs no
-/// database is kept out of the write transaction (on SQLite, out of every writer's turn).
-pub fn prepare(records: &[DeliveryRecord], lang: Lang) -> Result<Vec<Prepared>, ApiError> {
+/// Checks each record on its own, seals its sender's identity and serializes it, before any
+/// transaction: work that needs no database is kept out of the write transaction (on SQLite, out
+/// of every writer's turn). The number is never stored unsealed.
+pub fn prepare(
+    records: &[DeliveryRecord],
+    vault: &IdVault,
+    lang: Lang,
+) -> Result<Vec<Prepared>, ApiError> {
     records
         .iter()
         .map(|record| {
@@ -235,9 +243,14 @@ pub fn prepare(records: &[DeliveryRecord], lang: Lang) -> Result<Vec<Prepared>, 
             if !violations.is_empty() {
                 return Ok(Err(rejection(violations, lang)));
             }
-            canonical(record).map(Ok)
+            let Some((stored, sealed)) = identities::seal(record, &vault.current) else {
+                return canonical(record).map(|(payload, fp)| Ok((payload, fp, None)));
+            };
+            let (payload, _) = canonical(&stored)?;
+            let fingerprint = identities::fingerprint(&payload, &sealed.lookup_hash);
+            Ok(Ok((payload, fingerprint, Some(sealed))))
         })
-        .collect::<Result<_, _>>()
+        .collect::<Result<_, serde_json::Error>>()
         .map_err(|e| ApiError::Internal(Box::new(e)))
 }
 
@@ -261,8 +274,9 @@ async fn apply(
 
     let mut acks = Vec::with_capacity(records.len());
     let mut stored = Vec::new();
+    let mut identity_rows = Vec::new();
     for (record, prepared) in records.iter().zip(prepared) {
-        let (payload, fingerprint) = match prepared {
+        let (payload, fingerprint, identity) = match prepared {
             Ok(canonical) => canonical,
             Err(rejected) => {
                 acks.push(rejected.clone());
@@ -288,6 +302,15 @@ async fn apply(
                 held.current
                     .insert(id.clone(), (sender.courier_id, record.revision));
                 let new_to_server = !in_database.contains(&id);
+                if let Some(identity) = identity {
+                    identity_rows.push(IdentityRow {
+                        record_id: id.clone(),
+                        revision: record.revision,
+                        station_id: sender.station_id,
+                        captured_at: record.captured_at,
+                        identity,
+                    });
+                }
                 held.fingerprints
                     .insert((id, record.revision), fingerprint.clone());
                 stored.push(StoredRecord {
@@ -304,6 +327,7 @@ async fn apply(
         acks.push(ack);
     }
     insert_revisions(tx, &stored).await?;
+    identities::insert(tx, &identity_rows).await?;
     let with_links: Vec<&DeliveryRecord> = stored.iter().map(|s| s.record).collect();
     crate::links::store_requests(
         tx,

@@ -6,7 +6,7 @@ use crate::session::Supervisor;
 use crate::state::AppState;
 use axum::extract::State;
 use doorstep_core::api::{
-    CourierCount, Dashboard, DayCount, FlagCount, DAY_MS, SHANGHAI_OFFSET_MS,
+    CourierCount, Dashboard, DayCount, FlagCount, PickupCounts, DAY_MS, SHANGHAI_OFFSET_MS,
 };
 use doorstep_core::compliance::ComplianceFlag;
 use serde::Deserialize;
@@ -30,11 +30,14 @@ const MAX_DAYS: i64 = 366;
 /// overflow on whatever capture times devices sent.
 const LATEST_MS: i64 = 32_503_680_000_000;
 
+/// A courier's name, records, flagged records, then the [`PickupCounts`] in field order.
+type CourierRow = (String, i64, i64, i64, i64, i64, i64, i64);
+
 fn shanghai_day(ms: i64) -> i64 {
     (ms + SHANGHAI_OFFSET_MS).div_euclid(DAY_MS)
 }
 
-/// Counts per flag, per courier and per Shanghai day (with the day's compliance rate, over the
+/// Counts per flag, per courier (with their pickups and the safety rules kept) and per Shanghai day (with the day's compliance rate, over the
 /// day's records and the manifest's parcels no record accounts for) of the station's records
 /// captured in the period.
 #[utoipa::path(get, path = "/dashboard", tag = "records", params(DashboardQuery),
@@ -86,8 +89,16 @@ pub async fn dashboard(
                 .map_or(0, |(_, n)| *n as u64),
         })
         .collect();
-    let per_courier: Vec<(String, i64, i64)> = sqlx::query_as(
-        "SELECT a.display_name, COUNT(*), SUM(CASE WHEN r.flags <> '' THEN 1 ELSE 0 END) \
+    // A pickup has its identity and inspection when its stored JSON holds them (a key can only
+    // match unescaped, outside every string): the server takes a collected pickup only with
+    // both, and pickups stored before these rules carry neither, nor flags for them.
+    let per_courier: Vec<CourierRow> = sqlx::query_as(
+        "SELECT a.display_name, COUNT(*), SUM(CASE WHEN r.flags <> '' THEN 1 ELSE 0 END), \
+         SUM(CASE WHEN r.outcome = 'picked_up' THEN 1 ELSE 0 END), \
+         SUM(CASE WHEN r.outcome = 'picked_up' AND r.payload LIKE '%\"sender_identity\":{%' THEN 1 ELSE 0 END), \
+         SUM(CASE WHEN r.outcome = 'picked_up' AND r.payload LIKE '%\"inspection\":{%' THEN 1 ELSE 0 END), \
+         SUM(CASE WHEN r.outcome = 'refused_prohibited_item' THEN 1 ELSE 0 END), \
+         SUM(CASE WHEN r.outcome = 'refused_check_declined' THEN 1 ELSE 0 END) \
          FROM records r JOIN accounts a ON a.id = r.courier_id \
          WHERE r.station_id = $1 AND r.captured_at >= $2 AND r.captured_at < $3 \
          GROUP BY a.id, a.display_name ORDER BY COUNT(*) DESC, a.display_name",
@@ -138,16 +149,42 @@ pub async fn dashboard(
             }
         })
         .collect();
+    let per_courier: Vec<CourierCount> = per_courier
+        .into_iter()
+        .map(
+            |(
+                courier,
+                records,
+                flagged,
+                picked_up,
+                real_name,
+                inspection,
+                prohibited,
+                declined,
+            )| {
+                CourierCount {
+                    courier,
+                    records: records as u64,
+                    flagged: flagged as u64,
+                    pickups: PickupCounts {
+                        picked_up: picked_up as u64,
+                        with_real_name: real_name as u64,
+                        with_inspection: inspection as u64,
+                        refused_prohibited: prohibited as u64,
+                        refused_declined: declined as u64,
+                    },
+                }
+            },
+        )
+        .collect();
+    let mut pickups = PickupCounts::default();
+    for courier in &per_courier {
+        pickups.add(&courier.pickups);
+    }
     Ok(ApiJson(Dashboard {
         per_flag,
-        per_courier: per_courier
-            .into_iter()
-            .map(|(courier, records, flagged)| CourierCount {
-                courier,
-                records: records as u64,
-                flagged: flagged as u64,
-            })
-            .collect(),
+        pickups,
+        per_courier,
         per_day,
     }))
 }

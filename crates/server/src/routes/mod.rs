@@ -7,6 +7,7 @@ pub mod coverage;
 pub mod dashboard;
 pub mod devices;
 pub mod health;
+pub mod identity;
 pub mod manifests;
 pub mod parcels;
 pub mod recipient;

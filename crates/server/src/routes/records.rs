@@ -155,6 +155,8 @@ pub async fn detail(
         tariff: row.record.tariff.clone(),
         called_at: row.record.called_at,
         outcome_at: row.record.outcome_at,
+        sender_identity: row.record.sender_identity.clone(),
+        inspection: row.record.inspection.clone(),
         flags,
         revisions,
         notes,

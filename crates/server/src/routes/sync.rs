@@ -32,7 +32,7 @@ pub async fn sync(
         });
     }
     let lang = request_lang(&headers);
-    let prepared = prepare(&request.records, lang)?;
+    let prepared = prepare(&request.records, &state.id_vault, lang)?;
     let mut attempt = 1;
     let acks = loop {
         match store_batch(&state.db, &caller, &request, &prepared, lang).await {

@@ -11,6 +11,7 @@ use doorstep_core::api::{LoginResponse, RecordPage};
 use doorstep_core::sync::{SyncRequest, SyncResponse};
 use doorstep_core::DeliveryRecord;
 use doorstep_server::auth::AuthPolicy;
+use doorstep_server::id_vault::{random_base64, IdKey, IdVault};
 use doorstep_server::state::AppState;
 use doorstep_server::{app, db::Db, seed};
 use http_body_util::BodyExt;
@@ -18,9 +19,16 @@ use serde_json::Value;
 use tower::ServiceExt;
 use uuid::Uuid;
 
+/// An ID vault with a fresh random key.
+pub fn test_vault() -> IdVault {
+    IdVault::new(IdKey::from_base64(&random_base64()).unwrap())
+}
+
 pub struct TestServer {
     pub router: Router,
     pub db: Db,
+    /// The keys the server seals senders' identities with.
+    pub vault: IdVault,
     pub courier: String,
     pub supervisor: String,
     pub courier_password: String,
@@ -40,13 +48,15 @@ impl TestServer {
             .await
             .unwrap();
         let accounts = seed::seed_demo(&db).await.unwrap();
+        let vault = test_vault();
         let router = app(AppState {
             policy,
-            ..AppState::new(db.clone(), None)
+            ..AppState::new(db.clone(), None, vault.clone())
         });
         let mut server = TestServer {
             router,
             db,
+            vault,
             courier: String::new(),
             supervisor: String::new(),
             courier_password: String::new(),

@@ -4,9 +4,12 @@ mod call;
 mod consent;
 mod fields;
 mod flags;
+mod identity;
+mod inspection;
 mod kind;
 mod method;
 mod outcome;
+mod pickup_steps;
 mod preference;
 mod recipient;
 mod tariff;
@@ -16,14 +19,19 @@ use crate::clock::now_ms;
 use crate::device::use_device;
 use crate::i18n::{tr, use_lang, Key};
 use crate::routes::courier::draft::{Draft, DraftErrors};
+use crate::routes::courier::safety::PickupStep;
 use crate::session::use_session;
 use crate::tariffs::use_tariffs;
 use doorstep_core::preference::active_for;
+use doorstep_core::OutcomeKind;
 use flags::FlagFields;
+use identity::IdentityStep;
+use inspection::InspectionStep;
 use kind::KindChoice;
 use leptos::prelude::*;
 use method::MethodFields;
 use outcome::OutcomeSection;
+use pickup_steps::{PickupNav, StepList};
 use preference::PreferenceNotice;
 use recipient::RecipientFields;
 use tariff::TariffStep;
@@ -122,6 +130,9 @@ pub fn ParcelForm(
             }),
         );
     };
+    let pickup = move || draft.with(Draft::is_pickup);
+    let on = move |step: PickupStep| pickup() && draft.with(|d| d.step == step);
+    let refused = move || draft.with(|d| d.outcome.is_some_and(OutcomeKind::is_pickup_refusal));
     let rule_errors = move || {
         errors.with(|e| {
             e.rules
@@ -149,20 +160,48 @@ pub fn ParcelForm(
                     </button>
                 </p>
             </Show>
-            <KindChoice draft=draft/>
-            <WaybillFields draft=draft errors=errors/>
-            <RecipientFields draft=draft errors=errors/>
-            <PreferenceNotice draft=draft preference=preference save_error=save_error/>
-            <FlagFields draft=draft/>
-            <Show when=move || draft.with(Draft::needs_tariff)>
+            // A pickup is one screen per step, in the door's order; a delivery is one screen.
+            <Show when=move || !pickup() || on(PickupStep::Identity)>
+                <KindChoice draft=draft/>
+            </Show>
+            <Show when=pickup>
+                <StepList draft=draft/>
+            </Show>
+            <Show when=move || on(PickupStep::Identity)>
+                <IdentityStep draft=draft errors=errors/>
+            </Show>
+            <Show when=move || on(PickupStep::Inspection)>
+                <InspectionStep draft=draft errors=errors/>
+            </Show>
+            // The carrier comes before a pickup's quote; a refused pickup skips the quote.
+            <Show when=move || !pickup() || on(PickupStep::Tariff) || (on(PickupStep::Handover) && refused())>
+                <WaybillFields draft=draft errors=errors/>
+            </Show>
+            <Show when=move || !pickup() || on(PickupStep::Handover)>
+                <RecipientFields draft=draft errors=errors/>
+                <PreferenceNotice draft=draft preference=preference save_error=save_error/>
+            </Show>
+            <Show when=move || !pickup() || on(PickupStep::Tariff)>
+                <FlagFields draft=draft/>
+            </Show>
+            <Show when=move || draft.with(Draft::needs_tariff) && (!pickup() || on(PickupStep::Tariff))>
                 <TariffStep draft=draft errors=errors/>
             </Show>
-            <MethodFields draft=draft ask_by_link=ask_by_link/>
-            <OutcomeSection draft=draft/>
+            <Show when=move || !pickup()>
+                <MethodFields draft=draft ask_by_link=ask_by_link/>
+            </Show>
+            <Show when=move || !pickup() || on(PickupStep::Handover)>
+                <OutcomeSection draft=draft/>
+            </Show>
+            <Show when=pickup>
+                <PickupNav draft=draft errors=errors/>
+            </Show>
 
             <p class="field__error" role="alert" data-testid="rule-errors">{rule_errors}</p>
             <p class="field__error" role="alert">{move || save_error.get()}</p>
-            <button class="button button--primary" type="submit" data-testid="save">{tr(Key::Save)}</button>
+            <Show when=move || !pickup() || on(PickupStep::Handover)>
+                <button class="button button--primary" type="submit" data-testid="save">{tr(Key::Save)}</button>
+            </Show>
             <p class="saved" role="status" data-testid="saved">
                 {move || saved.get().then(|| Key::Saved.text(lang.get()))}
             </p>

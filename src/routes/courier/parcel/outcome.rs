@@ -39,7 +39,11 @@ pub fn OutcomeSection(draft: RwSignal<Draft>) -> impl IntoView {
                 }>
                 <option value="">{tr(Key::OutcomeNone)}</option>
                 {move || if pickup() {
-                    option(OutcomeKind::PickedUp).into_any()
+                    view! {
+                        {option(OutcomeKind::PickedUp)}
+                        {option(OutcomeKind::RefusedProhibitedItem)}
+                        {option(OutcomeKind::RefusedCheckDeclined)}
+                    }.into_any()
                 } else {
                     view! {
                         {option(OutcomeKind::DeliveredToRecipient)}
