@@ -321,20 +321,50 @@ pub struct SenderIdentity {
     pub credit_code: Option<String>,
 }
 
+/// Each field's problem at once, so a form shows every message beside its field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct IdentityProblems {
+    pub number: Option<IdentityError>,
+    pub name: Option<IdentityError>,
+    pub credit_code: Option<IdentityError>,
+    pub person: Option<IdentityError>,
+}
+
+impl IdentityProblems {
+    pub fn is_empty(&self) -> bool {
+        *self == IdentityProblems::default()
+    }
+
+    /// The first problem in the order the rules check them.
+    pub fn first(self) -> Option<IdentityError> {
+        self.name
+            .or(self.number)
+            .or(self.credit_code)
+            .or(self.person)
+    }
+}
+
 impl SenderIdentity {
+    /// Every field's problem, the birth date checked against the device's `today`.
+    pub fn problems(&self, today: Day) -> IdentityProblems {
+        IdentityProblems {
+            number: self.document.check(&self.number, today).err(),
+            name: self
+                .name
+                .trim()
+                .is_empty()
+                .then_some(IdentityError::NameMissing),
+            credit_code: self
+                .credit_code
+                .as_deref()
+                .and_then(|code| check_credit_code(code).err()),
+            person: (!self.person_matches).then_some(IdentityError::PersonNotConfirmed),
+        }
+    }
+
     /// The first problem with what was recorded, checked against the device's `today`.
     pub fn check(&self, today: Day) -> Result<(), IdentityError> {
-        if self.name.trim().is_empty() {
-            return Err(IdentityError::NameMissing);
-        }
-        self.document.check(&self.number, today)?;
-        if let Some(code) = &self.credit_code {
-            check_credit_code(code)?;
-        }
-        if !self.person_matches {
-            return Err(IdentityError::PersonNotConfirmed);
-        }
-        Ok(())
+        self.problems(today).first().map_or(Ok(()), Err)
     }
 
     /// The number as views show it.

@@ -128,19 +128,45 @@ pub struct Inspection {
     pub inspected_at: Millis,
 }
 
+/// Each field's problem at once, so a form shows every message beside its field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct InspectionProblems {
+    pub item_name: Option<InspectionError>,
+    pub quantity: Option<InspectionError>,
+    pub presence: Option<InspectionError>,
+}
+
+impl InspectionProblems {
+    pub fn is_empty(&self) -> bool {
+        *self == InspectionProblems::default()
+    }
+}
+
 impl Inspection {
+    /// Every field's problem.
+    pub fn problems(&self) -> InspectionProblems {
+        InspectionProblems {
+            item_name: self
+                .item_name
+                .trim()
+                .is_empty()
+                .then_some(InspectionError::ItemNameMissing),
+            quantity: (self.quantity == 0).then_some(InspectionError::QuantityMissing),
+            presence: (!self.in_presence).then_some(InspectionError::NotInPresence),
+        }
+    }
+
     /// The first problem with what was recorded.
     pub fn check(&self) -> Result<(), InspectionError> {
-        if self.item_name.trim().is_empty() {
-            return Err(InspectionError::ItemNameMissing);
+        let problems = self.problems();
+        match problems
+            .item_name
+            .or(problems.quantity)
+            .or(problems.presence)
+        {
+            Some(problem) => Err(problem),
+            None => Ok(()),
         }
-        if self.quantity == 0 {
-            return Err(InspectionError::QuantityMissing);
-        }
-        if !self.in_presence {
-            return Err(InspectionError::NotInPresence);
-        }
-        Ok(())
     }
 }
 

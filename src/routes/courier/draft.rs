@@ -2,7 +2,9 @@
 //! turned into a [`DeliveryRecord`] only through the core rules.
 
 use super::quote::{TariffDraft, TariffErrors};
-use super::safety::{IdentityDraft, IdentityErrors, InspectionDraft, InspectionErrors, PickupStep};
+use super::safety::{IdentityDraft, InspectionDraft, PickupStep};
+use doorstep_core::identity::IdentityProblems;
+use doorstep_core::inspection::InspectionProblems;
 use doorstep_core::link::{token_digest, LinkDecision, LinkRequest, Offer, DEFAULT_EXPIRY_HOURS};
 use doorstep_core::manifest::RouteParcel;
 use doorstep_core::money::parse_yuan;
@@ -130,8 +132,8 @@ pub struct DraftErrors {
     pub phone: Option<PhoneError>,
     pub fee: bool,
     pub tariff: TariffErrors,
-    pub identity: IdentityErrors,
-    pub inspection: InspectionErrors,
+    pub identity: IdentityProblems,
+    pub inspection: InspectionProblems,
     pub rules: Vec<Violation>,
 }
 

@@ -4,10 +4,8 @@
 //! core rules on its own, so each message sits beside its field.
 
 use doorstep_core::day::Day;
-use doorstep_core::identity::{
-    check_credit_code, normalise, DocumentType, IdentityError, SenderIdentity,
-};
-use doorstep_core::inspection::{catalogue, Inspection, InspectionError, ItemNature};
+use doorstep_core::identity::{normalise, DocumentType, IdentityProblems, SenderIdentity};
+use doorstep_core::inspection::{catalogue, Inspection, InspectionProblems, ItemNature};
 use serde::{Deserialize, Serialize};
 
 /// The screens of a pickup, in the order the rules ask for them at the door.
@@ -75,43 +73,14 @@ impl Default for IdentityDraft {
     }
 }
 
-/// The identity step's problems, per field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct IdentityErrors {
-    pub number: Option<IdentityError>,
-    pub name: Option<IdentityError>,
-    pub credit_code: Option<IdentityError>,
-    pub person: Option<IdentityError>,
-}
-
-impl IdentityErrors {
-    pub fn is_empty(&self) -> bool {
-        *self == IdentityErrors::default()
-    }
-}
-
 impl IdentityDraft {
-    /// Every field's problem, the birth date checked against `today`.
-    pub fn errors(&self, today: Day) -> IdentityErrors {
-        let credit_code = normalise(&self.credit_code);
-        IdentityErrors {
-            number: self.document.check(&normalise(&self.number), today).err(),
-            name: self
-                .name
-                .trim()
-                .is_empty()
-                .then_some(IdentityError::NameMissing),
-            credit_code: match (self.company, credit_code.is_empty()) {
-                (false, _) => None,
-                (true, true) => Some(IdentityError::CreditCodeMissing),
-                (true, false) => check_credit_code(&credit_code).err(),
-            },
-            person: (!self.person_matches).then_some(IdentityError::PersonNotConfirmed),
-        }
+    /// Every field's problem by core's rules, the birth date checked against `today`.
+    pub fn errors(&self, today: Day) -> IdentityProblems {
+        self.candidate(0).problems(today)
     }
 
     /// Confirms the check at `now`, or says what is wrong with each field.
-    pub fn confirm(&mut self, now: i64) -> Result<(), IdentityErrors> {
+    pub fn confirm(&mut self, now: i64) -> Result<(), IdentityProblems> {
         let errors = self.errors(Day::of(now));
         if !errors.is_empty() {
             return Err(errors);
@@ -120,16 +89,21 @@ impl IdentityDraft {
         Ok(())
     }
 
-    /// The identity the record carries, once the check was confirmed.
-    pub fn identity(&self) -> Option<SenderIdentity> {
-        Some(SenderIdentity {
+    /// The identity as typed, as if checked at `checked_at`.
+    fn candidate(&self, checked_at: i64) -> SenderIdentity {
+        SenderIdentity {
             document: self.document,
             number: normalise(&self.number),
             name: self.name.trim().to_string(),
             person_matches: self.person_matches,
-            checked_at: self.checked_at?,
+            checked_at,
             credit_code: self.company.then(|| normalise(&self.credit_code)),
-        })
+        }
+    }
+
+    /// The identity the record carries, once the check was confirmed.
+    pub fn identity(&self) -> Option<SenderIdentity> {
+        Some(self.candidate(self.checked_at?))
     }
 
     pub fn from_identity(identity: &SenderIdentity) -> IdentityDraft {
@@ -173,42 +147,18 @@ impl Default for InspectionDraft {
     }
 }
 
-/// The inspection step's problems, per field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct InspectionErrors {
-    pub item_name: Option<InspectionError>,
-    pub quantity: Option<InspectionError>,
-    pub presence: Option<InspectionError>,
-}
-
-impl InspectionErrors {
-    pub fn is_empty(&self) -> bool {
-        *self == InspectionErrors::default()
-    }
-}
-
 impl InspectionDraft {
     fn quantity(&self) -> Option<u32> {
         self.quantity.trim().parse().ok().filter(|q| *q > 0)
     }
 
-    pub fn errors(&self) -> InspectionErrors {
-        InspectionErrors {
-            item_name: self
-                .item_name
-                .trim()
-                .is_empty()
-                .then_some(InspectionError::ItemNameMissing),
-            quantity: self
-                .quantity()
-                .is_none()
-                .then_some(InspectionError::QuantityMissing),
-            presence: (!self.in_presence).then_some(InspectionError::NotInPresence),
-        }
+    /// Every field's problem by core's rules; a quantity that is not a number counts as none.
+    pub fn errors(&self) -> InspectionProblems {
+        self.candidate(0).problems()
     }
 
     /// Confirms the inspection at `now`, or says what is wrong with each field.
-    pub fn confirm(&mut self, now: i64) -> Result<(), InspectionErrors> {
+    pub fn confirm(&mut self, now: i64) -> Result<(), InspectionProblems> {
         let errors = self.errors();
         if !errors.is_empty() {
             return Err(errors);
@@ -217,17 +167,23 @@ impl InspectionDraft {
         Ok(())
     }
 
-    /// The inspection the record carries, once it was confirmed.
-    pub fn inspection(&self) -> Option<Inspection> {
-        Some(Inspection {
+    /// The inspection as typed, as if made at `inspected_at`.
+    fn candidate(&self, inspected_at: i64) -> Inspection {
+        Inspection {
             catalogue_version: catalogue().version,
             item_name: self.item_name.trim().to_string(),
             nature: self.nature,
-            quantity: self.quantity()?,
+            quantity: self.quantity().unwrap_or(0),
             in_presence: self.in_presence,
             prohibited: self.prohibited.clone(),
-            inspected_at: self.inspected_at?,
-        })
+            inspected_at,
+        }
+    }
+
+    /// The inspection the record carries, once it was confirmed.
+    pub fn inspection(&self) -> Option<Inspection> {
+        self.quantity()?;
+        Some(self.candidate(self.inspected_at?))
     }
 
     pub fn from_inspection(inspection: &Inspection) -> InspectionDraft {
@@ -245,6 +201,8 @@ impl InspectionDraft {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use doorstep_core::identity::IdentityError;
+    use doorstep_core::inspection::InspectionError;
     use doorstep_core::testing::SAMPLE_ID;
 
     const NOW: i64 = 1_796_645_000_000;
@@ -258,7 +216,7 @@ mod tests {
         };
         assert_eq!(
             draft.confirm(NOW),
-            Err(IdentityErrors {
+            Err(IdentityProblems {
                 number: Some(IdentityError::CheckCharacter),
                 name: Some(IdentityError::NameMissing),
                 credit_code: Some(IdentityError::CreditCodeMissing),
@@ -289,7 +247,7 @@ mod tests {
         };
         assert_eq!(
             draft.confirm(NOW),
-            Err(InspectionErrors {
+            Err(InspectionProblems {
                 item_name: Some(InspectionError::ItemNameMissing),
                 quantity: Some(InspectionError::QuantityMissing),
                 presence: Some(InspectionError::NotInPresence),
