@@ -330,61 +330,67 @@ pub struct ManifestRow {
     pub area: Option<String>,
 }
 
-/// What a file holds: its good rows in file order and its refused ones.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Manifest {
-    pub rows: Vec<ManifestRow>,
-    pub problems: Vec<RowProblem>,
+/// One data row of a file: a parcel, or the reason the row is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Line {
+    Good(Box<ManifestRow>),
+    Bad(RowProblem),
 }
 
-/// Reads decoded rows (line number and cells). The header is the first of the top rows that names
-/// the required columns; a problem with the file as a whole is `Err`, bad rows are listed in
-/// [`Manifest::problems`] and the other rows still read.
-pub fn read<I>(rows: I, lang: Lang) -> Result<Manifest, RowProblem>
-where
-    I: IntoIterator<Item = (u32, Vec<String>)>,
-{
-    let mut rows = rows.into_iter();
-    let mut columns: Option<Vec<Option<Column>>> = None;
-    let mut best_missing: Option<(u32, Column)> = None;
-    for _ in 0..HEADER_SEARCH_ROWS {
-        let Some((line, cells)) = rows.next() else {
-            break;
-        };
-        let found: Vec<Option<Column>> = cells.iter().map(|c| Column::from_header(c)).collect();
-        let missing = Column::REQUIRED
-            .into_iter()
-            .find(|r| !found.contains(&Some(*r)));
-        match missing {
-            None => {
-                columns = Some(found);
+/// Reads decoded rows (line number and cells) one at a time, so a file of any length is never
+/// held as parcels all at once. The header is the first of the top rows that names the required
+/// columns. Yields each data row as a [`Line`]; a problem with the file as a whole (too many rows,
+/// no data row at all) is an `Err` item, after which nothing more is read.
+pub struct Reader<I> {
+    rows: I,
+    columns: Vec<Option<Column>>,
+    /// First line of every good waybill so far: the only state that grows with the file.
+    seen: HashMap<Waybill, u32>,
+    count: usize,
+    lang: Lang,
+    done: bool,
+}
+
+impl<I: Iterator<Item = (u32, Vec<String>)>> Reader<I> {
+    /// Finds the header; a file without one is refused whole.
+    pub fn new(rows: impl IntoIterator<IntoIter = I>, lang: Lang) -> Result<Self, RowProblem> {
+        let mut rows = rows.into_iter();
+        let mut best_missing: Option<(u32, Column)> = None;
+        for _ in 0..HEADER_SEARCH_ROWS {
+            let Some((line, cells)) = rows.next() else {
                 break;
+            };
+            let found: Vec<Option<Column>> = cells.iter().map(|c| Column::from_header(c)).collect();
+            let missing = Column::REQUIRED
+                .into_iter()
+                .find(|r| !found.contains(&Some(*r)));
+            match missing {
+                None => {
+                    return Ok(Reader {
+                        rows,
+                        columns: found,
+                        seen: HashMap::new(),
+                        count: 0,
+                        lang,
+                        done: false,
+                    })
+                }
+                Some(column) if found.iter().any(Option::is_some) => {
+                    best_missing.get_or_insert((line, column));
+                }
+                Some(_) => {}
             }
-            Some(column) if found.iter().any(Option::is_some) => {
-                best_missing.get_or_insert((line, column));
-            }
-            Some(_) => {}
         }
-    }
-    let Some(columns) = columns else {
-        return Err(match best_missing {
+        Err(match best_missing {
             Some((line, column)) => {
                 RowProblem::new(line, Some(column), Problem::MissingColumn, lang)
             }
             None => RowProblem::new(0, None, Problem::NoHeader, lang),
-        });
-    };
-    let mut manifest = Manifest::default();
-    let mut seen: HashMap<Waybill, u32> = HashMap::new();
-    let mut count = 0usize;
-    for (line, cells) in rows {
-        if cells.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        count += 1;
-        if count > MAX_ROWS {
-            return Err(RowProblem::new(line, None, Problem::TooManyRows, lang));
-        }
+        })
+    }
+
+    fn line(&mut self, line: u32, cells: &[String]) -> Line {
+        let columns = &self.columns;
         let cell = |column: Column| -> &str {
             columns
                 .iter()
@@ -392,8 +398,9 @@ where
                 .and_then(|i| cells.get(i))
                 .map_or("", |s| s.trim())
         };
+        let lang = self.lang;
         match read_row(line, cell) {
-            Ok(row) => match seen.get(&row.parcel.waybill) {
+            Ok(row) => match self.seen.get(&row.parcel.waybill) {
                 Some(first) => {
                     let mut problem = RowProblem::new(
                         line,
@@ -405,24 +412,44 @@ where
                         Lang::Zh => format!("（首次出现在第 {first} 行）"),
                         Lang::En => format!(" (first on line {first})"),
                     });
-                    manifest.problems.push(problem);
+                    Line::Bad(problem)
                 }
                 None => {
-                    seen.insert(row.parcel.waybill.clone(), line);
-                    manifest.rows.push(row);
+                    self.seen.insert(row.parcel.waybill.clone(), line);
+                    Line::Good(Box::new(row))
                 }
             },
-            Err((column, problem)) => {
-                manifest
-                    .problems
-                    .push(RowProblem::new(line, Some(column), problem, lang))
-            }
+            Err((column, problem)) => Line::Bad(RowProblem::new(line, Some(column), problem, lang)),
         }
     }
-    if count == 0 {
-        return Err(RowProblem::new(0, None, Problem::NoRows, lang));
+}
+
+impl<I: Iterator<Item = (u32, Vec<String>)>> Iterator for Reader<I> {
+    type Item = Result<Line, RowProblem>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        while let Some((line, cells)) = self.rows.next() {
+            if cells.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            self.count += 1;
+            if self.count > MAX_ROWS {
+                self.done = true;
+                return Some(Err(RowProblem::new(
+                    line,
+                    None,
+                    Problem::TooManyRows,
+                    self.lang,
+                )));
+            }
+            return Some(Ok(self.line(line, &cells)));
+        }
+        self.done = true;
+        (self.count == 0).then(|| Err(RowProblem::new(0, None, Problem::NoRows, self.lang)))
     }
-    Ok(manifest)
 }
 
 fn read_row<'a>(
@@ -673,6 +700,27 @@ pub struct CourierParcels {
 mod tests {
     use super::*;
 
+    /// A file's good rows and refused ones, or why it is refused whole.
+    #[derive(Debug)]
+    struct Manifest {
+        rows: Vec<ManifestRow>,
+        problems: Vec<RowProblem>,
+    }
+
+    fn read(rows: Vec<(u32, Vec<String>)>, lang: Lang) -> Result<Manifest, RowProblem> {
+        let mut manifest = Manifest {
+            rows: Vec::new(),
+            problems: Vec::new(),
+        };
+        for line in Reader::new(rows, lang)? {
+            match line? {
+                Line::Good(row) => manifest.rows.push(*row),
+                Line::Bad(problem) => manifest.problems.push(problem),
+            }
+        }
+        Ok(manifest)
+    }
+
     fn rows(lines: &[&str]) -> Vec<(u32, Vec<String>)> {
         lines
             .iter()
@@ -749,6 +797,27 @@ mod tests {
             manifest.problems[7].message,
             "waybill: The waybill appears twice in the file (first on line 2)"
         );
+    }
+
+    #[test]
+    fn rows_are_read_one_at_a_time_and_a_refusal_ends_the_file() {
+        let header = (1, vec!["waybill".into(), "phone".into(), "address".into()]);
+        let row = |n: u32| {
+            let cells = [format!("SF{:013}", n), "13812345634".into(), "x".into()];
+            (n + 1, cells.to_vec())
+        };
+        let endless = std::iter::once(header.clone()).chain((1..).map(row));
+        let first: Vec<_> = Reader::new(endless, Lang::En).unwrap().take(2).collect();
+        assert!(
+            matches!(&first[..], [Ok(Line::Good(a)), Ok(Line::Good(b))] if a.line == 2 && b.line == 3)
+        );
+
+        let too_many = std::iter::once(header).chain((1..=MAX_ROWS as u32 + 5).map(row));
+        let mut reader = Reader::new(too_many, Lang::En).unwrap();
+        let refused = reader.by_ref().find_map(Result::err).unwrap();
+        assert_eq!(refused.problem, Problem::TooManyRows);
+        assert_eq!(refused.line, MAX_ROWS as u32 + 2);
+        assert!(reader.next().is_none());
     }
 
     #[test]

@@ -86,6 +86,11 @@ async fn bench(label: &str, database_url: Option<&str>) {
         let file = manifest(first, rows);
         first += rows;
         let name = |what: &str| format!("manifest {label}: {rows} rows, {what}");
+        figure(
+            &name("server RSS before"),
+            status_mib(&server, "VmRSS:"),
+            "MiB",
+        );
         std::fs::write(format!("/proc/{}/clear_refs", server.pid()), "5").unwrap();
         let started = Instant::now();
         let preview = upload(&client, &server, &token, &format!("day={day}"), &file).await;

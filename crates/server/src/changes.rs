@@ -32,17 +32,26 @@ pub async fn notify(
     Ok(())
 }
 
-/// Queues many changes, each for its courier, inside the caller's transaction: every courier's
-/// lock taken once (in id order, so two writers never wait on each other crosswise), then
-/// multi-row inserts. A manifest import queues one change per parcel.
+/// Takes these couriers' feed locks for the caller's transaction, each once and in id order, so
+/// two writers never wait on each other crosswise.
+pub async fn lock_feeds(
+    conn: &mut AnyConnection,
+    couriers: impl IntoIterator<Item = i64>,
+) -> Result<(), sqlx::Error> {
+    for courier_id in couriers.into_iter().collect::<BTreeSet<i64>>() {
+        lock_for_transaction(conn, LockKey::CourierChanges(courier_id)).await?;
+    }
+    Ok(())
+}
+
+/// Queues many changes, each for its courier, inside the caller's transaction: their couriers'
+/// locks (see [`lock_feeds`]), then multi-row inserts. A manifest import queues one change per
+/// parcel.
 pub async fn notify_many(
     conn: &mut AnyConnection,
     changes: &[(i64, Change)],
 ) -> Result<(), sqlx::Error> {
-    let couriers: BTreeSet<i64> = changes.iter().map(|(courier_id, _)| *courier_id).collect();
-    for courier_id in couriers {
-        lock_for_transaction(conn, LockKey::CourierChanges(courier_id)).await?;
-    }
+    lock_feeds(conn, changes.iter().map(|(courier_id, _)| *courier_id)).await?;
     let now = now_ms();
     for chunk in changes.chunks(rows_per_statement(3)) {
         let bodies = chunk

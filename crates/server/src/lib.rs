@@ -72,11 +72,12 @@ pub fn app(state: AppState) -> Router {
             routes::area_rules::list,
             routes::area_rules::replace
         ))
-        // The manifest's own body limit: a day's file is far larger than a sync batch.
+        // The manifest reads its own body, with its own limit: a day's file is far larger than
+        // a sync batch.
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(routes::manifests::import))
-                .layer(DefaultBodyLimit::max(manifest::decode::MAX_FILE_BYTES)),
+                .layer(DefaultBodyLimit::disable()),
         )
         .split_for_parts();
     let mut openapi = serde_json::to_value(openapi).expect("the OpenAPI document serialises");

@@ -53,6 +53,25 @@ async fn upload(
     content_type: &str,
     confirm: Option<&str>,
 ) -> (StatusCode, Value) {
+    send(server, Body::from(bytes), content_type, confirm).await
+}
+
+/// Sends a CSV body in pieces, without announcing its length, as a browser's chunked upload does.
+async fn upload_pieces(
+    server: &TestServer,
+    pieces: Vec<Result<Vec<u8>, std::io::Error>>,
+    confirm: Option<&str>,
+) -> (StatusCode, Value) {
+    let body = Body::from_stream(futures_util::stream::iter(pieces));
+    send(server, body, "text/csv", confirm).await
+}
+
+async fn send(
+    server: &TestServer,
+    body: Body,
+    content_type: &str,
+    confirm: Option<&str>,
+) -> (StatusCode, Value) {
     let mut uri = format!("/api/v1/manifests?day={DAY}");
     if let Some(fingerprint) = confirm {
         uri.push_str(&format!("&confirm={fingerprint}"));
@@ -66,7 +85,7 @@ async fn upload(
             format!("Bearer {}", server.supervisor),
         )
         .header(header::CONTENT_TYPE, content_type)
-        .body(Body::from(bytes))
+        .body(body)
         .unwrap();
     let response = server.router.clone().oneshot(request).await.unwrap();
     let status = response.status();
@@ -384,6 +403,44 @@ async fn reimport_changes_nothing_and_a_correction_only_its_rows_never_a_finishe
     assert!(
         !payload(2).await.contains("202"),
         "a delivered parcel stays"
+    );
+}
+
+#[tokio::test]
+async fn a_file_that_breaks_off_or_outgrows_the_limit_unannounced_stores_nothing() {
+    let server = TestServer::start().await;
+    let text = csv(&(1..=50).map(|n| row(n, "courier")).collect::<Vec<_>>());
+    let fingerprint = preview(&server, &text).await.fingerprint;
+    let (head, _) = text.as_bytes().split_at(text.len() / 2);
+    let broken = vec![
+        Ok(head.to_vec()),
+        Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "the phone lost its signal",
+        )),
+    ];
+    let (status, body) = upload_pieces(&server, broken, Some(&fingerprint)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let said = body["error"]["message"].as_str().unwrap_or_default();
+    assert!(said.contains("did not arrive whole"), "{said}");
+
+    let piece = vec![b'a'; 1024 * 1024];
+    let oversized = (0..33).map(|_| Ok(piece.clone())).collect();
+    let (status, body) = upload_pieces(&server, oversized, None).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+
+    let (parcels,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM parcels")
+        .fetch_one(&server.db.pool)
+        .await
+        .unwrap();
+    assert_eq!((parcels, changes_count(&server).await), (0, 0));
+    // The whole file, sent again, still stores under the first preview.
+    let (status, body) =
+        upload_pieces(&server, vec![Ok(text.into_bytes())], Some(&fingerprint)).await;
+    assert_eq!(
+        (status, body["added"].as_u64()),
+        (StatusCode::OK, Some(50)),
+        "{body}"
     );
 }
 

@@ -1,18 +1,19 @@
-//! A manifest file's bytes into rows of text cells for `doorstep_core::manifest::read`: XLSX
+//! A manifest file's bytes into rows of text cells for `doorstep_core::manifest::Reader`: XLSX
 //! (its first sheet) by its zip signature, otherwise CSV in UTF-8 (with or without a byte-order
 //! mark) or, when that fails, GBK/GB18030 as Chinese Excel writes it.
 
 use calamine::{Data, Reader, Xlsx};
 use doorstep_core::manifest::Problem;
+use std::borrow::Cow;
 use std::io::Cursor;
 
 /// Most bytes one manifest upload may have.
 pub const MAX_FILE_BYTES: usize = 32 * 1024 * 1024;
 
-/// A decoded file, whose rows are read lazily: a 100,000-row CSV never becomes a second copy of
-/// itself as cells.
-pub enum Decoded {
-    Csv { text: String, delimiter: u8 },
+/// A decoded file, whose rows are read lazily: a CSV never becomes a second copy of itself as
+/// cells, and a UTF-8 one is read where it lies. A sheet is held whole (calamine's `Range`).
+pub enum Decoded<'a> {
+    Csv { text: Cow<'a, str>, delimiter: u8 },
     Sheet(calamine::Range<Data>),
 }
 
@@ -30,7 +31,7 @@ const NOT_A_TABLE: [&[u8]; 5] = [
 ];
 
 /// Reads the file's format and text; the rows come from [`Decoded::rows`].
-pub fn decode(bytes: &[u8]) -> Result<Decoded, Problem> {
+pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, Problem> {
     if bytes.starts_with(ZIP) {
         let mut workbook = Xlsx::new(Cursor::new(bytes)).map_err(|_| Problem::NotCsvOrXlsx)?;
         let sheet = workbook
@@ -44,11 +45,10 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, Problem> {
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = match std::str::from_utf8(bytes) {
-        Ok(text) => text.to_string(),
+        Ok(text) => Cow::Borrowed(text),
         Err(_) => encoding_rs::GB18030
             .decode_without_bom_handling_and_without_replacement(bytes)
-            .ok_or(Problem::Unreadable)?
-            .into_owned(),
+            .ok_or(Problem::Unreadable)?,
     };
     if text
         .chars()
@@ -72,7 +72,7 @@ fn delimiter(text: &str) -> u8 {
     }
 }
 
-impl Decoded {
+impl Decoded<'_> {
     pub fn rows(&self) -> Box<dyn Iterator<Item = Row> + '_> {
         match self {
             Decoded::Csv { text, delimiter } => {

@@ -64,7 +64,10 @@ pub async fn with_outcome(
             marks.list(1, 1),
             marks.list(2, chunk.len())
         );
-        let mut query = sqlx::query_as::<_, (String,)>(&sql).bind(station_id);
+        // Planned afresh each time, like the import's lookup of stored parcels.
+        let mut query = sqlx::query_as::<_, (String,)>(&sql)
+            .persistent(false)
+            .bind(station_id);
         for waybill in chunk {
             query = query.bind(*waybill);
         }

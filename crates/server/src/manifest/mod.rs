@@ -6,5 +6,7 @@ pub mod day;
 pub mod decode;
 pub mod export;
 pub mod lookup;
+pub mod read;
 pub mod rules;
 pub mod store;
+pub mod upload;

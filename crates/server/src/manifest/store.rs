@@ -1,24 +1,26 @@
-//! Importing a day's manifest: the preview says what a file would do, row by row, against what
-//! is stored; the confirmation decides again inside one transaction under the station's lock,
-//! refuses when the decisions changed since the preview, and writes parcels, the import, the
-//! audit entry and the couriers' change feed together.
+//! Importing a day's manifest, a chunk of lines at a time: the preview says what a file would do,
+//! row by row, against what is stored; the confirmation decides again inside one transaction under
+//! the station's lock, writing each chunk's parcels and the couriers' change feed as it goes, and
+//! rolls it all back when the decisions are no longer those of the preview. Nothing that grows
+//! with the file is held beyond its chunk but the running totals.
 
 use crate::audit::{self, Action, Event};
-use crate::changes::notify_many;
+use crate::changes::{lock_feeds, notify_many};
 use crate::clock::now_ms;
 use crate::db::{lock_for_transaction, rows_per_statement, Db, LockKey, Placeholders};
 use crate::error::{ApiError, Text};
 use crate::manifest::lookup;
+use crate::manifest::read::Chunks;
 use doorstep_core::day::Day;
 use doorstep_core::manifest::{
-    assignee, CourierParcels, Manifest, ManifestPreview, ManifestRow, RouteParcel, RowProblem,
+    assignee, CourierParcels, Line, ManifestPreview, ManifestRow, RouteParcel, RowProblem,
     MAX_LISTED_PROBLEMS,
 };
 use doorstep_core::sync::Change;
 use doorstep_core::Lang;
 use sha2::{Digest, Sha256};
 use sqlx::AnyConnection;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Who imports which file for which day.
 pub struct Import<'a> {
@@ -52,50 +54,62 @@ impl Decision {
             Decision::Kept => "kept",
         }
     }
+
+    fn writes(self) -> bool {
+        matches!(self, Decision::Added | Decision::Changed { .. })
+    }
 }
 
 /// One good row, decided.
-struct Planned<'m> {
-    row: &'m ManifestRow,
+struct Planned {
+    row: Box<ManifestRow>,
     courier_id: i64,
     payload: String,
     fingerprint: String,
     decision: Decision,
 }
 
-/// The preview and the rows to write.
-struct Plan<'m> {
-    preview: ManifestPreview,
-    rows: Vec<Planned<'m>>,
-}
-
 /// What the file would do; nothing is written.
 pub async fn preview(
     db: &Db,
     import: &Import<'_>,
-    manifest: &Manifest,
+    mut chunks: Chunks,
 ) -> Result<ManifestPreview, ApiError> {
     let mut conn = db.pool.acquire().await?;
-    Ok(plan(&mut conn, import, manifest).await?.preview)
+    let mut plan = Plan::start(&mut conn, import).await?;
+    while let Some(lines) = chunks.next().await? {
+        plan.decide(&mut conn, lines).await?;
+    }
+    Ok(plan.finish())
 }
 
 /// Stores the file's changes if they are still those of the preview named by `fingerprint`.
 pub async fn confirm(
     db: &Db,
     import: &Import<'_>,
-    manifest: &Manifest,
+    mut chunks: Chunks,
     fingerprint: &str,
 ) -> Result<ManifestPreview, ApiError> {
     let mut tx = db.begin_write().await?;
     lock_for_transaction(&mut tx, LockKey::StationParcels(import.station_id)).await?;
-    let Plan { mut preview, rows } = plan(&mut tx, import, manifest).await?;
+    let mut plan = Plan::start(&mut tx, import).await?;
+    // Every feed the file may write to, up front and in one order: the chunks name couriers in
+    // the file's order, and a move locking two of them in between must not deadlock with us.
+    lock_feeds(&mut tx, plan.names.keys().copied()).await?;
+    let import_id = insert_import(&mut tx, import).await?;
+    while let Some(lines) = chunks.next().await? {
+        let writes = plan.decide(&mut tx, lines).await?;
+        upsert_parcels(&mut tx, import, import_id, &writes).await?;
+        notify_many(&mut tx, &feed_changes(import.day, &writes)).await?;
+    }
+    let mut preview = plan.finish();
     if preview.fingerprint != fingerprint {
         return Err(ApiError::Conflict(Text::new(
             "预览之后当天的快件已有变化，请重新预览",
             "the day's parcels changed since the preview; preview again",
         )));
     }
-    if rows.is_empty() {
+    if preview.added + preview.changed + preview.unchanged + preview.kept == 0 {
         return Err(ApiError::Unprocessable {
             code: "no_good_rows",
             message: Text::new(
@@ -105,36 +119,7 @@ pub async fn confirm(
             details: Vec::new(),
         });
     }
-    let import_id = insert_import(&mut tx, import, &preview).await?;
-    let writes: Vec<&Planned> = rows
-        .iter()
-        .filter(|p| matches!(p.decision, Decision::Added | Decision::Changed { .. }))
-        .collect();
-    upsert_parcels(&mut tx, import, import_id, &writes).await?;
-    let mut changes = Vec::with_capacity(writes.len());
-    for planned in &writes {
-        if let Decision::Changed { previous } = planned.decision {
-            if previous != planned.courier_id {
-                changes.push((
-                    previous,
-                    Change::ParcelWithdrawn {
-                        waybill: planned.row.parcel.waybill.clone(),
-                    },
-                ));
-            }
-        }
-        changes.push((
-            planned.courier_id,
-            Change::ParcelAssigned {
-                parcel: RouteParcel {
-                    day: import.day,
-                    seq: planned.row.line,
-                    parcel: planned.row.parcel.clone(),
-                },
-            },
-        ));
-    }
-    notify_many(&mut tx, &changes).await?;
+    count_import(&mut tx, import_id, &preview).await?;
     let detail = format!(
         "added={} changed={} unchanged={} kept={} problems={}",
         preview.added, preview.changed, preview.unchanged, preview.kept, preview.problem_count
@@ -155,196 +140,324 @@ pub async fn confirm(
     Ok(preview)
 }
 
-/// Decides every good row against the stored parcels and counts the result.
-async fn plan<'m>(
-    conn: &mut AnyConnection,
-    import: &Import<'_>,
-    manifest: &'m Manifest,
-) -> Result<Plan<'m>, ApiError> {
-    let couriers = lookup::couriers(conn, import.station_id).await?;
-    let rules = lookup::area_rules(conn, import.station_id).await?;
-    let mut problems: Vec<RowProblem> = manifest.problems.clone();
-    let mut rows = Vec::with_capacity(manifest.rows.len());
-    for row in &manifest.rows {
-        let courier = assignee(
-            row,
-            |username| couriers.get(username).copied(),
-            |key| rules.get(key).copied(),
-        );
-        match courier {
-            Ok(courier_id) => {
-                let payload = serde_json::to_string(&row.parcel)
-                    .map_err(|e| ApiError::Internal(Box::new(e)))?;
-                let fingerprint = lookup::fingerprint(&payload, courier_id, import.day);
-                rows.push(Planned {
-                    row,
-                    courier_id,
-                    payload,
-                    fingerprint,
-                    decision: Decision::Added,
-                });
+/// What the couriers' devices hear of the written rows: a parcel leaves its previous courier and
+/// reaches its new one.
+fn feed_changes(day: Day, writes: &[Planned]) -> Vec<(i64, Change)> {
+    let mut changes = Vec::with_capacity(writes.len());
+    for planned in writes {
+        if let Decision::Changed { previous } = planned.decision {
+            if previous != planned.courier_id {
+                changes.push((
+                    previous,
+                    Change::ParcelWithdrawn {
+                        waybill: planned.row.parcel.waybill.clone(),
+                    },
+                ));
             }
-            Err((column, problem)) => problems.push(RowProblem::new(
-                row.line,
-                Some(column),
-                problem,
-                import.lang,
-            )),
+        }
+        changes.push((
+            planned.courier_id,
+            Change::ParcelAssigned {
+                parcel: RouteParcel {
+                    day,
+                    seq: planned.row.line,
+                    parcel: planned.row.parcel.clone(),
+                },
+            },
+        ));
+    }
+    changes
+}
+
+/// A file's import under way: what its rows are decided against, and the running totals.
+struct Plan<'i> {
+    import: &'i Import<'i>,
+    couriers: HashMap<String, i64>,
+    rules: HashMap<String, i64>,
+    /// Every account of the station, id → username.
+    names: HashMap<i64, String>,
+    /// Parcels of the day per courier: those stored, moved by each decided row.
+    per_courier: HashMap<i64, i64>,
+    lines: u32,
+    added: u32,
+    changed: u32,
+    unchanged: u32,
+    kept: u32,
+    problems: Vec<RowProblem>,
+    problem_count: u32,
+    /// Names the preview: the file, the day and every line's decision or problem, in file order,
+    /// so a confirmation of a preview whose decisions no longer hold (another import, a move, an
+    /// outcome in between) is refused.
+    digest: Sha256,
+}
+
+impl<'i> Plan<'i> {
+    async fn start(conn: &mut AnyConnection, import: &'i Import<'i>) -> Result<Self, sqlx::Error> {
+        let per_courier: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT courier_id, COUNT(*) FROM parcels WHERE station_id = $1 AND day = $2 \
+             GROUP BY courier_id",
+        )
+        .bind(import.station_id)
+        .bind(import.day.0)
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut digest = Sha256::new();
+        digest.update(format!("{}\n{}\n", import.file_sha256, import.day.0).as_bytes());
+        Ok(Plan {
+            import,
+            couriers: lookup::couriers(conn, import.station_id).await?,
+            rules: lookup::area_rules(conn, import.station_id).await?,
+            names: lookup::usernames(conn, import.station_id).await?,
+            per_courier: per_courier.into_iter().collect(),
+            lines: 0,
+            added: 0,
+            changed: 0,
+            unchanged: 0,
+            kept: 0,
+            problems: Vec::new(),
+            problem_count: 0,
+            digest,
+        })
+    }
+
+    /// Decides one chunk of lines against the stored parcels and counts them; answers the rows
+    /// to write.
+    async fn decide(
+        &mut self,
+        conn: &mut AnyConnection,
+        lines: Vec<Line>,
+    ) -> Result<Vec<Planned>, ApiError> {
+        self.lines += lines.len() as u32;
+        let mut rows = Vec::with_capacity(lines.len());
+        let mut problems = Vec::new();
+        for line in lines {
+            let row = match line {
+                Line::Good(row) => row,
+                Line::Bad(problem) => {
+                    problems.push(problem);
+                    continue;
+                }
+            };
+            let courier = assignee(
+                &row,
+                |username| self.couriers.get(username).copied(),
+                |key| self.rules.get(key).copied(),
+            );
+            match courier {
+                Ok(courier_id) => {
+                    let payload = serde_json::to_string(&row.parcel)
+                        .map_err(|e| ApiError::Internal(Box::new(e)))?;
+                    let fingerprint = lookup::fingerprint(&payload, courier_id, self.import.day);
+                    rows.push(Planned {
+                        row,
+                        courier_id,
+                        payload,
+                        fingerprint,
+                        decision: Decision::Added,
+                    });
+                }
+                Err((column, problem)) => problems.push(RowProblem::new(
+                    row.line,
+                    Some(column),
+                    problem,
+                    self.import.lang,
+                )),
+            }
+        }
+        // An assignment's problem is found after the reader's problems of later lines.
+        problems.sort_by_key(|p| p.line);
+
+        let station_id = self.import.station_id;
+        let waybills: Vec<&str> = rows.iter().map(|p| p.row.parcel.waybill.as_str()).collect();
+        let stored = stored_parcels(conn, station_id, &waybills).await?;
+        let differing: Vec<&str> = rows
+            .iter()
+            .filter_map(|p| {
+                let waybill = p.row.parcel.waybill.as_str();
+                let stored = stored.get(waybill)?;
+                (stored.fingerprint != p.fingerprint).then_some(waybill)
+            })
+            .collect();
+        let finished = lookup::with_outcome(conn, station_id, &differing).await?;
+        for planned in &mut rows {
+            let waybill = planned.row.parcel.waybill.as_str();
+            planned.decision = decision(planned, stored.get(waybill), &finished);
+            self.count(planned, stored.get(waybill));
+        }
+        self.digest_chunk(&rows, &problems);
+        self.problem_count += problems.len() as u32;
+        let room = MAX_LISTED_PROBLEMS.saturating_sub(self.problems.len());
+        self.problems.extend(problems.into_iter().take(room));
+        rows.retain(|p| p.decision.writes());
+        Ok(rows)
+    }
+
+    /// Adds a decided row to the totals and to its courier's parcels of the day.
+    fn count(&mut self, planned: &Planned, stored: Option<&Stored>) {
+        match planned.decision {
+            Decision::Added => self.added += 1,
+            Decision::Changed { .. } => self.changed += 1,
+            Decision::Unchanged => self.unchanged += 1,
+            Decision::Kept => self.kept += 1,
+        }
+        if planned.decision.writes() {
+            *self.per_courier.entry(planned.courier_id).or_default() += 1;
+            if let Some(stored) = stored.filter(|s| s.day == self.import.day.0) {
+                *self.per_courier.entry(stored.courier_id).or_default() -= 1;
+            }
         }
     }
-    problems.sort_by_key(|p| p.line);
 
-    let waybills: Vec<&str> = rows.iter().map(|p| p.row.parcel.waybill.as_str()).collect();
-    let stored = stored_parcels(conn, import.station_id, &waybills).await?;
-    let differing: Vec<&str> = rows
-        .iter()
-        .filter_map(|p| {
-            let waybill = p.row.parcel.waybill.as_str();
-            let (_, fingerprint) = stored.get(waybill)?;
-            (*fingerprint != p.fingerprint).then_some(waybill)
-        })
-        .collect();
-    let finished = lookup::with_outcome(conn, import.station_id, &differing).await?;
-    for planned in &mut rows {
-        let waybill = planned.row.parcel.waybill.as_str();
-        planned.decision = match stored.get(waybill) {
-            None => Decision::Added,
-            Some((_, fingerprint)) if *fingerprint == planned.fingerprint => Decision::Unchanged,
-            Some(_) if finished.contains(waybill) => Decision::Kept,
-            Some((previous, _)) => Decision::Changed {
-                previous: *previous,
-            },
+    /// The chunk's rows and problems into the digest, merged in line order.
+    fn digest_chunk(&mut self, rows: &[Planned], problems: &[RowProblem]) {
+        let mut problems = problems.iter().peekable();
+        let digest_problem = |digest: &mut Sha256, problem: &RowProblem| {
+            digest.update(format!("{}\t{:?}\n", problem.line, problem.problem).as_bytes());
         };
+        for planned in rows {
+            while let Some(problem) = problems.next_if(|p| p.line < planned.row.line) {
+                digest_problem(&mut self.digest, problem);
+            }
+            self.digest.update(
+                format!(
+                    "{}\t{}\t{}\t{}\n",
+                    planned.row.line,
+                    planned.row.parcel.waybill.as_str(),
+                    planned.decision.code(),
+                    planned.courier_id
+                )
+                .as_bytes(),
+            );
+        }
+        for problem in problems {
+            digest_problem(&mut self.digest, problem);
+        }
     }
 
-    let per_courier = per_courier(conn, import, &rows).await?;
-    let count =
-        |wanted: fn(Decision) -> bool| rows.iter().filter(|p| wanted(p.decision)).count() as u32;
-    let preview = ManifestPreview {
-        day: import.day,
-        rows: (manifest.rows.len() + manifest.problems.len()) as u32,
-        added: count(|d| d == Decision::Added),
-        changed: count(|d| matches!(d, Decision::Changed { .. })),
-        unchanged: count(|d| d == Decision::Unchanged),
-        kept: count(|d| d == Decision::Kept),
-        per_courier,
-        problem_count: problems.len() as u32,
-        fingerprint: decisions_fingerprint(import, &rows, &problems),
-        problems: problems.into_iter().take(MAX_LISTED_PROBLEMS).collect(),
-        stored: false,
-    };
-    Ok(Plan { preview, rows })
+    fn finish(self) -> ManifestPreview {
+        let mut counts: BTreeMap<String, u32> = BTreeMap::new();
+        for (courier_id, parcels) in &self.per_courier {
+            let Ok(parcels @ 1..) = u32::try_from(*parcels) else {
+                continue;
+            };
+            let name = self
+                .names
+                .get(courier_id)
+                .cloned()
+                .unwrap_or_else(|| courier_id.to_string());
+            *counts.entry(name).or_default() += parcels;
+        }
+        ManifestPreview {
+            day: self.import.day,
+            rows: self.lines,
+            added: self.added,
+            changed: self.changed,
+            unchanged: self.unchanged,
+            kept: self.kept,
+            per_courier: counts
+                .into_iter()
+                .map(|(courier, parcels)| CourierParcels { courier, parcels })
+                .collect(),
+            problem_count: self.problem_count,
+            fingerprint: hex::encode(self.digest.finalize()),
+            problems: self.problems,
+            stored: false,
+        }
+    }
 }
 
-/// Names a preview: the file, the day and every row's decision, so a confirmation of a preview
-/// whose decisions no longer hold (another import, a move, an outcome in between) is refused.
-fn decisions_fingerprint(import: &Import<'_>, rows: &[Planned], problems: &[RowProblem]) -> String {
-    let mut digest = Sha256::new();
-    digest.update(format!("{}\n{}\n", import.file_sha256, import.day.0).as_bytes());
-    for planned in rows {
-        digest.update(
-            format!(
-                "{}\t{}\t{}\t{}\n",
-                planned.row.line,
-                planned.row.parcel.waybill.as_str(),
-                planned.decision.code(),
-                planned.courier_id
-            )
-            .as_bytes(),
-        );
+/// What a good row does, given the stored parcel of its waybill and which waybills have an
+/// outcome.
+fn decision(planned: &Planned, stored: Option<&Stored>, finished: &HashSet<String>) -> Decision {
+    match stored {
+        None => Decision::Added,
+        Some(stored) if stored.fingerprint == planned.fingerprint => Decision::Unchanged,
+        Some(_) if finished.contains(planned.row.parcel.waybill.as_str()) => Decision::Kept,
+        Some(stored) => Decision::Changed {
+            previous: stored.courier_id,
+        },
     }
-    for problem in problems {
-        digest.update(format!("{}\t{:?}\n", problem.line, problem.problem).as_bytes());
-    }
-    hex::encode(digest.finalize())
 }
 
-/// The stored parcels of these waybills at the station, whatever their day: courier and
-/// fingerprint.
+/// A stored parcel, as much as deciding a row needs.
+struct Stored {
+    courier_id: i64,
+    fingerprint: String,
+    day: i64,
+}
+
+/// The stored parcels of these waybills at the station, whatever their day.
 async fn stored_parcels(
     conn: &mut AnyConnection,
     station_id: i64,
     waybills: &[&str],
-) -> Result<HashMap<String, (i64, String)>, sqlx::Error> {
+) -> Result<HashMap<String, Stored>, sqlx::Error> {
     let mut stored = HashMap::with_capacity(waybills.len());
     for chunk in waybills.chunks(rows_per_statement(1) - 1) {
         // Marks in order of appearance: SQLite binds plain `?` by position.
         let marks = Placeholders::of(conn);
         let sql = format!(
-            "SELECT waybill, courier_id, fingerprint FROM parcels \
+            "SELECT waybill, courier_id, fingerprint, day FROM parcels \
              WHERE station_id = {} AND waybill IN ({})",
             marks.list(1, 1),
             marks.list(2, chunk.len())
         );
-        let mut query = sqlx::query_as::<_, (String, i64, String)>(&sql).bind(station_id);
+        // Planned afresh each time: the import grows `parcels` inside its transaction, and a
+        // plan cached while the table was small (a scan of it) would make each chunk slower.
+        let mut query = sqlx::query_as::<_, (String, i64, String, i64)>(&sql)
+            .persistent(false)
+            .bind(station_id);
         for waybill in chunk {
             query = query.bind(*waybill);
         }
-        for (waybill, courier_id, fingerprint) in query.fetch_all(&mut *conn).await? {
-            stored.insert(waybill, (courier_id, fingerprint));
+        for (waybill, courier_id, fingerprint, day) in query.fetch_all(&mut *conn).await? {
+            let parcel = Stored {
+                courier_id,
+                fingerprint,
+                day,
+            };
+            stored.insert(waybill, parcel);
         }
     }
     Ok(stored)
 }
 
-/// Parcels of the day per courier once the file's added and changed rows are in.
-async fn per_courier(
-    conn: &mut AnyConnection,
-    import: &Import<'_>,
-    rows: &[Planned<'_>],
-) -> Result<Vec<CourierParcels>, sqlx::Error> {
-    let day: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT waybill, courier_id FROM parcels WHERE station_id = $1 AND day = $2",
-    )
-    .bind(import.station_id)
-    .bind(import.day.0)
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut owner: HashMap<&str, i64> = day.iter().map(|(w, c)| (w.as_str(), *c)).collect();
-    for planned in rows {
-        if matches!(planned.decision, Decision::Added | Decision::Changed { .. }) {
-            owner.insert(planned.row.parcel.waybill.as_str(), planned.courier_id);
-        }
-    }
-    let names = lookup::usernames(conn, import.station_id).await?;
-    let mut counts: BTreeMap<String, u32> = BTreeMap::new();
-    for courier_id in owner.values() {
-        let name = names
-            .get(courier_id)
-            .cloned()
-            .unwrap_or_else(|| courier_id.to_string());
-        *counts.entry(name).or_default() += 1;
-    }
-    Ok(counts
-        .into_iter()
-        .map(|(courier, parcels)| CourierParcels { courier, parcels })
-        .collect())
-}
-
-async fn insert_import(
-    conn: &mut AnyConnection,
-    import: &Import<'_>,
-    preview: &ManifestPreview,
-) -> Result<i64, sqlx::Error> {
+/// The import's row, its counts set by [`count_import`] once the whole file is decided.
+async fn insert_import(conn: &mut AnyConnection, import: &Import<'_>) -> Result<i64, sqlx::Error> {
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO manifest_imports (station_id, imported_by, imported_at, day, file_sha256, \
          rows_read, added, changed, unchanged, kept, problems) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, 0, 0, 0, 0, 0, 0) RETURNING id",
     )
     .bind(import.station_id)
     .bind(import.actor_id)
     .bind(now_ms())
     .bind(import.day.0)
     .bind(import.file_sha256)
+    .fetch_one(conn)
+    .await?;
+    Ok(id)
+}
+
+async fn count_import(
+    conn: &mut AnyConnection,
+    import_id: i64,
+    preview: &ManifestPreview,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE manifest_imports SET rows_read = $1, added = $2, changed = $3, unchanged = $4, \
+         kept = $5, problems = $6 WHERE id = $7",
+    )
     .bind(i64::from(preview.rows))
     .bind(i64::from(preview.added))
     .bind(i64::from(preview.changed))
     .bind(i64::from(preview.unchanged))
     .bind(i64::from(preview.kept))
     .bind(i64::from(preview.problem_count))
-    .fetch_one(conn)
+    .bind(import_id)
+    .execute(conn)
     .await?;
-    Ok(id)
+    Ok(())
 }
 
 /// Columns of one `parcels` row.
@@ -355,7 +468,7 @@ async fn upsert_parcels(
     conn: &mut AnyConnection,
     import: &Import<'_>,
     import_id: i64,
-    writes: &[&Planned<'_>],
+    writes: &[Planned],
 ) -> Result<(), sqlx::Error> {
     let now = now_ms();
     for chunk in writes.chunks(rows_per_statement(PARCEL_COLUMNS)) {
@@ -370,7 +483,7 @@ async fn upsert_parcels(
         );
         let mut query = sqlx::query(&sql);
         for planned in chunk {
-            let row = planned.row;
+            let row = &planned.row;
             query = query
                 .bind(import.station_id)
                 .bind(row.parcel.waybill.as_str())

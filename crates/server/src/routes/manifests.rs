@@ -2,22 +2,20 @@
 //! sending it again with the preview's fingerprint stores it.
 
 use crate::clock::now_ms;
-use crate::error::{ApiError, ErrorBody, Text};
+use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, ApiQuery};
 use crate::lang::request_lang;
-use crate::manifest::decode::{decode, MAX_FILE_BYTES};
+use crate::manifest::read::{read, refused};
 use crate::manifest::store::{self, Import};
+use crate::manifest::upload::gather;
 use crate::session::Supervisor;
 use crate::state::AppState;
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
+use axum::body::Body;
 use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap};
 use doorstep_core::day::Day;
-use doorstep_core::manifest::{self, ManifestPreview, Problem, RowProblem};
-use doorstep_core::Lang;
+use doorstep_core::manifest::{ManifestPreview, Problem, RowProblem};
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 use utoipa::IntoParams;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -56,7 +54,7 @@ pub async fn import(
     Supervisor(caller): Supervisor,
     headers: HeaderMap,
     ApiQuery(query): ApiQuery<ImportQuery>,
-    body: Result<Bytes, BytesRejection>,
+    body: Body,
 ) -> Result<ApiJson<ManifestPreview>, ApiError> {
     let lang = request_lang(&headers);
     if !accepted_type(&headers) {
@@ -67,32 +65,18 @@ pub async fn import(
             lang,
         )));
     }
-    let body = match body {
-        Ok(body) => body,
-        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            return Err(refused(&RowProblem::new(0, None, Problem::TooLarge, lang)))
-        }
-        Err(rejection) => return Err(rejection.into()),
-    };
-    let file_sha256 = hex::encode(Sha256::digest(&body));
-    // Decoding and reading 100,000 rows is CPU work: off the async workers.
-    let manifest = tokio::task::spawn_blocking(move || {
-        let decoded = decode(&body).map_err(|p| RowProblem::new(0, None, p, lang))?;
-        manifest::read(decoded.rows(), lang)
-    })
-    .await
-    .map_err(|e| ApiError::Internal(Box::new(e)))?
-    .map_err(|problem| refused(&problem))?;
+    let upload = gather(&headers, body, lang).await?;
+    let chunks = read(upload.bytes, lang);
     let import = Import {
         station_id: caller.station_id,
         actor_id: caller.account_id,
         day: query.day.unwrap_or_else(|| Day::of(now_ms())),
-        file_sha256: &file_sha256,
+        file_sha256: &upload.sha256,
         lang,
     };
     let preview = match query.confirm.as_deref() {
-        Some(fingerprint) => store::confirm(&state.db, &import, &manifest, fingerprint).await?,
-        None => store::preview(&state.db, &import, &manifest).await?,
+        Some(fingerprint) => store::confirm(&state.db, &import, chunks, fingerprint).await?,
+        None => store::preview(&state.db, &import, chunks).await?,
     };
     Ok(ApiJson(preview))
 }
@@ -110,30 +94,4 @@ fn accepted_type(headers: &HeaderMap) -> bool {
         .trim()
         .to_ascii_lowercase();
     ACCEPTED_TYPES.contains(&essence.as_str())
-}
-
-/// The file refused as a whole, with the status that fits its reason and the reason in both
-/// languages (the line, when the reason has one).
-fn refused(problem: &RowProblem) -> ApiError {
-    let status = match problem.problem {
-        Problem::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-        Problem::NotCsvOrXlsx => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        _ => StatusCode::UNPROCESSABLE_ENTITY,
-    };
-    let said = |lang| {
-        let text = RowProblem::new(problem.line, problem.column, problem.problem, lang).message;
-        match (problem.line, lang) {
-            (0, _) if problem.problem == Problem::TooLarge => {
-                format!("{text} ({} MiB)", MAX_FILE_BYTES / (1024 * 1024))
-            }
-            (0, _) => text,
-            (line, Lang::Zh) => format!("第 {line} 行：{text}"),
-            (line, Lang::En) => format!("line {line}: {text}"),
-        }
-    };
-    ApiError::Refused {
-        status,
-        code: "manifest_file",
-        message: Text::new(said(Lang::Zh), said(Lang::En)),
-    }
 }
