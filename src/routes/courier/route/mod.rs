@@ -17,7 +17,7 @@ use doorstep_core::manifest::RouteParcel;
 use doorstep_core::route::{self, Progress, Standing, StopKey};
 use doorstep_core::Waybill;
 use leptos::prelude::*;
-use stop::{stop_card, Shared};
+use stop::{stop_card, Action, Shared};
 
 /// Which parcels the route shows.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -79,9 +79,9 @@ struct Screen {
     hidden: usize,
 }
 
-/// Stops rendered at once, about three phone screens; "more" shows the next ones. Bounds the
-/// work of a filter or a move whatever the size of the day.
-const STOPS_PER_PAGE: usize = 8;
+/// Parcel rows rendered at once, in whole stops: about two phone screens; "more" shows the next
+/// ones. Bounds the work of a filter or a move whatever the size of the day.
+const ROWS_PER_PAGE: usize = 16;
 
 /// Where each waybill stands by its newest record on the device, sorted by waybill.
 fn standings(entries: &[OutboxEntry]) -> Vec<(&str, i64, Standing)> {
@@ -103,7 +103,7 @@ pub fn RouteView(draft: RwSignal<Draft>, form_open: RwSignal<bool>) -> impl Into
     let device = use_device();
     let lang = use_lang();
     let filter = RwSignal::new(Filter::ToGo);
-    let shown_stops = RwSignal::new(STOPS_PER_PAGE);
+    let shown_rows = RwSignal::new(ROWS_PER_PAGE);
     let order = RwSignal::new(local::get::<Vec<String>>(LocalKey::RouteOrder).unwrap_or_default());
     // Grouping the day into stops is the costly part and does not depend on the filter. The
     // comparison is by order: `IndexMap`'s own equality ignores it, which would hide a move.
@@ -120,7 +120,7 @@ pub fn RouteView(draft: RwSignal<Draft>, form_open: RwSignal<bool>) -> impl Into
     );
     let screen = Memo::new(move |_| {
         let filter = filter.get();
-        let limit = shown_stops.get();
+        let limit = shown_rows.get();
         device.entries.with(|entries| {
             let standings = standings(entries);
             let standing_of = |parcel: &RouteParcel| {
@@ -138,6 +138,7 @@ pub fn RouteView(draft: RwSignal<Draft>, form_open: RwSignal<bool>) -> impl Into
                         total_stops: stops.len(),
                         ..Screen::default()
                     };
+                    let mut rows = 0;
                     for (position, (key, indices)) in stops.iter().enumerate() {
                         let mut admitted = indices
                             .iter()
@@ -148,11 +149,13 @@ pub fn RouteView(draft: RwSignal<Draft>, form_open: RwSignal<bool>) -> impl Into
                             continue;
                         }
                         // Only the shown stops' parcels are copied out of the route.
-                        if screen.stops.len() < limit {
+                        if rows < limit {
+                            let parcels: Vec<_> = admitted.map(|(p, s)| (p.clone(), s)).collect();
+                            rows += parcels.len();
                             screen.stops.push(ShownStop {
                                 position,
                                 key: key.clone(),
-                                parcels: admitted.map(|(p, s)| (p.clone(), s)).collect(),
+                                parcels,
                             });
                         } else {
                             screen.hidden += 1;
@@ -235,7 +238,7 @@ pub fn RouteView(draft: RwSignal<Draft>, form_open: RwSignal<bool>) -> impl Into
                             aria-pressed=move || (filter.get() == f).to_string()
                             on:click=move |_| {
                                 filter.set(f);
-                                shown_stops.set(STOPS_PER_PAGE);
+                                shown_rows.set(ROWS_PER_PAGE);
                             }>
                             {tr(f.label())}
                         </button>
@@ -261,7 +264,7 @@ pub fn RouteView(draft: RwSignal<Draft>, form_open: RwSignal<bool>) -> impl Into
                     }
                 }/>
             </div>
-            // Drawn again as a whole (8 stops) when the filter, the order, a record or the
+            // Drawn again as a whole (a page of rows) when the filter, the order, a record or the
             // language changes; a keyed list was tried and lost taps on stops it had replaced.
             {move || {
                 let lang = lang.get();
@@ -275,22 +278,25 @@ pub fn RouteView(draft: RwSignal<Draft>, form_open: RwSignal<bool>) -> impl Into
                     });
                     let hidden = s.hidden;
                     device.preferences.with_untracked(|book| view! {
-                        <ol class="stops" data-testid="stops">
+                        <ol class="stops" data-testid="stops"
+                            on:click=move |event| match Action::of_click(&event) {
+                                Some(Action::Open { waybill, call }) => open(waybill, call),
+                                Some(Action::Move { from, to }) => move_stop(from, to),
+                                None => {}
+                            }>
                             {s.stops.iter().cloned().map(|stop| {
                                 let shared = Shared {
                                     lang,
                                     salt: &salt,
                                     book,
                                     stops: s.total_stops,
-                                    open,
-                                    move_stop,
                                 };
                                 stop_card(stop, shared)
                             }).collect_view()}
                         </ol>
                         {(hidden > 0).then(|| view! {
                             <button type="button" class="button" data-testid="more-stops"
-                                on:click=move |_| shown_stops.update(|n| *n += STOPS_PER_PAGE)>
+                                on:click=move |_| shown_rows.update(|n| *n += ROWS_PER_PAGE)>
                                 {format!("{} ({hidden})", Key::LoadMore.text(lang))}
                             </button>
                         })}

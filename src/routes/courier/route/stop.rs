@@ -3,7 +3,9 @@
 //!
 //! Plain functions of one rendering, not components with reactive labels: the list is drawn again
 //! whenever the filter, the order or the language changes, and a hundred rows each subscribing to
-//! the language (and looking up three contexts) made a filter several times slower.
+//! the language (and looking up three contexts) made a filter several times slower. Nor do the
+//! buttons hold listeners: each names its [`Action`] in `data-action`, and the list's one listener
+//! (see [`Action::of_click`]) acts on it.
 
 use super::ShownStop;
 use crate::i18n::Key;
@@ -14,27 +16,67 @@ use doorstep_core::preference::{active_for, recipient_key, StandingPreference};
 use doorstep_core::route::Standing;
 use doorstep_core::{Lang, Waybill};
 use leptos::prelude::*;
+use leptos::wasm_bindgen::JsCast;
+use leptos::web_sys::{Element, MouseEvent};
 
 /// What every stop of one rendering shares.
 #[derive(Clone, Copy)]
-pub struct Shared<'a, O, M> {
+pub struct Shared<'a> {
     pub lang: Lang,
     /// The session's salt for the preference book's keys.
     pub salt: &'a str,
     pub book: &'a [StandingPreference],
     /// How many stops the route has, for the move buttons.
     pub stops: usize,
-    pub open: O,
-    pub move_stop: M,
 }
 
-pub fn stop_card<O, M>(stop: ShownStop, shared: Shared<'_, O, M>) -> impl IntoView
-where
-    O: Fn(Waybill, bool) + Copy + Send + Sync + 'static,
-    M: Fn(usize, usize) + Copy + Send + Sync + 'static,
-{
+/// What a tap on one of the list's buttons asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Open the parcel's record, and dial the recipient first when `call`.
+    Open { waybill: Waybill, call: bool },
+    /// Move the stop at `from` to `to`.
+    Move { from: usize, to: usize },
+}
+
+impl Action {
+    /// The action of the button a click landed in, read back from its `data-action`.
+    pub fn of_click(event: &MouseEvent) -> Option<Action> {
+        let target = event.target()?.dyn_into::<Element>().ok()?;
+        let button = target.closest("[data-action]").ok()??;
+        Action::parse(&button.get_attribute("data-action")?)
+    }
+
+    /// As `data-action` writes it: `open <waybill>`, `call <waybill>`, `move <from> <to>`.
+    fn code(&self) -> String {
+        match self {
+            Action::Open { waybill, call } => {
+                format!("{} {waybill}", if *call { "call" } else { "open" })
+            }
+            Action::Move { from, to } => format!("move {from} {to}"),
+        }
+    }
+
+    fn parse(code: &str) -> Option<Action> {
+        let mut words = code.split(' ');
+        let (kind, first) = (words.next()?, words.next()?);
+        let number = |word: Option<&str>| word?.parse::<usize>().ok();
+        match kind {
+            "open" | "call" => Some(Action::Open {
+                waybill: Waybill::parse(first).ok()?,
+                call: kind == "call",
+            }),
+            "move" => Some(Action::Move {
+                from: number(Some(first))?,
+                to: number(words.next())?,
+            }),
+            _ => None,
+        }
+    }
+}
+
+pub fn stop_card(stop: ShownStop, shared: Shared<'_>) -> impl IntoView {
     let lang = shared.lang;
-    let move_stop = shared.move_stop;
     let position = stop.position;
     let key = stop.key;
     let part = |label: Key, value: String| {
@@ -54,11 +96,13 @@ where
                     <button type="button" class="button button--small"
                         aria-label=Key::MoveStopUp.text(lang)
                         disabled={position == 0}
-                        on:click=move |_| move_stop(position, position.saturating_sub(1))>"↑"</button>
+                        data-action=Action::Move { from: position, to: position.saturating_sub(1) }.code()>
+                        "↑"</button>
                     <button type="button" class="button button--small"
                         aria-label=Key::MoveStopDown.text(lang)
                         disabled={position + 1 >= shared.stops}
-                        on:click=move |_| move_stop(position, position + 1)>"↓"</button>
+                        data-action=Action::Move { from: position, to: position + 1 }.code()>
+                        "↓"</button>
                 </div>
             </div>
             <ul class="stop__parcels">
@@ -70,16 +114,8 @@ where
     }
 }
 
-fn parcel_row<O, M>(
-    parcel: RouteParcel,
-    standing: Standing,
-    shared: Shared<'_, O, M>,
-) -> impl IntoView
-where
-    O: Fn(Waybill, bool) + Copy + Send + Sync + 'static,
-{
+fn parcel_row(parcel: RouteParcel, standing: Standing, shared: Shared<'_>) -> impl IntoView {
     let lang = shared.lang;
-    let open = shared.open;
     let known = parcel.parcel;
     let recipient = known.recipient;
     let who = format!(
@@ -115,12 +151,18 @@ where
     };
     let room = recipient.address.room;
     let waybill = known.waybill;
-    let for_open = waybill.clone();
-    let for_call = waybill.clone();
+    let open = |call| {
+        Action::Open {
+            waybill: waybill.clone(),
+            call,
+        }
+        .code()
+    };
+    let (open_code, call_code) = (open(false), open(true));
     view! {
         <li class="stop__parcel" data-testid="stop-parcel" data-waybill=waybill.to_string()>
             <button type="button" class="stop__open" data-testid="open-parcel"
-                on:click=move |_| open(for_open.clone(), false)>
+                data-action=open_code>
                 <span class="stop__line">
                     <span class="records__waybill">{"…"}{waybill_tail(waybill.as_str(), 6)}</span>
                     {(!room.is_empty()).then(|| view! {
@@ -143,10 +185,36 @@ where
             </button>
             {callable.then(|| view! {
                 <button type="button" class="button button--small stop__call" data-testid="call-stop"
-                    on:click=move |_| open(for_call.clone(), true)>
+                    data-action=call_code>
                     {Key::CallRecipient.text(lang)}
                 </button>
             })}
         </li>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Action;
+    use doorstep_core::Waybill;
+
+    #[test]
+    fn an_action_reads_back_as_written() {
+        let waybill = Waybill::parse("SF1234567890123").unwrap();
+        for action in [
+            Action::Open {
+                waybill: waybill.clone(),
+                call: false,
+            },
+            Action::Open {
+                waybill,
+                call: true,
+            },
+            Action::Move { from: 3, to: 2 },
+        ] {
+            assert_eq!(Action::parse(&action.code()), Some(action));
+        }
+        assert_eq!(Action::parse("move 3"), None);
+        assert_eq!(Action::parse("open not-a-waybill"), None);
     }
 }
