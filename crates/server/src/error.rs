@@ -19,17 +19,21 @@ tokio::task_local! {
 /// streaming after it).
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Middleware for the API: answers errors in the caller's language and ends requests that take
-/// longer than [`REQUEST_TIMEOUT`] with a JSON 503.
+/// Middleware for the API: runs the handler to its end in its own task (see [`crate::detach`]),
+/// answers errors in the caller's language, and answers requests that take longer than
+/// [`REQUEST_TIMEOUT`] with a JSON 503.
 pub async fn api_context(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
     let lang = request_lang(request.headers());
+    // The handler runs to its end even after the timeout answered or the client left.
+    let handler = tokio::spawn(REQUEST_LANG.scope(lang, next.run(request)));
     REQUEST_LANG
         .scope(lang, async move {
-            match tokio::time::timeout(REQUEST_TIMEOUT, next.run(request)).await {
-                Ok(response) => response,
+            match tokio::time::timeout(REQUEST_TIMEOUT, handler).await {
+                Ok(Ok(response)) => response,
+                Ok(Err(failed)) => ApiError::Internal(Box::new(failed)).into_response(),
                 Err(_) => ApiError::Timeout.into_response(),
             }
         })

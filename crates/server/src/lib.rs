@@ -6,6 +6,7 @@ pub mod auth;
 pub mod changes;
 pub mod clock;
 pub mod db;
+pub mod detach;
 pub mod devices;
 pub mod error;
 pub mod extract;
@@ -101,6 +102,7 @@ pub fn app(state: AppState) -> Router {
             "/c/{token}/complaint",
             axum::routing::post(routes::recipient::complain),
         )
+        .route_layer(axum::middleware::from_fn(detach::detach))
         .nest("/api/v1", api);
     let supervisor_dir = SUPERVISOR_PATH.trim_start_matches('/');
     let pages: Vec<String> = state

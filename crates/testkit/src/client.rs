@@ -110,6 +110,19 @@ impl Api {
             }
         }
     }
+
+    /// How many records the supervisor's list shows, after checking that none is there twice.
+    pub async fn records_stored_once(&self, token: &str) -> usize {
+        let seen: Vec<String> = self
+            .records(token)
+            .await
+            .iter()
+            .map(|r| r["id"].as_str().unwrap().to_string())
+            .collect();
+        let unique: std::collections::BTreeSet<&String> = seen.iter().collect();
+        assert_eq!(seen.len(), unique.len(), "no record stored twice");
+        seen.len()
+    }
 }
 
 /// Sends `request`; its JSON answer, or a panic naming `what`, the status and the body.
