@@ -1192,11 +1192,11 @@ async fn the_recipient_confirms_a_locker_by_link_and_complains_about_another_par
         token_sha256: doorstep_core::link::token_digest(token),
         offers: vec![
             doorstep_core::link::Offer {
-                method: "locker".into(),
+                method: doorstep_core::MethodKind::Locker,
                 place: "5".into(),
             },
             doorstep_core::link::Offer {
-                method: "door".into(),
+                method: doorstep_core::MethodKind::Door,
                 place: String::new(),
             },
         ],
@@ -1213,7 +1213,7 @@ async fn the_recipient_confirms_a_locker_by_link_and_complains_about_another_par
     other.consent = Some(doorstep_core::Consent {
         channel: doorstep_core::ConsentChannel::InPerson,
         decision: doorstep_core::ConsentDecision::Accepted,
-        method: "locker".into(),
+        method: doorstep_core::MethodKind::Locker,
         given_at: other.captured_at,
         disclosed: doorstep_core::Disclosure::default(),
         preference_id: None,

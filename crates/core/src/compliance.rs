@@ -114,7 +114,7 @@ pub fn flags(
     let accepted = record
         .consent
         .as_ref()
-        .filter(|c| c.decision == ConsentDecision::Accepted && c.method == record.method.code());
+        .filter(|c| c.decision == ConsentDecision::Accepted && c.method == record.method.kind());
     if record.method.needs_consent() {
         if accepted.is_none() {
             found.push(ComplianceFlag::NoConsent);
@@ -153,6 +153,7 @@ mod tests {
     use crate::record::{
         Consent, ConsentChannel, DeliveryMethod, Disclosure, Outcome, ParcelFlags, ParcelKind,
     };
+    use crate::MethodKind;
 
     const CAPTURED: Millis = 1_700_000_000_000;
     const HOUR: Millis = 60 * 60 * 1000;
@@ -172,7 +173,7 @@ mod tests {
         Some(Consent {
             channel,
             decision: ConsentDecision::Accepted,
-            method: "locker".into(),
+            method: MethodKind::Locker,
             given_at,
             disclosed: Disclosure::default(),
             preference_id: None,

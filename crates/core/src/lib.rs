@@ -16,6 +16,7 @@ pub mod inspection;
 pub mod link;
 pub mod manifest;
 pub mod masking;
+pub mod method;
 pub mod money;
 pub mod phone;
 pub mod preference;
@@ -32,9 +33,10 @@ pub mod waybill;
 pub mod weight;
 
 pub use i18n::Lang;
+pub use method::MethodKind;
 pub use record::{
     Address, CallResult, Consent, ConsentChannel, ConsentDecision, DeliveryMethod, DeliveryRecord,
-    Disclosure, MethodKind, Outcome, OutcomeKind, ParcelFlags, ParcelKind, Recipient, Violation,
+    Disclosure, Outcome, OutcomeKind, ParcelFlags, ParcelKind, Recipient, Violation,
 };
 pub use role::Role;
 pub use waybill::{Carrier, Waybill, WaybillError};

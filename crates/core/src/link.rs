@@ -5,6 +5,7 @@
 //! SHA-256 inside the record, so a link can be requested offline, the server never holds the
 //! token, and the link works as soon as the record has synced.
 
+use crate::method::MethodKind;
 use crate::time::Millis;
 use crate::{masking, Carrier, Lang};
 use serde::{Deserialize, Serialize};
@@ -41,8 +42,7 @@ pub struct LinkRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Offer {
-    /// `locker`, `station` or `door`.
-    pub method: String,
+    pub method: MethodKind,
     /// Locker bank or station, with its address; empty for the door.
     pub place: String,
 }
@@ -68,13 +68,9 @@ impl LinkRequest {
         if !digest_ok {
             return Err(LinkError::BadDigest);
         }
-        let methods_ok = self
-            .offers
-            .iter()
-            .all(|o| matches!(o.method.as_str(), "locker" | "station" | "door"));
-        let has_door = self.offers.iter().any(|o| o.method == "door");
-        let has_other = self.offers.iter().any(|o| o.method != "door");
-        if !methods_ok || !has_door || !has_other || self.offers.len() > 4 {
+        let has_door = self.offers.iter().any(|o| o.method == MethodKind::Door);
+        let has_other = self.offers.iter().any(|o| o.method != MethodKind::Door);
+        if !has_door || !has_other || self.offers.len() > 4 {
             return Err(LinkError::BadOffers);
         }
         if !(1..=MAX_EXPIRY_HOURS).contains(&self.expires_in_hours) {
@@ -83,7 +79,7 @@ impl LinkRequest {
         Ok(())
     }
 
-    pub fn offers_method(&self, method: &str) -> bool {
+    pub fn offers_method(&self, method: MethodKind) -> bool {
         self.offers.iter().any(|o| o.method == method)
     }
 }
@@ -107,8 +103,7 @@ pub fn is_well_formed(token: &str) -> bool {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LinkDecision {
     pub link_id: Uuid,
-    /// `locker`, `station` or `door`.
-    pub choice: String,
+    pub choice: MethodKind,
     /// For the door: when the recipient is home, as they wrote it.
     pub time_window: Option<String>,
     pub note: Option<String>,
@@ -118,8 +113,8 @@ pub struct LinkDecision {
 
 impl LinkDecision {
     /// Whether this decision is a consent to `method` (a locker or station).
-    pub fn consents_to(&self, method: &str) -> bool {
-        method != "door" && self.choice == method
+    pub fn consents_to(&self, method: MethodKind) -> bool {
+        method != MethodKind::Door && self.choice == method
     }
 }
 
@@ -224,18 +219,18 @@ mod tests {
     fn only_a_locker_or_station_choice_is_a_consent() {
         let decision = LinkDecision {
             link_id: Uuid::nil(),
-            choice: "locker".into(),
+            choice: MethodKind::Locker,
             time_window: None,
             note: None,
             decided_at: 5,
         };
-        assert!(decision.consents_to("locker"));
-        assert!(!decision.consents_to("station"));
+        assert!(decision.consents_to(MethodKind::Locker));
+        assert!(!decision.consents_to(MethodKind::Station));
         let door = LinkDecision {
-            choice: "door".into(),
+            choice: MethodKind::Door,
             ..decision
         };
-        assert!(!door.consents_to("door"));
+        assert!(!door.consents_to(MethodKind::Door));
     }
 
     #[test]

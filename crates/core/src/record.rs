@@ -4,6 +4,7 @@
 use crate::day::Day;
 use crate::identity::{IdentityError, SenderIdentity};
 use crate::inspection::Inspection;
+use crate::method::MethodKind;
 use crate::tagged::deserialize_tagged;
 use crate::tariff::TariffDisclosure;
 use crate::time::Millis;
@@ -113,33 +114,9 @@ impl DeliveryMethod {
     }
 }
 
-/// A delivery method without its place: what a form chooses, a consent is about and a link
-/// offers, before the locker bank or station is known.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum MethodKind {
-    #[default]
-    Door,
-    Locker,
-    Station,
-}
-
+// The place-less method lives in its own leaf module (`method.rs`), so the link module can name it
+// without importing this one; what a handover by it records is a record rule, so it is here.
 impl MethodKind {
-    pub const ALL: [MethodKind; 3] = [MethodKind::Door, MethodKind::Locker, MethodKind::Station];
-
-    /// Stable code used in storage, filters and exports (the serde name).
-    pub fn code(self) -> &'static str {
-        match self {
-            MethodKind::Door => "door",
-            MethodKind::Locker => "locker",
-            MethodKind::Station => "station",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<MethodKind> {
-        MethodKind::ALL.into_iter().find(|m| m.code() == code)
-    }
-
     /// The outcome of a delivery handed over by this method.
     pub fn handover(self) -> OutcomeKind {
         match self {
@@ -211,8 +188,8 @@ pub struct Disclosure {
 pub struct Consent {
     pub channel: ConsentChannel,
     pub decision: ConsentDecision,
-    /// Which delivery method the consent is about: `locker` or `station`.
-    pub method: String,
+    /// Which delivery method the consent is about: a locker or a station.
+    pub method: MethodKind,
     pub given_at: Millis,
     pub disclosed: Disclosure,
     /// The standing preference the consent was taken from, when `channel` says so.
@@ -769,7 +746,7 @@ impl DeliveryRecord {
             found.push(Violation::ConsentRefused);
             return;
         }
-        if consent.method != self.method.code() {
+        if consent.method != self.method.kind() {
             found.push(Violation::ConsentForOtherMethod);
         }
         if consent.channel == ConsentChannel::StandingPreference && consent.preference_id.is_none()
@@ -875,7 +852,7 @@ pub(crate) mod tests {
         Consent {
             channel,
             decision,
-            method: "locker".into(),
+            method: MethodKind::Locker,
             given_at: 1_700_000_000_500,
             disclosed: Disclosure {
                 location: "3号柜".into(),

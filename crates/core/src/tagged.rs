@@ -212,7 +212,7 @@ mod tests {
             record_id: id,
             decision: LinkDecision {
                 link_id: id,
-                choice: "locker".into(),
+                choice: crate::MethodKind::Locker,
                 time_window: None,
                 note: Some("谢谢".into()),
                 decided_at: 4,

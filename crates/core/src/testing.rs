@@ -4,7 +4,7 @@
 use crate::link::{token_digest, LinkRequest, Offer, DEFAULT_EXPIRY_HOURS};
 use crate::{
     Address, Carrier, Consent, ConsentChannel, ConsentDecision, DeliveryMethod, DeliveryRecord,
-    Disclosure, Outcome, ParcelFlags, ParcelKind, Recipient, Waybill,
+    Disclosure, MethodKind, Outcome, ParcelFlags, ParcelKind, Recipient, Waybill,
 };
 use uuid::Uuid;
 
@@ -108,7 +108,7 @@ pub fn placed_in_locker(mut record: DeliveryRecord, channel: ConsentChannel) -> 
     record.consent = Some(Consent {
         channel,
         decision: ConsentDecision::Accepted,
-        method: "locker".into(),
+        method: MethodKind::Locker,
         given_at: record.captured_at,
         disclosed: Disclosure {
             location: "愚园路 1088 弄 3 号快递柜".into(),
@@ -161,11 +161,11 @@ pub fn link_request(id: Uuid, token: &str, requested_at: i64) -> LinkRequest {
         token_sha256: token_digest(token),
         offers: vec![
             Offer {
-                method: "locker".into(),
+                method: MethodKind::Locker,
                 place: "3 号柜（愚园路 1088 弄门口）".into(),
             },
             Offer {
-                method: "door".into(),
+                method: MethodKind::Door,
                 place: String::new(),
             },
         ],

@@ -115,7 +115,7 @@ fn row(n: u64, records: u64, newest: i64) -> Row {
             ConsentChannel::StandingPreference,
         ][dice.below(4) as usize],
         decision: ConsentDecision::Accepted,
-        method: method.code().into(),
+        method: method.kind(),
         // Now and then recorded after the drop.
         given_at: if dice.chance(2) {
             outcome_at + 600_000

@@ -7,7 +7,9 @@ use crate::db::{rows_per_statement, Db, Placeholders};
 use doorstep_core::link::{token_digest, ComplaintKind, LinkDecision, LinkRequest};
 use doorstep_core::preference::{recipient_key, StandingPreference, Wish};
 use doorstep_core::sync::Change;
-use doorstep_core::{Consent, ConsentChannel, ConsentDecision, DeliveryRecord, Violation};
+use doorstep_core::{
+    Consent, ConsentChannel, ConsentDecision, DeliveryRecord, MethodKind, Violation,
+};
 use sqlx::{Any, Transaction};
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
@@ -78,7 +80,7 @@ impl LinkState {
             for (record_id, link_id, choice, time_window, note, decided_at) in
                 query.fetch_all(&mut **tx).await?
             {
-                let decision = decision_of((link_id, choice, time_window, note, decided_at));
+                let decision = decision_of((link_id, choice, time_window, note, decided_at))?;
                 state.decisions.insert(record_id, decision);
             }
         }
@@ -96,7 +98,7 @@ impl LinkState {
         }
         if let Some(consent) = consent_by_link(record) {
             let decision = self.decisions.get(&record.id.to_string());
-            if !decision.is_some_and(|d| d.consents_to(&consent.method)) {
+            if !decision.is_some_and(|d| d.consents_to(consent.method)) {
                 return Some(Violation::LinkDecisionMissing);
             }
         }
@@ -176,14 +178,19 @@ pub async fn store_requests(
 
 type DecisionRow = (String, String, Option<String>, Option<String>, i64);
 
-fn decision_of((link_id, choice, time_window, note, decided_at): DecisionRow) -> LinkDecision {
-    LinkDecision {
+/// A stored decision; its choice was checked against the link's offers when it was made.
+fn decision_of(
+    (link_id, choice, time_window, note, decided_at): DecisionRow,
+) -> Result<LinkDecision, sqlx::Error> {
+    let choice = MethodKind::from_code(&choice)
+        .ok_or_else(|| sqlx::Error::Decode(format!("unknown choice {choice:?}").into()))?;
+    Ok(LinkDecision {
         link_id: link_id.parse().unwrap_or_default(),
         choice,
         time_window,
         note,
         decided_at,
-    }
+    })
 }
 
 /// A link that a token names, with what the recipient page shows.
@@ -258,7 +265,7 @@ pub async fn find(db: &Db, token: &str, now: i64) -> Result<Lookup, sqlx::Error>
         record,
         courier_name,
         staff_no,
-        decision: decision.map(decision_of),
+        decision: decision.map(decision_of).transpose()?,
         complaints: complaints
             .into_iter()
             .filter_map(|(kind, created_at, resolved_at)| {
@@ -274,7 +281,7 @@ pub async fn find(db: &Db, token: &str, now: i64) -> Result<Lookup, sqlx::Error>
 
 /// The recipient's answer as posted.
 pub struct Answer {
-    pub choice: String,
+    pub choice: MethodKind,
     pub time_window: Option<String>,
     pub note: Option<String>,
     pub remember: bool,
@@ -291,7 +298,7 @@ pub async fn decide(db: &Db, link: &OpenLink, answer: Answer) -> Result<(), sqlx
     )
     .bind(&link.id)
     .bind(link.record.id.to_string())
-    .bind(&answer.choice)
+    .bind(answer.choice.code())
     .bind(&answer.time_window)
     .bind(&answer.note)
     .bind(i64::from(answer.remember))
@@ -300,7 +307,7 @@ pub async fn decide(db: &Db, link: &OpenLink, answer: Answer) -> Result<(), sqlx
     .await?;
     let decision = LinkDecision {
         link_id: link.id.parse().unwrap_or_default(),
-        choice: answer.choice.clone(),
+        choice: answer.choice,
         time_window: answer.time_window.clone(),
         note: answer.note.clone(),
         decided_at,
@@ -341,7 +348,7 @@ async fn standing_preference(
         .bind(link.station_id)
         .fetch_one(&mut **tx)
         .await?;
-    let place = |method: &str| {
+    let place = |method: MethodKind| {
         link.record
             .link
             .as_ref()
@@ -349,14 +356,14 @@ async fn standing_preference(
             .map(|o| o.place.clone())
             .unwrap_or_default()
     };
-    let wish = match answer.choice.as_str() {
-        "locker" => Wish::Locker {
-            bank: place("locker"),
+    let wish = match answer.choice {
+        MethodKind::Locker => Wish::Locker {
+            bank: place(MethodKind::Locker),
         },
-        "station" => Wish::Station {
-            station: place("station"),
+        MethodKind::Station => Wish::Station {
+            station: place(MethodKind::Station),
         },
-        _ => Wish::Door {
+        MethodKind::Door => Wish::Door {
             after: answer.time_window.clone().unwrap_or_default(),
         },
     };

@@ -7,7 +7,9 @@ use axum::http::{Method, Request, StatusCode};
 use common::{locker_without_consent, record, TestServer};
 use doorstep_core::api::RecordPage;
 use doorstep_core::sync::{Ack, Change, SyncRequest};
-use doorstep_core::{Consent, ConsentChannel, ConsentDecision, DeliveryMethod, Disclosure};
+use doorstep_core::{
+    Consent, ConsentChannel, ConsentDecision, DeliveryMethod, Disclosure, MethodKind,
+};
 use tower::ServiceExt;
 use uuid::Uuid;
 
@@ -164,7 +166,7 @@ async fn divergent_replay_is_a_conflict_and_overwrites_nothing() {
     changed.consent = Some(Consent {
         channel: ConsentChannel::InPerson,
         decision: ConsentDecision::Accepted,
-        method: "station".into(),
+        method: MethodKind::Station,
         given_at: 1_700_000_000_001,
         disclosed: Disclosure::default(),
         preference_id: None,

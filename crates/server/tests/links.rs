@@ -9,8 +9,8 @@ use common::{with_link, TestServer};
 use doorstep_core::api::ComplaintView;
 use doorstep_core::sync::{Ack, Change};
 use doorstep_core::{
-    Consent, ConsentChannel, ConsentDecision, DeliveryMethod, DeliveryRecord, Disclosure, Outcome,
-    Violation,
+    Consent, ConsentChannel, ConsentDecision, DeliveryMethod, DeliveryRecord, Disclosure,
+    MethodKind, Outcome, Violation,
 };
 use http_body_util::BodyExt;
 use tower::ServiceExt;
@@ -115,7 +115,7 @@ async fn the_answer_reaches_the_courier_and_allows_the_locker() {
     early.consent = Some(Consent {
         channel: ConsentChannel::RecipientLink,
         decision: ConsentDecision::Accepted,
-        method: "locker".into(),
+        method: MethodKind::Locker,
         given_at: early.captured_at,
         disclosed: Disclosure {
             location: "3".into(),
@@ -158,7 +158,7 @@ async fn the_answer_reaches_the_courier_and_allows_the_locker() {
             decision,
         }] => {
             assert_eq!(*record_id, uuid::Uuid::from_u128(1));
-            assert_eq!(decision.choice, "locker");
+            assert_eq!(decision.choice, MethodKind::Locker);
             assert_eq!(decision.note.as_deref(), Some("谢谢"));
         }
         other => panic!("expected the decision, got {other:?}"),

@@ -8,7 +8,7 @@ use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use common::{record, TestServer};
 use doorstep_core::link::{token_digest, LinkRequest, Offer};
-use doorstep_core::Outcome;
+use doorstep_core::{MethodKind, Outcome};
 use doorstep_server::admin::{self, NewAccount};
 use doorstep_server::auth::{AuthPolicy, Role};
 use doorstep_server::seed::DEMO_STATION;
@@ -29,11 +29,11 @@ async fn station_with_a_complaint() -> (TestServer, i64) {
         token_sha256: token_digest(LINK_TOKEN),
         offers: vec![
             Offer {
-                method: "locker".into(),
+                method: MethodKind::Locker,
                 place: "3".into(),
             },
             Offer {
-                method: "door".into(),
+                method: MethodKind::Door,
                 place: String::new(),
             },
         ],

@@ -266,7 +266,7 @@ impl Draft {
             match c.decision {
                 ConsentDecision::Accepted => draft.consent_given = true,
                 // The app only records refusals of a locker or station, by their codes.
-                ConsentDecision::Refused => draft.refused = MethodKind::from_code(&c.method),
+                ConsentDecision::Refused => draft.refused = Some(c.method),
             }
         }
         draft
@@ -333,7 +333,7 @@ impl Draft {
     /// goes to the door until the recipient answers.
     pub fn ask_by_link(&mut self, token: &str, now: i64) {
         let offered = Offer {
-            method: self.method.code().to_string(),
+            method: self.method,
             place: self.place(),
         };
         self.link = Some(LinkRequest {
@@ -342,7 +342,7 @@ impl Draft {
             offers: vec![
                 offered,
                 Offer {
-                    method: MethodKind::Door.code().to_string(),
+                    method: MethodKind::Door,
                     place: String::new(),
                 },
             ],
@@ -368,33 +368,32 @@ impl Draft {
         let place = |method: MethodKind| {
             offered
                 .iter()
-                .find(|o| o.method == method.code())
+                .find(|o| o.method == method)
                 .map(|o| o.place.clone())
                 .unwrap_or_default()
         };
         self.consent_channel = ConsentChannel::RecipientLink;
         self.consent_at = Some(decision.decided_at);
         self.preference_id = None;
-        // An answer the app cannot read keeps the parcel at the door, like the door itself.
-        match MethodKind::from_code(&decision.choice) {
-            Some(MethodKind::Locker) => {
+        match decision.choice {
+            MethodKind::Locker => {
                 self.set_method(MethodKind::Locker);
                 self.locker_bank = place(MethodKind::Locker);
                 self.consent_given = true;
                 self.refused = None;
             }
-            Some(MethodKind::Station) => {
+            MethodKind::Station => {
                 self.set_method(MethodKind::Station);
                 self.station = place(MethodKind::Station);
                 self.consent_given = true;
                 self.refused = None;
             }
-            Some(MethodKind::Door) | None => {
+            MethodKind::Door => {
                 self.set_method(MethodKind::Door);
                 self.consent_given = false;
                 self.refused = offered
                     .iter()
-                    .filter_map(|o| MethodKind::from_code(&o.method))
+                    .map(|o| o.method)
                     .find(|m| *m != MethodKind::Door);
             }
         }
@@ -484,7 +483,7 @@ impl Draft {
         Some(Consent {
             channel,
             decision,
-            method: about.code().to_string(),
+            method: about,
             given_at: self.consent_at.unwrap_or_default(),
             disclosed: Disclosure {
                 location,
@@ -861,7 +860,7 @@ mod tests {
         let mut answered = Draft::from_record(&asked);
         answered.apply_decision(&LinkDecision {
             link_id: link.id,
-            choice: "locker".into(),
+            choice: MethodKind::Locker,
             time_window: None,
             note: None,
             decided_at: 7,
@@ -877,7 +876,7 @@ mod tests {
         let mut refused = Draft::from_record(&asked);
         refused.apply_decision(&LinkDecision {
             link_id: link.id,
-            choice: "door".into(),
+            choice: MethodKind::Door,
             time_window: Some("18:00".into()),
             note: None,
             decided_at: 7,

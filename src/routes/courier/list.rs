@@ -123,15 +123,15 @@ fn RecordRow(
             }).collect_view()}
             {decision.map(|d| {
                 let at = local_time(d.decided_at);
-                let door = d.choice == doorstep_core::MethodKind::Door.code();
-                let choice = d.choice.clone();
+                let door = d.choice == doorstep_core::MethodKind::Door;
+                let choice = d.choice.code();
                 let window = d.time_window.clone().unwrap_or_default();
                 view! {
                     <p class=if door { "notice notice--warn records__wide" } else { "notice records__wide" } role="status" data-testid="link-decision">
                         {move || if door {
                             format!("{} {window}（{at}）", Key::DoorByLink.text(lang.get()))
                         } else {
-                            format!("{}：{}（{at}）", Key::ConfirmedByLink.text(lang.get()), method_label(&choice, lang.get()))
+                            format!("{}：{}（{at}）", Key::ConfirmedByLink.text(lang.get()), method_label(choice, lang.get()))
                         }}
                         <button type="button" class="button button--small" data-testid="apply-answer"
                             on:click=move |_| {

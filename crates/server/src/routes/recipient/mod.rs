@@ -17,7 +17,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use doorstep_core::link::ComplaintKind;
-use doorstep_core::Lang;
+use doorstep_core::{Lang, MethodKind};
 use page::{handed_over, internal, not_valid, render, t, too_many, MAX_TEXT_CHARS};
 use serde::Deserialize;
 
@@ -153,11 +153,14 @@ pub async fn choose(
         *response.status_mut() = StatusCode::CONFLICT;
         return response;
     }
+    // The radio button's value is the one string here: a code the link offered, or refused.
+    let choice = MethodKind::from_code(&form.choice);
     let offered = link
         .record
         .link
         .as_ref()
-        .is_some_and(|l| l.offers_method(&form.choice));
+        .zip(choice)
+        .is_some_and(|(l, choice)| l.offers_method(choice));
     let (Ok(time_window), Ok(note)) = (optional_text(&form.time_window), optional_text(&form.note))
     else {
         return bad_form(
@@ -167,11 +170,11 @@ pub async fn choose(
             t(lang, "填写的内容过长", "That text is too long"),
         );
     };
-    if !offered {
+    let (true, Some(choice)) = (offered, choice) else {
         return bad_form(&link, &token, lang, invalid);
-    }
+    };
     let answer = Answer {
-        choice: form.choice,
+        choice,
         time_window,
         note,
         remember: form.remember.is_some(),

@@ -9,7 +9,7 @@ use doorstep_core::api::shanghai_date_time;
 use doorstep_core::link::ComplaintKind;
 use doorstep_core::masking::waybill_tail;
 use doorstep_core::money::format_yuan;
-use doorstep_core::{DeliveryMethod, Lang, Outcome};
+use doorstep_core::{DeliveryMethod, Lang, MethodKind, Outcome};
 use sha2::{Digest, Sha256};
 use std::fmt::Write;
 
@@ -212,7 +212,7 @@ fn render_choice(body: &mut String, link: &OpenLink, action: &str, lang_query: &
             body,
             "<p class=\"state\" data-testid=\"current-choice\">{}：{}（{}）</p>",
             t(lang, "您当前的选择", "Your current choice"),
-            method_name(&decision.choice, lang),
+            method_name(decision.choice.code(), lang),
             shanghai_date_time(decision.decided_at),
         );
     }
@@ -226,11 +226,11 @@ fn render_choice(body: &mut String, link: &OpenLink, action: &str, lang_query: &
             .decision
             .as_ref()
             .is_some_and(|d| d.choice == offer.method);
-        let detail = match offer.method.as_str() {
-            "door" => t(lang, "送货上门", "Bring it to my door").to_string(),
-            _ => format!(
+        let detail = match offer.method {
+            MethodKind::Door => t(lang, "送货上门", "Bring it to my door").to_string(),
+            MethodKind::Locker | MethodKind::Station => format!(
                 "{}：{} · {} {} {} · {} ¥{}",
-                method_name(&offer.method, lang),
+                method_name(offer.method.code(), lang),
                 escape(&offer.place),
                 t(lang, "免费保管", "free for"),
                 request.free_storage_hours,
@@ -242,7 +242,7 @@ fn render_choice(body: &mut String, link: &OpenLink, action: &str, lang_query: &
         let _ = write!(
             body,
             "<label><input type=\"radio\" name=\"choice\" value=\"{}\" required{}> {detail}</label>",
-            escape(&offer.method),
+            offer.method.code(),
             if checked { " checked" } else { "" }
         );
     }
