@@ -171,7 +171,8 @@ mod bench {
             &server,
             "supervisor",
             &credentials.supervisor_password,
-            "tr[data-waybill]",
+            // The supervisor's first screen: the day's coverage (issue 20).
+            "[data-testid=coverage]",
         )
         .await;
         audit(&supervisor, "supervisor page", &server.url("/supervisor"));
