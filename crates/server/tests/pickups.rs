@@ -331,6 +331,22 @@ async fn the_dashboard_counts_pickups_their_checks_and_the_refusals() {
     for ack in &response.acks {
         assert_eq!(ack.ack, Ack::Stored, "{ack:?}");
     }
+    // Each write sets the check columns from the record.
+    let checks = |id: uuid::Uuid| {
+        let pool = server.db.pool.clone();
+        async move {
+            sqlx::query_as::<_, (i64, i64)>(
+                "SELECT identity_checked, inspected FROM records WHERE id = $1",
+            )
+            .bind(id.to_string())
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    assert_eq!(checks(picked_up(1).id).await, (1, 1));
+    assert_eq!(checks(picked_up(3).id).await, (0, 1), "the prohibited item");
+    assert_eq!(checks(picked_up(4).id).await, (0, 0), "the declined check");
     // A pickup stored before these rules: neither identity nor inspection in its JSON.
     let legacy = DeliveryRecord {
         sender_identity: None,
@@ -343,6 +359,22 @@ async fn the_dashboard_counts_pickups_their_checks_and_the_refusals() {
         .execute(&server.db.pool)
         .await
         .unwrap();
+    // Its check columns as migration 0013 fills them for rows stored before it: every row's
+    // columns cleared, then the migration's own statements (the PostgreSQL twin's are the same).
+    sqlx::query("UPDATE records SET identity_checked = 0, inspected = 0")
+        .execute(&server.db.pool)
+        .await
+        .unwrap();
+    let migration = include_str!("../migrations/sqlite/0013_pickup_checks.sql");
+    for statement in migration
+        .split(';')
+        .filter(|s| s.contains("UPDATE records"))
+    {
+        sqlx::query(statement)
+            .execute(&server.db.pool)
+            .await
+            .unwrap();
+    }
     let captured = picked_up(1).captured_at;
     let uri = format!(
         "/api/v1/dashboard?from={}&to={}",

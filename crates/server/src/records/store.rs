@@ -433,7 +433,7 @@ pub struct StoredRecord<'a> {
 /// Columns of one `record_revisions` row.
 const REVISION_COLUMNS: usize = 7;
 /// Columns of one `records` row, review columns included.
-const CURRENT_ROW_COLUMNS: usize = 16;
+const CURRENT_ROW_COLUMNS: usize = 18;
 /// Replaces a stored current row with a newer revision, and only with a newer one.
 const UPSERT_CURRENT_ROW: &str = "ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, \
      waybill = excluded.waybill, carrier = excluded.carrier, method = excluded.method, \
@@ -441,7 +441,8 @@ const UPSERT_CURRENT_ROW: &str = "ON CONFLICT (id) DO UPDATE SET revision = excl
      revised_at = excluded.revised_at, received_at = excluded.received_at, \
      payload = excluded.payload, consent_channel = excluded.consent_channel, \
      waybill_reversed = excluded.waybill_reversed, flags = excluded.flags, \
-     outcome_at = excluded.outcome_at \
+     outcome_at = excluded.outcome_at, identity_checked = excluded.identity_checked, \
+     inspected = excluded.inspected \
      WHERE excluded.revision > records.revision";
 
 /// Writes new revisions, already decided: every one into the revision history, and each id's
@@ -503,7 +504,8 @@ pub async fn insert_revisions(
         for chunk in rows.chunks(rows_per_statement(CURRENT_ROW_COLUMNS)) {
             let sql = format!(
                 "INSERT INTO records (id, station_id, courier_id, revision, waybill, carrier, method, outcome, \
-                 captured_at, revised_at, received_at, payload, consent_channel, waybill_reversed, flags, outcome_at) \
+                 captured_at, revised_at, received_at, payload, consent_channel, waybill_reversed, flags, outcome_at, \
+                 identity_checked, inspected) \
                  VALUES {} {on_conflict} RETURNING id",
                 Placeholders::of(tx).rows(chunk.len(), CURRENT_ROW_COLUMNS)
             );
@@ -526,7 +528,9 @@ pub async fn insert_revisions(
                     .bind(review.consent_code())
                     .bind(review.waybill_reversed.as_str())
                     .bind(review.flag_codes())
-                    .bind(outcome_at(record));
+                    .bind(outcome_at(record))
+                    .bind(i64::from(record.sender_identity.is_some()))
+                    .bind(i64::from(record.inspection.is_some()));
             }
             replaced.extend(
                 query

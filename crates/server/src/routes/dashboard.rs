@@ -89,14 +89,13 @@ pub async fn dashboard(
                 .map_or(0, |(_, n)| *n as u64),
         })
         .collect();
-    // A pickup has its identity and inspection when its stored JSON holds them (a key can only
-    // match unescaped, outside every string): the server takes a collected pickup only with
-    // both, and pickups stored before these rules carry neither, nor flags for them.
+    // The server takes a collected pickup only with its identity check and inspection; pickups
+    // stored before these rules carry neither, nor flags for them.
     let per_courier: Vec<CourierRow> = sqlx::query_as(
         "SELECT a.display_name, COUNT(*), SUM(CASE WHEN r.flags <> '' THEN 1 ELSE 0 END), \
          SUM(CASE WHEN r.outcome = 'picked_up' THEN 1 ELSE 0 END), \
-         SUM(CASE WHEN r.outcome = 'picked_up' AND r.payload LIKE '%\"sender_identity\":{%' THEN 1 ELSE 0 END), \
-         SUM(CASE WHEN r.outcome = 'picked_up' AND r.payload LIKE '%\"inspection\":{%' THEN 1 ELSE 0 END), \
+         SUM(CASE WHEN r.outcome = 'picked_up' THEN r.identity_checked ELSE 0 END), \
+         SUM(CASE WHEN r.outcome = 'picked_up' THEN r.inspected ELSE 0 END), \
          SUM(CASE WHEN r.outcome = 'refused_prohibited_item' THEN 1 ELSE 0 END), \
          SUM(CASE WHEN r.outcome = 'refused_check_declined' THEN 1 ELSE 0 END) \
          FROM records r JOIN accounts a ON a.id = r.courier_id \
