@@ -94,8 +94,8 @@ pub async fn dashboard(
     let per_courier: Vec<CourierRow> = sqlx::query_as(
         "SELECT a.display_name, COUNT(*), SUM(CASE WHEN r.flags <> '' THEN 1 ELSE 0 END), \
          SUM(CASE WHEN r.outcome = 'picked_up' THEN 1 ELSE 0 END), \
-         SUM(CASE WHEN r.outcome = 'picked_up' THEN r.identity_checked ELSE 0 END), \
-         SUM(CASE WHEN r.outcome = 'picked_up' THEN r.inspected ELSE 0 END), \
+         SUM(CASE WHEN r.outcome = 'picked_up' AND r.identity_checked = 1 THEN 1 ELSE 0 END), \
+         SUM(CASE WHEN r.outcome = 'picked_up' AND r.inspected = 1 THEN 1 ELSE 0 END), \
          SUM(CASE WHEN r.outcome = 'refused_prohibited_item' THEN 1 ELSE 0 END), \
          SUM(CASE WHEN r.outcome = 'refused_check_declined' THEN 1 ELSE 0 END) \
          FROM records r JOIN accounts a ON a.id = r.courier_id \
