@@ -45,13 +45,21 @@ pub async fn lock_feeds(
 }
 
 /// Queues many changes, each for its courier, inside the caller's transaction: their couriers'
-/// locks (see [`lock_feeds`]), then multi-row inserts. A manifest import queues one change per
-/// parcel.
+/// locks (see [`lock_feeds`]), then multi-row inserts.
 pub async fn notify_many(
     conn: &mut AnyConnection,
     changes: &[(i64, Change)],
 ) -> Result<(), sqlx::Error> {
     lock_feeds(conn, changes.iter().map(|(courier_id, _)| *courier_id)).await?;
+    queue_locked(conn, changes).await
+}
+
+/// [`notify_many`] for a caller that already holds every feed lock the changes need: a manifest
+/// import locks the station's feeds once, then queues one change per parcel a chunk at a time.
+pub async fn queue_locked(
+    conn: &mut AnyConnection,
+    changes: &[(i64, Change)],
+) -> Result<(), sqlx::Error> {
     let now = now_ms();
     for chunk in changes.chunks(rows_per_statement(3)) {
         let bodies = chunk

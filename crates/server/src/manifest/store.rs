@@ -5,7 +5,7 @@
 //! with the file is held beyond its chunk but the running totals.
 
 use crate::audit::{self, Action, Event};
-use crate::changes::{lock_feeds, notify_many};
+use crate::changes::{lock_feeds, queue_locked};
 use crate::clock::now_ms;
 use crate::db::{lock_for_transaction, rows_per_statement, Db, LockKey, Placeholders};
 use crate::error::{ApiError, Text};
@@ -100,7 +100,7 @@ pub async fn confirm(
     while let Some(lines) = chunks.next().await? {
         let writes = plan.decide(&mut tx, lines).await?;
         upsert_parcels(&mut tx, import, import_id, &writes).await?;
-        notify_many(&mut tx, &feed_changes(import.day, &writes)).await?;
+        queue_locked(&mut tx, &feed_changes(import.day, &writes)).await?;
     }
     let mut preview = plan.finish();
     if preview.fingerprint != fingerprint {
