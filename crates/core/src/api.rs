@@ -64,6 +64,12 @@ pub struct RecordSummary {
     /// Compliance flags of the current revision.
     #[serde(default)]
     pub flags: Vec<ComplianceFlag>,
+    /// Photos the current revision names.
+    #[serde(default)]
+    pub photos: u32,
+    /// Of those, photos whose bytes have not reached the server yet ("photo pending").
+    #[serde(default)]
+    pub photos_pending: u32,
 }
 
 impl RecordSummary {
@@ -90,6 +96,8 @@ impl RecordSummary {
             captured_at: record.captured_at,
             received_at,
             flags,
+            photos: record.photos.len() as u32,
+            photos_pending: 0,
         }
     }
 }
@@ -126,6 +134,9 @@ pub struct RecordFilter {
     pub flag: Option<ComplianceFlag>,
     /// The whole waybill number or its last characters.
     pub waybill: Option<String>,
+    /// Only records with a named photo whose bytes have not arrived.
+    #[serde(default)]
+    pub photo_pending: Option<bool>,
 }
 
 impl RecordFilter {
@@ -157,6 +168,9 @@ impl RecordFilter {
         }));
         if let Some(flag) = self.flag {
             pairs.push(("flag", flag.code().to_string()));
+        }
+        if self.photo_pending == Some(true) {
+            pairs.push(("photo_pending", "true".to_string()));
         }
         pairs
     }
@@ -304,10 +318,33 @@ pub struct RecordDetail {
     #[serde(default)]
     pub inspection: Option<crate::inspection::Inspection>,
     pub flags: Vec<FlagStatus>,
+    /// The photos the current revision names, in the courier's order.
+    #[serde(default)]
+    pub photos: Vec<PhotoState>,
     /// Oldest first.
     pub revisions: Vec<RevisionView>,
     /// Oldest first.
     pub notes: Vec<NoteView>,
+}
+
+/// One photo a record names, and where its bytes are: `GET /api/v1/photos/{id}` serves them
+/// once they have arrived and until retention deletes them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PhotoState {
+    pub id: crate::proof::PhotoId,
+    pub state: PhotoArrival,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PhotoArrival {
+    /// Named by the record; the bytes are still on the courier's device.
+    Pending,
+    Stored,
+    /// Deleted after the station's retention period.
+    Deleted,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -20,6 +20,7 @@ pub mod method;
 pub mod money;
 pub mod phone;
 pub mod preference;
+pub mod proof;
 pub mod record;
 pub mod role;
 pub mod route;

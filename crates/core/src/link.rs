@@ -181,12 +181,51 @@ pub fn share_message(carrier: Carrier, waybill: &str, url: &str, lang: Lang) -> 
     }
 }
 
+/// The notice the courier sends once the parcel is in a locker or at a station: where, the pickup
+/// code, and the link to the page that shows them with the photo.
+pub fn placed_message(
+    carrier: Carrier,
+    waybill: &str,
+    place: &str,
+    pickup_code: &str,
+    url: &str,
+    lang: Lang,
+) -> String {
+    let tail = masking::waybill_tail(waybill, 4);
+    match lang {
+        Lang::Zh => format!(
+            "【门口】您的{}快件（尾号{tail}）已放至{place}，取件码 {pickup_code}，位置与照片：{url}",
+            carrier.name(Lang::Zh)
+        ),
+        Lang::En => format!(
+            "[Doorstep] Your {} parcel (…{tail}) is at {place}, pickup code {pickup_code}; where and a photo: {url}",
+            carrier.name(Lang::En)
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     pub fn request() -> LinkRequest {
         crate::testing::link_request(Uuid::from_u128(7), "abcdefghijklmnopqrstuv", 1)
+    }
+
+    #[test]
+    fn the_placed_notice_carries_the_code_and_the_link() {
+        for lang in [Lang::Zh, Lang::En] {
+            let text = placed_message(
+                Carrier::Sf,
+                "SF1234567890",
+                "3号柜",
+                "482913",
+                "https://x/c/t",
+                lang,
+            );
+            assert!(text.contains("482913") && text.contains("https://x/c/t"), "{text}");
+            assert!(text.contains("7890") && !text.contains("SF1234567890"), "{text}");
+        }
     }
 
     #[test]

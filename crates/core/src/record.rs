@@ -5,6 +5,7 @@ use crate::day::Day;
 use crate::identity::{IdentityError, SenderIdentity};
 use crate::inspection::Inspection;
 use crate::method::MethodKind;
+use crate::proof::{PhotoId, ProofRule, ProofRules, MAX_PHOTOS};
 use crate::tagged::deserialize_tagged;
 use crate::tariff::TariffDisclosure;
 use crate::time::Millis;
@@ -394,6 +395,10 @@ pub struct DeliveryRecord {
     /// The item inspected at a pickup (收寄验视).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inspection: Option<Inspection>,
+    /// Photo proof of the delivery, by the SHA-256 of each photo's bytes; the bytes travel
+    /// separately. Left out of the JSON when empty, so older records keep their fingerprint.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub photos: Vec<PhotoId>,
     /// Failed delivery attempts so far (each one a revision with a `FailedAttempt` outcome).
     #[serde(default)]
     pub failed_attempts: u32,
@@ -496,6 +501,10 @@ pub enum Violation {
     ProhibitedCategoryMissing,
     #[error("a refused pickup keeps no identity")]
     IdentityKeptOnRefusal,
+    #[error("the station asks for a photo of this delivery")]
+    PhotoRequired,
+    #[error("a record has at most 4 photos, each named once")]
+    TooManyPhotos,
 }
 
 impl Violation {
@@ -581,6 +590,10 @@ impl Violation {
             }
             (IdentityKeptOnRefusal, Zh) => "拒收的揽收不保留寄件人证件信息",
             (IdentityKeptOnRefusal, En) => "A refused pickup keeps no identity",
+            (PhotoRequired, Zh) => "本站要求此种投递拍照留证",
+            (PhotoRequired, En) => "The station asks for a photo of this delivery",
+            (TooManyPhotos, Zh) => "每条记录最多 4 张照片，且不能重复",
+            (TooManyPhotos, En) => "A record has at most 4 photos, each named once",
         }
     }
 }
@@ -624,7 +637,30 @@ impl DeliveryRecord {
         }
         found.extend(self.tariff_gap());
         self.check_pickup_safety(&mut found);
+        let mut named = self.photos.clone();
+        named.sort_unstable();
+        named.dedup();
+        if self.photos.len() > MAX_PHOTOS || named.len() != self.photos.len() {
+            found.push(Violation::TooManyPhotos);
+        }
         found
+    }
+
+    /// The station's photo rule (a setting, so not part of [`Self::violations`]): a delivery by a
+    /// method the station wants photographed names at least one photo. Failed attempts and
+    /// refusals need none.
+    pub fn proof_violation(&self, rules: &ProofRules) -> Option<Violation> {
+        let delivered = matches!(
+            self.outcome,
+            Some(
+                Outcome::DeliveredToRecipient
+                    | Outcome::DeliveredToProxy { .. }
+                    | Outcome::PlacedInLocker
+                    | Outcome::LeftAtStation
+            )
+        );
+        let required = rules.for_method(self.method.kind()) == ProofRule::Required;
+        (delivered && required && self.photos.is_empty()).then_some(Violation::PhotoRequired)
     }
 
     /// 实名收寄 and 收寄验视 (Shanghai plan task 7; 《反恐怖主义法》 Art. 20): a pickup changes hands
@@ -1078,6 +1114,48 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_station_that_wants_photos_gets_them_for_deliveries_only() {
+        use crate::proof::{PhotoId, ProofRule, ProofRules};
+        use crate::testing::{door_delivery, placed_in_locker};
+        let mut rules = ProofRules::default();
+        rules.set(MethodKind::Locker, ProofRule::Required);
+        let locker = placed_in_locker(door_delivery(1), ConsentChannel::InPerson);
+        assert!(locker.violations().is_empty());
+        assert_eq!(locker.proof_violation(&rules), Some(Violation::PhotoRequired));
+        assert_eq!(locker.proof_violation(&ProofRules::default()), None);
+        let photographed = DeliveryRecord {
+            photos: vec![PhotoId::of(b"door")],
+            ..locker.clone()
+        };
+        assert_eq!(photographed.proof_violation(&rules), None);
+        let failed = DeliveryRecord {
+            outcome: Some(Outcome::FailedAttempt {
+                reason: "no answer".into(),
+            }),
+            ..locker.clone()
+        };
+        assert_eq!(failed.proof_violation(&rules), None, "a failed attempt has nothing to show");
+        let door = door_delivery(2);
+        assert_eq!(door.proof_violation(&rules), None, "door stays optional");
+
+        let five = DeliveryRecord {
+            photos: (0..5u8).map(|n| PhotoId::of(&[n])).collect(),
+            ..locker.clone()
+        };
+        assert_eq!(five.violations(), vec![Violation::TooManyPhotos]);
+        let twice = DeliveryRecord {
+            photos: vec![PhotoId::of(b"a"), PhotoId::of(b"a")],
+            ..locker.clone()
+        };
+        assert_eq!(twice.violations(), vec![Violation::TooManyPhotos]);
+        let json = serde_json::to_value(&door).unwrap();
+        assert!(json.get("photos").is_none(), "no photos, no key: fingerprints unchanged");
+        let json = serde_json::to_value(&photographed).unwrap();
+        let back: DeliveryRecord = serde_json::from_value(json).unwrap();
+        assert_eq!(back, photographed);
+    }
+
+    #[test]
     fn a_total_that_does_not_add_up_is_refused() {
         let mut tariff = disclosure(Some(1_700_000_001_500));
         tariff.answer.as_mut().unwrap().total_fen = 1500;
@@ -1110,6 +1188,7 @@ pub(crate) mod tests {
             outcome_at: lawful.outcome_at,
             sender_identity: lawful.sender_identity,
             inspection: lawful.inspection,
+            photos: Vec::new(),
             ..pickup.clone()
         };
         assert!(answered.violations().is_empty());
@@ -1183,6 +1262,7 @@ pub(crate) mod tests {
         let declined = DeliveryRecord {
             outcome: Some(Outcome::RefusedCheckDeclined),
             inspection: None,
+            photos: Vec::new(),
             ..lawful.clone()
         };
         assert_eq!(
@@ -1237,6 +1317,8 @@ pub(crate) mod tests {
             ProhibitedItemPickedUp,
             ProhibitedCategoryMissing,
             IdentityKeptOnRefusal,
+            PhotoRequired,
+            TooManyPhotos,
         ] {
             assert!(!v.message(Lang::Zh).is_empty());
             assert_ne!(v.message(Lang::Zh), v.message(Lang::En));

@@ -42,6 +42,7 @@ pub fn door_delivery(n: u64) -> DeliveryRecord {
         tariff: None,
         sender_identity: None,
         inspection: None,
+        photos: Vec::new(),
         failed_attempts: 0,
         captured_at: CAPTURED_AT,
         revised_at: CAPTURED_AT,
