@@ -5,7 +5,6 @@
 
 use crate::build::build_server;
 use crate::process::{self, first_line, root};
-use crate::tools::ensure_root;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -35,47 +34,14 @@ const SEED_BATCHES: [&str; 2] = [
     "fuzz/corpus/sync_payload/mixed.json",
 ];
 
-fn venv() -> PathBuf {
-    root().join("target").join("tools").join("venv")
-}
-
 /// The pinned schemathesis in the project's virtualenv, installed when missing.
 fn ensure_schemathesis() -> Result<PathBuf, String> {
-    let bin = venv().join("bin");
-    let schemathesis = bin.join("schemathesis");
     let wanted = format!("schemathesis, version {VERSION}");
-    if first_line(&schemathesis.to_string_lossy(), &["--version"]).as_deref() == Some(&wanted) {
-        return Ok(schemathesis);
-    }
-    if !bin.join("pip").exists() {
-        println!("installing: a Python virtualenv in target/tools/venv, for schemathesis");
-        let created = process::run(Command::new("python3").arg("-m").arg("venv").arg(venv()));
-        if created.is_err() {
-            // Debian splits venv and pip out of python3.
-            ensure_root(
-                "Python's venv module and pip",
-                "apt-get install -y python3-venv python3-pip",
-            )?;
-            process::run(Command::new("apt-get").arg("update"))?;
-            process::run(
-                Command::new("apt-get")
-                    .args(["install", "-y", "python3-venv", "python3-pip"])
-                    .env("DEBIAN_FRONTEND", "noninteractive"),
-            )?;
-            process::run(
-                Command::new("python3")
-                    .args(["-m", "venv", "--clear"])
-                    .arg(venv()),
-            )?;
-        }
-    }
-    println!("installing: schemathesis {VERSION} from PyPI into target/tools/venv");
-    process::run(
-        Command::new(bin.join("pip"))
-            .args(["install", "--disable-pip-version-check", "--quiet"])
-            .arg(format!("schemathesis=={VERSION}")),
-    )?;
-    Ok(schemathesis)
+    let bin = crate::pyvenv::ensure("venv", &format!("schemathesis=={VERSION}"), |bin| {
+        let schemathesis = bin.join("schemathesis");
+        first_line(&schemathesis.to_string_lossy(), &["--version"]).as_deref() == Some(&wanted)
+    })?;
+    Ok(bin.join("schemathesis"))
 }
 
 /// The server binary on a free loopback port with a throwaway SQLite database.
@@ -248,11 +214,14 @@ pub fn run() -> Result<(), String> {
     std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
     let url = format!("http://127.0.0.1:{}/api/v1/openapi.json", server.port);
     let runs: [(&str, String, &[&str]); 3] = [
-        // Couriers sync and read tariffs; their 403s elsewhere are covered by the supervisor run.
+        // Couriers sync, read tariffs and proof rules and send photos; their 403s elsewhere are covered by the supervisor run.
         (
             "courier",
             courier,
-            &["--include-path-regex", "^/(sync|me|tariffs)"],
+            &[
+                "--include-path-regex",
+                "^/(sync|me|tariffs|photos|proof-rules)",
+            ],
         ),
         (
             "supervisor",

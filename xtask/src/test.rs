@@ -112,6 +112,10 @@ fn steps() -> Vec<Step> {
             }),
         ),
         (
+            "photos on an S3-compatible server (moto)",
+            Box::new(|_| crate::moto::test()),
+        ),
+        (
             "API schema (schemathesis)",
             Box::new(|_| schemathesis::run()),
         ),

@@ -223,8 +223,14 @@ mod tests {
                 "https://x/c/t",
                 lang,
             );
-            assert!(text.contains("482913") && text.contains("https://x/c/t"), "{text}");
-            assert!(text.contains("7890") && !text.contains("SF1234567890"), "{text}");
+            assert!(
+                text.contains("482913") && text.contains("https://x/c/t"),
+                "{text}"
+            );
+            assert!(
+                text.contains("7890") && !text.contains("SF1234567890"),
+                "{text}"
+            );
         }
     }
 

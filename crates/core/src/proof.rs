@@ -256,10 +256,25 @@ mod tests {
 
     #[test]
     fn images_are_told_by_their_first_bytes() {
-        assert_eq!(ImageKind::sniff(&[0xFF, 0xD8, 0xFF, 0xE0, 0]), Some(ImageKind::Jpeg));
-        assert_eq!(ImageKind::sniff(b"\x89PNG\r\n\x1a\n...."), Some(ImageKind::Png));
-        assert_eq!(ImageKind::sniff(b"RIFF\0\0\0\0WEBPVP8 "), Some(ImageKind::Webp));
-        for other in [&b""[..], b"GIF89a", b"<svg xmlns", b"RIFF\0\0\0\0WAVE", &[0xFF, 0xD8]] {
+        assert_eq!(
+            ImageKind::sniff(&[0xFF, 0xD8, 0xFF, 0xE0, 0]),
+            Some(ImageKind::Jpeg)
+        );
+        assert_eq!(
+            ImageKind::sniff(b"\x89PNG\r\n\x1a\n...."),
+            Some(ImageKind::Png)
+        );
+        assert_eq!(
+            ImageKind::sniff(b"RIFF\0\0\0\0WEBPVP8 "),
+            Some(ImageKind::Webp)
+        );
+        for other in [
+            &b""[..],
+            b"GIF89a",
+            b"<svg xmlns",
+            b"RIFF\0\0\0\0WAVE",
+            &[0xFF, 0xD8],
+        ] {
             assert_eq!(ImageKind::sniff(other), None);
         }
     }

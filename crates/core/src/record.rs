@@ -1121,7 +1121,10 @@ pub(crate) mod tests {
         rules.set(MethodKind::Locker, ProofRule::Required);
         let locker = placed_in_locker(door_delivery(1), ConsentChannel::InPerson);
         assert!(locker.violations().is_empty());
-        assert_eq!(locker.proof_violation(&rules), Some(Violation::PhotoRequired));
+        assert_eq!(
+            locker.proof_violation(&rules),
+            Some(Violation::PhotoRequired)
+        );
         assert_eq!(locker.proof_violation(&ProofRules::default()), None);
         let photographed = DeliveryRecord {
             photos: vec![PhotoId::of(b"door")],
@@ -1134,7 +1137,11 @@ pub(crate) mod tests {
             }),
             ..locker.clone()
         };
-        assert_eq!(failed.proof_violation(&rules), None, "a failed attempt has nothing to show");
+        assert_eq!(
+            failed.proof_violation(&rules),
+            None,
+            "a failed attempt has nothing to show"
+        );
         let door = door_delivery(2);
         assert_eq!(door.proof_violation(&rules), None, "door stays optional");
 
@@ -1149,7 +1156,10 @@ pub(crate) mod tests {
         };
         assert_eq!(twice.violations(), vec![Violation::TooManyPhotos]);
         let json = serde_json::to_value(&door).unwrap();
-        assert!(json.get("photos").is_none(), "no photos, no key: fingerprints unchanged");
+        assert!(
+            json.get("photos").is_none(),
+            "no photos, no key: fingerprints unchanged"
+        );
         let json = serde_json::to_value(&photographed).unwrap();
         let back: DeliveryRecord = serde_json::from_value(json).unwrap();
         assert_eq!(back, photographed);

@@ -26,6 +26,8 @@ pub enum Action {
     RevealIdentity,
     IdRetention,
     PurgeIdentities,
+    ProofRules,
+    PurgePhotos,
 }
 
 /// The actor of `doorstep-server admin …`: the operator at the command line, who has no account.
@@ -51,6 +53,8 @@ impl Action {
             Action::RevealIdentity => "reveal_identity",
             Action::IdRetention => "id_retention",
             Action::PurgeIdentities => "purge_identities",
+            Action::ProofRules => "proof_rules",
+            Action::PurgePhotos => "purge_photos",
         }
     }
 }

@@ -122,6 +122,13 @@ impl Placeholders {
         }
     }
 
+    /// For a statement run on the pool rather than on a held connection.
+    pub fn of_db(db: &Db) -> Placeholders {
+        Placeholders {
+            numbered: db.backend == Backend::Postgres,
+        }
+    }
+
     fn mark(self, n: usize) -> String {
         if self.numbered {
             format!("${n}")

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod body;
 pub mod changes;
 pub mod clock;
 pub mod db;
@@ -15,6 +16,7 @@ pub mod lang;
 pub mod links;
 pub mod login_limit;
 pub mod manifest;
+pub mod photos;
 pub mod rate_limit;
 pub mod records;
 pub mod routes;
@@ -73,11 +75,16 @@ pub fn app(state: AppState) -> Router {
             routes::area_rules::list,
             routes::area_rules::replace
         ))
-        // The manifest reads its own body, with its own limit: a day's file is far larger than
-        // a sync batch.
+        .routes(routes!(
+            routes::proof_rules::current,
+            routes::proof_rules::replace
+        ))
+        // The manifest and photos read their own bodies, with their own limits: a day's file is
+        // far larger than a sync batch.
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(routes::manifests::import))
+                .routes(routes!(routes::photos::put, routes::photos::get))
                 .layer(DefaultBodyLimit::disable()),
         )
         .split_for_parts();
@@ -102,6 +109,7 @@ pub fn app(state: AppState) -> Router {
             "/c/{token}/complaint",
             axum::routing::post(routes::recipient::complain),
         )
+        .route("/c/{token}/photos/{id}", get(routes::recipient::photo))
         .route_layer(axum::middleware::from_fn(detach::detach))
         .nest("/api/v1", api);
     let supervisor_dir = SUPERVISOR_PATH.trim_start_matches('/');

@@ -4,8 +4,10 @@
 
 use crate::clock::now_ms;
 use crate::db::{rows_per_statement, Db, Placeholders};
+use doorstep_core::api::PhotoArrival;
 use doorstep_core::link::{token_digest, ComplaintKind, LinkDecision, LinkRequest};
 use doorstep_core::preference::{recipient_key, StandingPreference, Wish};
+use doorstep_core::proof::PhotoId;
 use doorstep_core::sync::Change;
 use doorstep_core::{
     Consent, ConsentChannel, ConsentDecision, DeliveryRecord, MethodKind, Violation,
@@ -203,6 +205,8 @@ pub struct OpenLink {
     pub staff_no: String,
     pub decision: Option<LinkDecision>,
     pub complaints: Vec<ComplaintRow>,
+    /// The record's photos whose bytes the server holds, in the courier's order.
+    pub photos: Vec<PhotoId>,
 }
 
 /// A complaint as the recipient sees it.
@@ -258,10 +262,17 @@ pub async fn find(db: &Db, token: &str, now: i64) -> Result<Lookup, sqlx::Error>
     .bind(&id)
     .fetch_all(&db.pool)
     .await?;
+    let photos = crate::photos::names::states(db, &record.photos)
+        .await?
+        .into_iter()
+        .filter(|p| p.state == PhotoArrival::Stored)
+        .map(|p| p.id)
+        .collect();
     Ok(Lookup::Open(Box::new(OpenLink {
         id,
         station_id,
         courier_id,
+        photos,
         record,
         courier_name,
         staff_no,

@@ -5,8 +5,9 @@ use clap::{Parser, Subcommand};
 use doorstep_server::admin::{self, AdminError, NewAccount};
 use doorstep_server::auth::Role;
 use doorstep_server::id_vault::{self, IdKey, IdVault};
+use doorstep_server::photos::{Bucket, S3Config};
 use doorstep_server::state::AppState;
-use doorstep_server::{app, audit, db, records, seed};
+use doorstep_server::{app, audit, db, photos, records, seed};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use tracing_subscriber::EnvFilter;
@@ -154,11 +155,40 @@ struct ServeArgs {
     /// current key at startup.
     #[arg(long, env = "DOORSTEP_ID_KEY_OLD", hide_env_values = true)]
     id_key_old: Option<String>,
+    /// Where delivery photos are kept: this directory (default `photos` under --data-dir)...
+    #[arg(long, env = "DOORSTEP_PHOTOS_DIR")]
+    photos_dir: Option<PathBuf>,
+    /// ...or this S3-compatible bucket, shared by every instance. Credentials and region come
+    /// from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_REGION`.
+    #[arg(long, env = "DOORSTEP_PHOTOS_S3_BUCKET", conflicts_with = "photos_dir")]
+    photos_s3_bucket: Option<String>,
+    /// The bucket's endpoint when it is not AWS itself, e.g. `http://127.0.0.1:9000`.
+    #[arg(
+        long,
+        env = "DOORSTEP_PHOTOS_S3_ENDPOINT",
+        requires = "photos_s3_bucket"
+    )]
+    photos_s3_endpoint: Option<String>,
     #[command(flatten)]
     database: DatabaseArgs,
 }
 
 impl ServeArgs {
+    fn photo_bucket(&self) -> Result<Bucket, object_store::Error> {
+        match &self.photos_s3_bucket {
+            Some(bucket) => Bucket::s3(&S3Config {
+                bucket: bucket.clone(),
+                endpoint: self.photos_s3_endpoint.clone(),
+            }),
+            None => Bucket::directory(
+                &self
+                    .photos_dir
+                    .clone()
+                    .unwrap_or_else(|| self.database.data_dir.join("photos")),
+            ),
+        }
+    }
+
     /// The ID keys: the configured one, else (SQLite only) the key file beside the database,
     /// created on the first start and announced on stdout.
     fn id_vault(&self) -> Result<IdVault, String> {
@@ -336,6 +366,8 @@ async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
         println!("Re-sealed {resealed} sender identities with the new ID key.");
     }
     tokio::spawn(purge_identities_daily(db.clone()));
+    let photos = args.photo_bucket()?;
+    tokio::spawn(purge_photos_daily(db.clone(), photos.clone()));
     let created = seed::seed_demo(&db).await?;
     if !created.is_empty() {
         println!(
@@ -367,6 +399,7 @@ async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
     let mut state = AppState::new(db, args.dist, vault);
     state.policy.tls = args.tls;
     state.cutoff_minute = args.cutoff;
+    state.photos = photos;
     // Connection info gives per-address limits (sign-in, recipient pages) the client's address.
     axum::serve(
         listener,
@@ -386,6 +419,20 @@ async fn purge_identities_daily(db: db::Db) {
             Ok(0) => {}
             Ok(deleted) => tracing::info!(deleted, "deleted sender identities past retention"),
             Err(error) => tracing::error!(%error, "deleting expired sender identities failed"),
+        }
+    }
+}
+
+/// Deletes delivery photos past each station's retention period, at startup and then daily.
+async fn purge_photos_daily(db: db::Db, bucket: Bucket) {
+    let mut daily = tokio::time::interval(std::time::Duration::from_secs(24 * 60 * 60));
+    loop {
+        daily.tick().await;
+        let now = doorstep_server::clock::now_ms();
+        match photos::retention::purge_expired(&db, &bucket, now).await {
+            Ok(0) => {}
+            Ok(deleted) => tracing::info!(deleted, "deleted photos past retention"),
+            Err(error) => tracing::error!(%error, "deleting expired photos failed"),
         }
     }
 }

@@ -3,6 +3,7 @@
 use crate::auth::{self, AuthPolicy};
 use crate::db::Db;
 use crate::id_vault::IdVault;
+use crate::photos::Bucket;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -20,6 +21,8 @@ pub struct AppState {
     pub cutoff_minute: u32,
     /// The keys senders' ID numbers are sealed with.
     pub id_vault: Arc<IdVault>,
+    /// Where photo bytes are kept; in memory until `main` sets the configured directory or bucket.
+    pub photos: Bucket,
 }
 
 impl AppState {
@@ -31,6 +34,7 @@ impl AppState {
             policy: AuthPolicy::default(),
             cutoff_minute: doorstep_core::coverage::DEFAULT_CUTOFF_MINUTE,
             id_vault: Arc::new(id_vault),
+            photos: Bucket::in_memory(),
         }
     }
 }

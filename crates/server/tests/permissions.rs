@@ -98,6 +98,8 @@ async fn every_endpoint_answers_each_role_as_it_should() {
     .unwrap();
     let sync = r#"{"cursor":0,"records":[]}"#;
     let resolve = r#"{"reason":"已处理"}"#;
+    let proof_rules = serde_json::to_string(&doorstep_core::proof::ProofRules::default()).unwrap();
+    let photo = doorstep_core::proof::PhotoId::of(b"nobody's photo");
 
     use StatusCode as S;
     use Who::*;
@@ -260,6 +262,46 @@ async fn every_endpoint_answers_each_role_as_it_should() {
                 S::UNSUPPORTED_MEDIA_TYPE,
                 S::UNSUPPORTED_MEDIA_TYPE,
                 S::UNSUPPORTED_MEDIA_TYPE,
+                S::UNAUTHORIZED,
+            ],
+        ),
+        (
+            Method::GET,
+            "/api/v1/proof-rules".into(),
+            None,
+            [S::UNAUTHORIZED, S::OK, S::OK, S::OK, S::OK, S::UNAUTHORIZED],
+        ),
+        (
+            Method::PUT,
+            "/api/v1/proof-rules".into(),
+            Some(proof_rules.as_str()),
+            supervisors_only,
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/photos/{photo}"),
+            None,
+            // Nobody's record names it: the same 404 for every signed-in caller.
+            [
+                S::UNAUTHORIZED,
+                S::NOT_FOUND,
+                S::NOT_FOUND,
+                S::NOT_FOUND,
+                S::NOT_FOUND,
+                S::UNAUTHORIZED,
+            ],
+        ),
+        (
+            Method::PUT,
+            format!("/api/v1/photos/{photo}"),
+            Some(sync),
+            // Only couriers upload; a JSON body is no photo.
+            [
+                S::UNAUTHORIZED,
+                S::UNSUPPORTED_MEDIA_TYPE,
+                S::FORBIDDEN,
+                S::FORBIDDEN,
+                S::FORBIDDEN,
                 S::UNAUTHORIZED,
             ],
         ),

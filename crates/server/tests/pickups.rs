@@ -290,6 +290,7 @@ async fn rotation_reseals_every_identity_and_replays_stay_replays() {
     // The fingerprint follows the new lookup hash: the device's retry is still a replay.
     let prepared = doorstep_server::records::store::prepare(
         std::slice::from_ref(&record),
+        &doorstep_core::proof::ProofRules::default(),
         &rotated,
         doorstep_core::Lang::En,
     )

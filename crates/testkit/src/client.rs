@@ -78,6 +78,36 @@ impl Api {
         answer(&format!("POST {path}"), request).await
     }
 
+    /// PUTs a photo's bytes as a courier's device does; the status, for the caller to judge
+    /// (404 until the record naming the photo has synced).
+    pub async fn put_photo(&self, token: &str, bytes: &[u8]) -> u16 {
+        let id = doorstep_core::proof::PhotoId::of(bytes);
+        self.http
+            .put(self.url(&format!("/api/v1/photos/{id}")))
+            .bearer_auth(token)
+            .header("content-type", "image/jpeg")
+            .body(bytes.to_vec())
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("PUT photo {id}: {e}"))
+            .status()
+            .as_u16()
+    }
+
+    /// GETs `path` with `token` and returns the bytes of a successful answer.
+    pub async fn get_bytes(&self, path: &str, token: &str) -> Vec<u8> {
+        let response = self
+            .http
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+        let status = response.status();
+        assert!(status.is_success(), "GET {path}: {status}");
+        response.bytes().await.unwrap().to_vec()
+    }
+
     /// One sync as a courier's device makes it: `records` up, the changes after `cursor` down.
     pub async fn sync<T: DeserializeOwned>(
         &self,

@@ -15,6 +15,7 @@ pub struct Launch {
     binary: PathBuf,
     database_url: Option<String>,
     dist: Option<PathBuf>,
+    env: Vec<(String, String)>,
 }
 
 impl Launch {
@@ -26,7 +27,14 @@ impl Launch {
             binary: binary.into(),
             database_url: None,
             dist: None,
+            env: Vec::new(),
         }
+    }
+
+    /// Sets an environment variable of the server, e.g. where it keeps photos.
+    pub fn env(mut self, key: &str, value: &str) -> Launch {
+        self.env.push((key.to_string(), value.to_string()));
+        self
     }
 
     /// Serves this database instead: one PostgreSQL database several instances share, or one a
@@ -127,6 +135,14 @@ fn spawn(launch: &Launch, data_dir: &tempfile::TempDir, address: &str) -> (Child
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped());
     command.env_remove("DOORSTEP_ID_KEY");
+    for key in [
+        "DOORSTEP_PHOTOS_DIR",
+        "DOORSTEP_PHOTOS_S3_BUCKET",
+        "DOORSTEP_PHOTOS_S3_ENDPOINT",
+    ] {
+        command.env_remove(key);
+    }
+    command.envs(launch.env.iter().map(|(k, v)| (k, v)));
     if let Some(url) = &launch.database_url {
         // Instances sharing a database share the ID key; on SQLite the server makes its own.
         command

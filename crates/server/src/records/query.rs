@@ -106,6 +106,9 @@ impl Selection {
             );
             selection.by_flag = true;
         }
+        if filter.photo_pending == Some(true) {
+            selection.and(crate::photos::names::PENDING_SQL, []);
+        }
         if let Some(waybill) = filter.waybill.as_deref().map(str::trim) {
             if !waybill.is_empty() {
                 let (low, high) = suffix_range(waybill)?;

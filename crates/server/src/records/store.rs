@@ -5,10 +5,12 @@ use crate::clock::now_ms;
 use crate::db::{rows_per_statement, Db, Placeholders};
 use crate::error::ApiError;
 use crate::id_vault::IdVault;
+use crate::photos::names::{self, Named};
 use crate::records::identities::{self, IdentityRow, SealedIdentity};
 use crate::records::query::reversed;
 use crate::session::Caller;
 use doorstep_core::compliance::{self, ComplianceFlag, CompliancePolicy};
+use doorstep_core::proof::ProofRules;
 use doorstep_core::sync::{self, canonical, Ack, RecordAck, StoredRevision, SyncRequest};
 use doorstep_core::{ConsentChannel, DeliveryRecord, Lang};
 use indexmap::IndexMap;
@@ -233,13 +235,15 @@ pub type Prepared = Result<(String, String, Option<SealedIdentity>), Ack>;
 /// of every writer's turn). The number is never stored unsealed.
 pub fn prepare(
     records: &[DeliveryRecord],
+    proof: &ProofRules,
     vault: &IdVault,
     lang: Lang,
 ) -> Result<Vec<Prepared>, ApiError> {
     records
         .iter()
         .map(|record| {
-            let violations = record.violations();
+            let mut violations = record.violations();
+            violations.extend(record.proof_violation(proof));
             if !violations.is_empty() {
                 return Ok(Err(rejection(violations, lang)));
             }
@@ -554,5 +558,37 @@ pub async fn insert_revisions(
         .filter(|(id, _, _)| replaced.contains(*id))
         .map(|(id, _, review)| (*id, review))
         .collect();
-    insert_flags(tx, &reviews).await
+    insert_flags(tx, &reviews).await?;
+    write_photo_names(tx, revisions, &ids, &current, &replaced_stored, &replaced).await
+}
+
+/// The photos each stored revision names; those of the revisions now current are current.
+async fn write_photo_names(
+    tx: &mut Transaction<'static, Any>,
+    revisions: &[StoredRecord<'_>],
+    ids: &[String],
+    current: &[(&str, &StoredRecord<'_>, ReviewColumns)],
+    replaced_stored: &[&str],
+    replaced: &HashSet<String>,
+) -> Result<(), sqlx::Error> {
+    let newest: HashMap<&str, u32> = current
+        .iter()
+        .filter(|(id, _, _)| replaced.contains(*id))
+        .map(|(id, stored, _)| (*id, stored.record.revision))
+        .collect();
+    let named: Vec<Named> = revisions
+        .iter()
+        .zip(ids)
+        .flat_map(|(stored, id)| {
+            let current = newest.get(id.as_str()) == Some(&stored.record.revision);
+            stored.record.photos.iter().map(move |photo| Named {
+                record_id: id.as_str(),
+                photo,
+                station_id: stored.station_id,
+                courier_id: stored.courier_id,
+                current,
+            })
+        })
+        .collect();
+    names::write(tx, replaced_stored, &named).await
 }

@@ -10,6 +10,8 @@ pub mod health;
 pub mod identity;
 pub mod manifests;
 pub mod parcels;
+pub mod photos;
+pub mod proof_rules;
 pub mod recipient;
 pub mod records;
 pub mod sync;

@@ -6,10 +6,9 @@ use crate::audit::{self, Action, Event};
 use crate::clock::now_ms;
 use crate::error::{ApiError, ErrorBody, Text};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::photos::names;
 use crate::records::export;
-use crate::records::query::{
-    fetch_page, parse_cursor, parse_payload, station_record, Selection, StoredRow,
-};
+use crate::records::query::{fetch_page, parse_cursor, parse_payload, station_record, Selection};
 use crate::session::Supervisor;
 use crate::state::AppState;
 use axum::body::Body;
@@ -17,8 +16,8 @@ use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use doorstep_core::api::{
-    FlagStatus, MaskedRecipient, NoteRequest, NoteView, RecordDetail, RecordFilter, RecordPage,
-    RevisionView,
+    FlagStatus, MaskedRecipient, NoteRequest, NoteView, PhotoArrival, RecordDetail, RecordFilter,
+    RecordPage, RecordSummary, RevisionView,
 };
 use doorstep_core::compliance::ComplianceFlag;
 use doorstep_core::sync::Change;
@@ -79,10 +78,24 @@ pub async fn list(
                 .map(|r| format!("{}_{}", r.received_at, r.record.id))
         })
         .flatten();
-    Ok(ApiJson(RecordPage {
-        records: rows.iter().map(StoredRow::summary).collect(),
-        next,
-    }))
+    let with_photos: Vec<String> = rows
+        .iter()
+        .filter(|r| !r.record.photos.is_empty())
+        .map(|r| r.record.id.to_string())
+        .collect();
+    let with_photos: Vec<&str> = with_photos.iter().map(String::as_str).collect();
+    let pending = names::pending_counts(&state.db, &with_photos).await?;
+    let records = rows
+        .iter()
+        .map(|row| RecordSummary {
+            photos_pending: pending
+                .get(&row.record.id.to_string())
+                .copied()
+                .unwrap_or(0),
+            ..row.summary()
+        })
+        .collect();
+    Ok(ApiJson(RecordPage { records, next }))
 }
 
 /// One record: every revision with device and server time, the consent evidence, flags and
@@ -146,8 +159,16 @@ pub async fn detail(
     } else {
         None
     };
+    let photos = names::states(&state.db, &row.record.photos).await?;
+    let pending = photos
+        .iter()
+        .filter(|p| p.state == PhotoArrival::Pending)
+        .count();
     Ok(ApiJson(RecordDetail {
-        summary: row.summary(),
+        summary: RecordSummary {
+            photos_pending: u32::try_from(pending).unwrap_or(u32::MAX),
+            ..row.summary()
+        },
         recipient: row.record.recipient.as_ref().map(MaskedRecipient::of),
         full_recipient,
         kind: row.record.kind,
@@ -157,6 +178,7 @@ pub async fn detail(
         outcome_at: row.record.outcome_at,
         sender_identity: row.record.sender_identity.clone(),
         inspection: row.record.inspection.clone(),
+        photos,
         flags,
         revisions,
         notes,

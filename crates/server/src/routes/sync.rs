@@ -32,7 +32,8 @@ pub async fn sync(
         });
     }
     let lang = request_lang(&headers);
-    let prepared = prepare(&request.records, &state.id_vault, lang)?;
+    let proof = crate::photos::rules::load(&state.db, caller.station_id).await?;
+    let prepared = prepare(&request.records, &proof, &state.id_vault, lang)?;
     let mut attempt = 1;
     let acks = loop {
         match store_batch(&state.db, &caller, &request, &prepared, lang).await {

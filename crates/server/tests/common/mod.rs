@@ -33,6 +33,8 @@ pub struct TestServer {
     pub supervisor: String,
     pub courier_password: String,
     pub supervisor_password: String,
+    /// Where the server keeps photo bytes (in memory).
+    pub photos: doorstep_server::photos::Bucket,
     _dir: tempfile::TempDir,
 }
 
@@ -49,8 +51,10 @@ impl TestServer {
             .unwrap();
         let accounts = seed::seed_demo(&db).await.unwrap();
         let vault = test_vault();
+        let photos = doorstep_server::photos::Bucket::in_memory();
         let router = app(AppState {
             policy,
+            photos: photos.clone(),
             ..AppState::new(db.clone(), None, vault.clone())
         });
         let mut server = TestServer {
@@ -61,6 +65,7 @@ impl TestServer {
             supervisor: String::new(),
             courier_password: String::new(),
             supervisor_password: String::new(),
+            photos,
             _dir: dir,
         };
         for account in accounts {
@@ -118,6 +123,25 @@ impl TestServer {
         let status = response.status();
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
         (status, bytes.to_vec())
+    }
+
+    /// `PUT /api/v1/photos/{id}` with these bytes as a JPEG; the status and the JSON answer.
+    pub async fn put_photo(&self, token: &str, id: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
+        let request = Request::builder()
+            .method(Method::PUT)
+            .uri(format!("/api/v1/photos/{id}"))
+            .header(header::ACCEPT_LANGUAGE, "en")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "image/jpeg")
+            .body(Body::from(bytes))
+            .unwrap();
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
     }
 
     /// Sends a request and parses the answer as JSON (or a JSON string of the text).

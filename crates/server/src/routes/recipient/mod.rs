@@ -8,6 +8,8 @@ mod page;
 
 use crate::clock::now_ms;
 use crate::links::{self, Answer, Lookup, OpenLink};
+use crate::photos::names::Viewer;
+use crate::photos::serve;
 use crate::rate_limit::{self, ClientAddress};
 use crate::state::AppState;
 use axum::extract::rejection::FormRejection;
@@ -96,6 +98,34 @@ pub async fn page(
     match open(&state, &address, &token, lang).await {
         Ok(link) => render(&link, &token, lang, None),
         Err(response) => response,
+    }
+}
+
+/// `GET /c/<token>/photos/<id>`: a photo of this link's delivery, and nothing else.
+pub async fn photo(
+    State(state): State<AppState>,
+    Path((token, id)): Path<(String, String)>,
+    Query(query): Query<PageQuery>,
+    ClientAddress(address): ClientAddress,
+) -> Response {
+    let lang = page_lang(&query);
+    let link = match open(&state, &address, &token, lang).await {
+        Ok(link) => link,
+        Err(response) => return response,
+    };
+    let Some(photo) = link.photos.iter().find(|p| p.as_str() == id) else {
+        return not_valid(lang, StatusCode::NOT_FOUND);
+    };
+    let record_id = link.record.id.to_string();
+    match serve::photo(&state, Viewer::Recipient(&record_id), photo).await {
+        Ok(mut response) => {
+            response.headers_mut().insert(
+                axum::http::header::REFERRER_POLICY,
+                axum::http::HeaderValue::from_static("no-referrer"),
+            );
+            response
+        }
+        Err(_) => not_valid(lang, StatusCode::NOT_FOUND),
     }
 }
 

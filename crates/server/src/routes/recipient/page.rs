@@ -23,7 +23,7 @@ label{display:flex;gap:10px;align-items:center;min-height:44px}label.text{displa
 button{min-height:44px;width:100%;font:inherit;font-weight:600;border:0;border-radius:8px;background:#0f766e;color:#fff;margin-top:8px}\
 button.secondary{background:#fff;color:#0f766e;border:1px solid #0f766e}\
 .state{font-weight:600;color:#115e59}.warn{color:#b45309}dt{color:#475569}dd{margin:0 0 8px}\
-.lang{float:right;color:#0f766e}";
+.lang{float:right;color:#0f766e}.photo{display:block;width:100%;height:auto;border-radius:8px;margin-top:8px}";
 
 /// The page's Content-Security-Policy: no script at all, only this style, forms to ourselves.
 fn csp() -> String {
@@ -187,9 +187,11 @@ pub(super) fn render(link: &OpenLink, token: &str, lang: Lang, notice: Option<&s
     } else if handed_over(link) {
         let _ = write!(
             body,
-            "<section><p class=\"state\">{}</p></section>",
+            "<section><p class=\"state\">{}</p>",
             t(lang, "快件已交付。", "The parcel has been handed over.")
         );
+        render_photos(&mut body, link, &action, lang);
+        body.push_str("</section>");
         render_complaint_form(&mut body, &action, lang_query, lang, false);
     } else {
         render_choice(&mut body, link, &action, lang_query, lang);
@@ -274,20 +276,41 @@ fn render_delivered(
         .as_ref()
         .map(|c| (c.disclosed.free_storage_hours, c.disclosed.overtime_fee_fen))
         .unwrap_or_default();
+    let placed_at = record
+        .outcome_at
+        .map(shanghai_date_time)
+        .unwrap_or_else(|| "—".into());
     let _ = write!(
         body,
-        "<section data-testid=\"delivered\"><h2>{}</h2><dl><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{free_hours} {} · {} ¥{}</dd></dl></section>",
+        "<section data-testid=\"delivered\"><h2>{}</h2><dl><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd data-testid=\"pickup-code\">{}</dd><dt>{}</dt><dd>{placed_at}</dd><dt>{}</dt><dd>{free_hours} {} · {} ¥{}</dd></dl>",
         t(lang, "快件已放好", "Your parcel is waiting"),
         method_name(record.method.code(), lang),
         escape(place),
         t(lang, "取件码", "Pickup code"),
         escape(record.pickup_code.as_deref().unwrap_or("—")),
+        t(lang, "放入时间", "Placed at"),
         t(lang, "免费保管", "Free storage"),
         t(lang, "小时", "hours"),
         t(lang, "超时费", "then"),
         format_yuan(fee),
     );
+    render_photos(body, link, action, lang);
+    body.push_str("</section>");
     render_complaint_form(body, action, lang_query, lang, true);
+}
+
+/// The courier's photos of the delivery, each a link to itself at full size. Plain `<img>`: the
+/// page stays script-free.
+fn render_photos(body: &mut String, link: &OpenLink, action: &str, lang: Lang) {
+    for (n, photo) in link.photos.iter().enumerate() {
+        let _ = write!(
+            body,
+            "<a href=\"{action}/photos/{photo}\"><img class=\"photo\" data-testid=\"proof-photo\" \
+             src=\"{action}/photos/{photo}\" alt=\"{} {}\" loading=\"lazy\"></a>",
+            t(lang, "投递照片", "Delivery photo"),
+            n + 1,
+        );
+    }
 }
 
 fn render_complaint_form(
