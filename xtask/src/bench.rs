@@ -81,7 +81,7 @@ fn app_and_server() -> Result<Vec<Figure>, String> {
         }
     };
     let wrk = ensure_wrk();
-    for bench in ["ingest", "supervisor", "manifest"] {
+    for bench in ["ingest", "supervisor", "manifest", "photos"] {
         let mut cargo = command("cargo");
         cargo.args(["bench", "--package", "doorstep-server", "--bench", bench]);
         if let Some(cluster) = &cluster {
@@ -150,6 +150,8 @@ fn target_for(name: &str) -> Option<String> {
         || name.ends_with("export all rows, time")
     {
         "<= 10 s"
+    } else if name.starts_with("photos ") && name.ends_with("one device, time") {
+        "<= 5 s"
     } else if name.ends_with("export, RSS growth") {
         // "Flat memory": what the export adds to the server stays small whatever the row count.
         "<= 64 MiB"

@@ -34,8 +34,10 @@ impl Bucket {
             store: "LocalFileSystem",
             source: Box::new(e),
         })?;
+        // The device deletes its copy once told the photo is stored: the bytes must be on disk.
+        let store = LocalFileSystem::new_with_prefix(dir)?.with_fsync(true);
         Ok(Bucket {
-            store: Arc::new(LocalFileSystem::new_with_prefix(dir)?),
+            store: Arc::new(store),
         })
     }
 

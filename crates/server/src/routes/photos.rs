@@ -17,7 +17,7 @@ use doorstep_core::Role;
 /// Stores the photo's bytes under their SHA-256: 201 when stored now, 200 when they were here
 /// already, so a device that lost the answer sends again safely.
 #[utoipa::path(put, path = "/photos/{id}", tag = "photos",
-    params(("id" = String, Path, description = "SHA-256 of the bytes, lowercase hex")),
+    params(("id" = String, Path, pattern = "^[0-9a-f]{64}$", description = "SHA-256 of the bytes, lowercase hex")),
     request_body(content = Vec<u8>, content_type = "image/jpeg"),
     responses((status = 201, description = "stored"), (status = 200, description = "already stored"),
               (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
@@ -41,7 +41,7 @@ pub async fn put(
 
 /// The photo, to the courier whose record names it or a supervisor of that record's station.
 #[utoipa::path(get, path = "/photos/{id}", tag = "photos",
-    params(("id" = String, Path, description = "SHA-256 of the bytes, lowercase hex")),
+    params(("id" = String, Path, pattern = "^[0-9a-f]{64}$", description = "SHA-256 of the bytes, lowercase hex")),
     responses((status = 200, description = "the image", content_type = "image/jpeg"),
               (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
               (status = 404, body = ErrorBody)))]
