@@ -10,6 +10,7 @@ use doorstep_core::assignment::{AreaRule, AssignRequest, AssignResult, ParcelVie
 use doorstep_core::coverage::{Bucket, CoverageReport};
 use doorstep_core::day::Day;
 use doorstep_core::manifest::ManifestPreview;
+use doorstep_core::proof::{PhotoId, ProofRules};
 use doorstep_core::sync::{SyncRequest, SyncResponse};
 use doorstep_core::tariff::TariffTable;
 use doorstep_core::Lang;
@@ -66,10 +67,10 @@ struct ErrorDetail {
 /// A query string's pairs, unencoded.
 type Query<'a> = &'a [(&'a str, String)];
 
-/// What a request carries: JSON text, or a file's bytes as they are.
+/// What a request carries: JSON text, or a file's bytes as they are with their content type.
 enum Body {
     Json(String),
-    File(Vec<u8>),
+    File(Vec<u8>, &'static str),
 }
 
 async fn call<T: DeserializeOwned>(
@@ -126,8 +127,8 @@ async fn send(
         Some(Body::Json(body)) => request
             .header("Content-Type", "application/json")
             .body(body),
-        Some(Body::File(bytes)) => request
-            .header("Content-Type", "application/octet-stream")
+        Some(Body::File(bytes, content_type)) => request
+            .header("Content-Type", content_type)
             .body(js_sys::Uint8Array::from(bytes.as_slice())),
         None => request.build(),
     };
@@ -415,7 +416,7 @@ pub async fn import_manifest(
     if let Some(fingerprint) = confirm {
         query.push(("confirm", fingerprint.to_string()));
     }
-    let body = Some(Body::File(file));
+    let body = Some(Body::File(file, "application/octet-stream"));
     call(
         Method::POST,
         "/api/v1/manifests",
@@ -511,4 +512,39 @@ pub async fn save_area_rules(
     call::<serde::de::IgnoredAny>(Method::PUT, path, &[], Some(token), json(&rules), lang)
         .await
         .map(|_| ())
+}
+
+/// The station's photo rules (couriers by token, supervisors by their session).
+pub async fn proof_rules(token: &str, lang: Lang) -> Result<ProofRules, ApiFailure> {
+    let path = "/api/v1/proof-rules";
+    call(Method::GET, path, &[], Some(token), None, lang).await
+}
+
+/// Replaces the station's photo rules (supervisors; audited).
+pub async fn save_proof_rules(
+    token: &str,
+    rules: &ProofRules,
+    lang: Lang,
+) -> Result<ProofRules, ApiFailure> {
+    let path = "/api/v1/proof-rules";
+    call(Method::PUT, path, &[], Some(token), json(rules), lang).await
+}
+
+/// Sends a photo's bytes under their SHA-256; the server keeps them once however often they
+/// come. Answers the success status: 201 stored now, 200 already there.
+pub async fn put_photo(
+    token: &str,
+    id: &PhotoId,
+    jpeg: Vec<u8>,
+    lang: Lang,
+) -> Result<u16, ApiFailure> {
+    let path = photo_url(id);
+    let body = Some(Body::File(jpeg, "image/jpeg"));
+    let sent = send(Method::PUT, &path, &[], Some(token), body, lang, &[]).await;
+    sent.map(|(status, _)| status)
+}
+
+/// Where a stored photo is served; the supervisor's session cookie opens it in an `<img>`.
+pub fn photo_url(id: &PhotoId) -> String {
+    format!("/api/v1/photos/{id}")
 }

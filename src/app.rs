@@ -32,7 +32,14 @@ fn provide_shared_context() -> (Language, CurrentSession) {
 #[component]
 pub fn CourierApp() -> impl IntoView {
     let (language, session) = provide_shared_context();
-    let device = Device::new(session, language.0, crate::tariffs::use_tariffs());
+    let proof_rules = crate::proof_rules::StationProofRules::load();
+    provide_context(proof_rules);
+    let device = Device::new(
+        session,
+        language.0,
+        crate::tariffs::use_tariffs(),
+        proof_rules,
+    );
     provide_context(device);
     device.start();
     provide_context(AppUpdate::register());

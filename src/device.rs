@@ -1,16 +1,19 @@
 //! The courier's device: its outbox, the sync loop and what the header shows about them.
 
 use crate::clock::start_of_today_ms;
+use crate::proof_rules::StationProofRules;
 use crate::session::CurrentSession;
 use crate::storage::local::{self, LocalKey};
 use crate::storage::{
-    request_persistence, DraftStore, Outbox, OutboxEntry, ParcelStore, PreferenceBook, StorageError,
+    request_persistence, DraftStore, Outbox, OutboxEntry, ParcelStore, PhotoEntry, PhotoStore,
+    PreferenceBook, Sealer, StorageError,
 };
 use crate::sync::{next_retry_ms, push_pending, SyncOutcome};
 use crate::sync_lock::with_sync_lock;
 use doorstep_core::day::Day;
 use doorstep_core::manifest::RouteParcel;
 use doorstep_core::preference::StandingPreference;
+use doorstep_core::proof::PhotoId;
 use doorstep_core::route::Standing;
 use doorstep_core::sync::{prune_cutoff, QueueState};
 use doorstep_core::{DeliveryRecord, Lang};
@@ -35,12 +38,18 @@ pub struct Device {
     outbox: StoredValue<Option<Outbox>, LocalStorage>,
     book: StoredValue<Option<PreferenceBook>, LocalStorage>,
     route: StoredValue<Option<ParcelStore>, LocalStorage>,
+    photo_store: StoredValue<Option<PhotoStore>, LocalStorage>,
+    /// The photos the draft names, once the courier screen has restored it: until then no
+    /// photo is deleted as unnamed.
+    draft_photos: StoredValue<Option<Vec<PhotoId>>>,
     /// The sealed draft, once storage is open: the courier screen waits for it to restore.
     pub drafts: RwSignal<Option<DraftStore>, LocalStorage>,
     pub entries: RwSignal<Vec<OutboxEntry>>,
     pub preferences: RwSignal<Vec<StandingPreference>>,
     /// The day's parcels assigned to this courier, as the last sync left them.
     pub parcels: RwSignal<Vec<RouteParcel>>,
+    /// The photos on the device (without their bytes).
+    pub photos: RwSignal<Vec<PhotoEntry>>,
     pub status: RwSignal<SyncStatus>,
     /// `Some(true)` once the browser promised not to evict our storage.
     pub persistent: RwSignal<Option<bool>>,
@@ -51,6 +60,7 @@ pub struct Device {
     session: CurrentSession,
     lang: RwSignal<Lang>,
     tariffs: crate::tariffs::Tariffs,
+    proof_rules: StationProofRules,
 }
 
 impl Device {
@@ -58,16 +68,20 @@ impl Device {
         session: CurrentSession,
         lang: RwSignal<Lang>,
         tariffs: crate::tariffs::Tariffs,
+        proof_rules: StationProofRules,
     ) -> Device {
         Device {
             db: StoredValue::new_local(None),
             outbox: StoredValue::new_local(None),
             book: StoredValue::new_local(None),
             route: StoredValue::new_local(None),
+            photo_store: StoredValue::new_local(None),
+            draft_photos: StoredValue::new(None),
             drafts: RwSignal::new_local(None),
             entries: RwSignal::new(Vec::new()),
             preferences: RwSignal::new(Vec::new()),
             parcels: RwSignal::new(Vec::new()),
+            photos: RwSignal::new(Vec::new()),
             status: RwSignal::new(SyncStatus::Idle),
             persistent: RwSignal::new(None),
             storage_error: RwSignal::new(None),
@@ -76,6 +90,7 @@ impl Device {
             session,
             lang,
             tariffs,
+            proof_rules,
         }
     }
 
@@ -85,25 +100,20 @@ impl Device {
         spawn_local(async move {
             match crate::storage::open(crate::storage::DB_NAME).await {
                 Ok(db) => {
-                    let sealer = match crate::storage::Sealer::open(&db).await {
+                    let sealer = match Sealer::open(&db).await {
                         Ok(sealer) => sealer,
                         Err(e) => {
                             self.storage_error.set(Some(e.to_string()));
                             return;
                         }
                     };
-                    self.drafts
-                        .set(Some(DraftStore::new(db.clone(), sealer.clone())));
-                    let sealer_for_route = sealer.clone();
-                    let outbox = Outbox::new(db.clone(), sealer);
-                    // Yesterday's acknowledged records leave the device; nothing unsynced does.
+                    self.open_stores(&db, sealer);
+                    // Yesterday's acknowledged records leave the device; nothing unsynced does,
+                    // nor a record whose photos have not gone up.
                     let cutoff = prune_cutoff(start_of_today_ms(), keep_days());
-                    if let Err(e) = outbox.prune(cutoff).await {
+                    if let Err(e) = self.prune(cutoff).await {
                         self.storage_error.set(Some(e.to_string()));
                     }
-                    self.outbox.set_value(Some(outbox));
-                    self.route
-                        .set_value(Some(ParcelStore::new(db.clone(), sealer_for_route)));
                     self.book.set_value(Some(PreferenceBook::new(db.clone())));
                     self.db.set_value(Some(db));
                     self.refresh().await;
@@ -139,9 +149,35 @@ impl Device {
         });
     }
 
+    /// The stores that seal with the device key.
+    fn open_stores(self, db: &Rc<idb::Database>, sealer: Sealer) {
+        self.drafts
+            .set(Some(DraftStore::new(db.clone(), sealer.clone())));
+        self.route
+            .set_value(Some(ParcelStore::new(db.clone(), sealer.clone())));
+        self.photo_store
+            .set_value(Some(PhotoStore::new(db.clone(), sealer.clone())));
+        self.outbox.set_value(Some(Outbox::new(db.clone(), sealer)));
+    }
+
+    async fn prune(self, cutoff: i64) -> Result<usize, StorageError> {
+        let (Some(outbox), Some(photos)) = (self.outbox.get_value(), self.photo_store.get_value())
+        else {
+            return Ok(0);
+        };
+        let unsent: Vec<PhotoId> = photos.list().await?.into_iter().map(|p| p.id).collect();
+        outbox.prune(cutoff, &unsent).await
+    }
+
     pub fn pending_count(&self) -> usize {
         self.entries
             .with(|e| e.iter().filter(|e| e.state.is_pending()).count())
+    }
+
+    /// Photos of saved records still on the device: not yet sent, or refused by the server.
+    pub fn photos_waiting(&self) -> usize {
+        self.photos
+            .with(|p| p.iter().filter(|p| p.record.is_some()).count())
     }
 
     /// Capture time of the oldest queued record.
@@ -172,6 +208,61 @@ impl Device {
                 Ok(parcels) => self.parcels.set(parcels),
                 Err(e) => self.storage_error.set(Some(e.to_string())),
             }
+        }
+        if let Some(store) = self.photo_store.get_value() {
+            match store.list().await {
+                Ok(photos) => self.photos.set(photos),
+                Err(e) => self.storage_error.set(Some(e.to_string())),
+            }
+        }
+    }
+
+    fn photo_store(self) -> Result<PhotoStore, StorageError> {
+        self.photo_store
+            .get_value()
+            .ok_or_else(StorageError::unavailable)
+    }
+
+    /// Seals and stores a photo just taken, before the draft names it.
+    pub async fn store_photo(self, id: &PhotoId, jpeg: &[u8]) -> Result<(), StorageError> {
+        self.photo_store()?
+            .put(id, jpeg, crate::clock::now_ms())
+            .await
+    }
+
+    /// A photo's bytes, for its thumbnail; `None` once the server has it.
+    pub async fn photo_bytes(self, id: &PhotoId) -> Result<Option<Vec<u8>>, StorageError> {
+        self.photo_store()?.bytes(id).await
+    }
+
+    /// The photos the draft names now; the ones nothing names any more leave the device.
+    pub fn set_draft_photos(self, photos: Vec<PhotoId>) {
+        self.draft_photos.set_value(Some(photos));
+        spawn_local(self.reconcile_photos());
+    }
+
+    /// Notes which record names each photo and deletes those no record and not the draft
+    /// names; does nothing before the draft is known.
+    async fn reconcile_photos(self) {
+        let (Some(draft), Some(outbox), Some(store)) = (
+            self.draft_photos.get_value(),
+            self.outbox.get_value(),
+            self.photo_store.get_value(),
+        ) else {
+            return;
+        };
+        let reconciled = match outbox.photo_owners().await {
+            Ok(owners) => {
+                store
+                    .reconcile(&owners, &draft, crate::clock::now_ms())
+                    .await
+            }
+            Err(e) => Err(e),
+        };
+        match reconciled {
+            Ok(true) => self.refresh().await,
+            Ok(false) => {}
+            Err(e) => self.storage_error.set(Some(e.to_string())),
         }
     }
 
@@ -216,14 +307,15 @@ impl Device {
             .get_value()
             .ok_or_else(StorageError::unavailable)?;
         outbox.save(record).await?;
+        self.reconcile_photos().await;
         self.refresh().await;
         self.sync_now();
         Ok(())
     }
 
-    /// Deletes what this device holds for the courier who signs out: records, the preference
-    /// book, the sealing key (a new one is made), the draft, consent-link tokens and the sync
-    /// cursor. The caller warns first when records are unsynced.
+    /// Deletes what this device holds for the courier who signs out: records, photos, the
+    /// preference book, the sealing key (a new one is made), the draft, consent-link tokens and
+    /// the sync cursor. The caller warns first when records are unsynced.
     pub async fn wipe(self) -> Result<(), StorageError> {
         crate::links::forget_all();
         crate::storage::cursor::forget();
@@ -236,12 +328,8 @@ impl Device {
             drafts.clear().await?;
         }
         crate::storage::clear_all(&db).await?;
-        let sealer = crate::storage::Sealer::open(&db).await?;
-        self.drafts
-            .set(Some(DraftStore::new(db.clone(), sealer.clone())));
-        self.route
-            .set_value(Some(ParcelStore::new(db.clone(), sealer.clone())));
-        self.outbox.set_value(Some(Outbox::new(db, sealer)));
+        let sealer = Sealer::open(&db).await?;
+        self.open_stores(&db, sealer);
         self.refresh().await;
         Ok(())
     }
@@ -258,13 +346,18 @@ impl Device {
         }) else {
             return;
         };
-        let (Some(outbox), Some(route)) = (self.outbox.get_value(), self.route.get_value()) else {
+        let (Some(outbox), Some(route), Some(photos)) = (
+            self.outbox.get_value(),
+            self.route.get_value(),
+            self.photo_store.get_value(),
+        ) else {
             return;
         };
         self.status.set(SyncStatus::Syncing);
         spawn_local(async move {
             let lang = self.lang.get_untracked();
-            let outcome = with_sync_lock(|| push_pending(&outbox, &route, &token, lang)).await;
+            let outcome =
+                with_sync_lock(|| push_pending(&outbox, &route, &photos, &token, lang)).await;
             self.refresh().await;
             let Some(outcome) = outcome else {
                 // Another tab is syncing the same queue; show its result shortly.
@@ -277,8 +370,9 @@ impl Device {
                     self.failures.set_value(0);
                     self.status.set(SyncStatus::Idle);
                     self.forget_done_parcels().await;
-                    // Reachable: a good moment to check for a newer tariff table.
+                    // Reachable: a good moment to check for a newer tariff table and photo rules.
                     self.tariffs.refresh(&token, lang).await;
+                    self.proof_rules.refresh(&token, lang).await;
                 }
                 SyncOutcome::Unreachable => {
                     self.status.set(SyncStatus::Offline);
@@ -295,19 +389,21 @@ impl Device {
     }
 
     /// Signs out of the courier app. A courier's sign-out wipes the device's data, after a
-    /// warning when records are unsynced; anyone else signed in here just signs out.
+    /// warning when records are unsynced or photos unsent; anyone else signed in here just signs
+    /// out.
     pub fn sign_out(self) {
         let courier = self
             .session
             .0
             .with_untracked(|s| s.as_ref().is_some_and(|s| s.is_courier()));
-        let pending = self.pending_count();
         let lang = self.lang.get_untracked();
-        if courier && pending > 0 {
-            let warning = format!(
-                "{pending} {}",
-                crate::i18n::Key::UnsyncedWipeWarning.text(lang)
-            );
+        // Unsynced records first; else photos still on the device.
+        let (count, key) = match (self.pending_count(), self.photos_waiting()) {
+            (0, photos) => (photos, crate::i18n::Key::UnsentPhotosWipeWarning),
+            (records, _) => (records, crate::i18n::Key::UnsyncedWipeWarning),
+        };
+        if courier && count > 0 {
+            let warning = format!("{count} {}", key.text(lang));
             if !window().confirm_with_message(&warning).unwrap_or(false) {
                 return;
             }

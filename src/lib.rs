@@ -11,6 +11,8 @@ pub mod i18n;
 pub mod install;
 pub mod links;
 pub mod nav;
+pub mod photo;
+pub mod proof_rules;
 pub mod routes;
 pub mod session;
 pub mod storage;

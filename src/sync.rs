@@ -2,9 +2,11 @@
 //! and retries with backoff. The rules (batch caps, ack meaning, retry delays) are in
 //! `doorstep_core::sync`.
 
+mod photos;
+
 use crate::api::{self, ApiFailure};
 use crate::storage::local::{self, LocalKey};
-use crate::storage::{cursor, Outbox, OutboxEntry, ParcelStore, StorageError};
+use crate::storage::{cursor, Outbox, OutboxEntry, ParcelStore, PhotoStore, StorageError};
 use doorstep_core::sync::{
     plan_batches, retry_delay_ms, DeviceReport, SyncRequest, MAX_BATCH_BYTES, MAX_BATCH_RECORDS,
 };
@@ -42,12 +44,14 @@ struct Round<'a> {
     more: bool,
 }
 
-/// Pushes every pending record and pulls the changes for this device. Records stay queued until
-/// their own ack arrives. With nothing to push, one empty exchange still pulls the changes, and
-/// exchanges go on while the server says more changes wait.
+/// Pushes every pending record and pulls the changes for this device, then sends the photos of
+/// acknowledged records. Records stay queued until their own ack arrives. With nothing to push,
+/// one empty exchange still pulls the changes, and exchanges go on while the server says more
+/// changes wait.
 pub async fn push_pending(
     outbox: &Outbox,
     parcels: &ParcelStore,
+    photos: &PhotoStore,
     token: &str,
     lang: Lang,
 ) -> SyncOutcome {
@@ -89,7 +93,7 @@ pub async fn push_pending(
             return outcome;
         }
     }
-    SyncOutcome::Done
+    photos::upload(outbox, photos, token, lang).await
 }
 
 /// Sends one batch; when the server says it is too large, halves it until it fits, and a single

@@ -1661,3 +1661,274 @@ async fn a_supervisor_imports_the_days_manifest_and_sees_every_parcel_without_an
     phone.assert_fits("the records at 360 px").await;
     phone.close().await;
 }
+
+/// Sets the station's photo rules through the API, as the supervisor's form does.
+async fn set_proof_rules(server: &Server, token: &str, rules: serde_json::Value) {
+    let answer = reqwest::Client::new()
+        .put(server.url("/api/v1/proof-rules"))
+        .bearer_auth(token)
+        .json(&rules)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200, "{}", answer.text().await.unwrap());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_photo_taken_offline_reaches_the_server_once_after_the_tab_is_killed_and_the_supervisor_sees_it(
+) {
+    use support::photo::{camera_jpeg, jpeg_size};
+    const LOCKER: &str = "SF8234567890123";
+    const UNSENT: &str = "SF8234567890124";
+    let mut server = start_server();
+    let credentials = server.credentials();
+    let supervisor = server
+        .api()
+        .login("supervisor", &credentials.supervisor_password)
+        .await;
+    // The station wants a photo of every locker delivery.
+    let rules = serde_json::json!({
+        "door": "optional", "locker": "required", "station": "optional", "retention_days": 30
+    });
+    set_proof_rules(&server, &supervisor, rules).await;
+    // A 12-megapixel camera photo, taken with the phone turned (EXIF orientation 6), with GPS.
+    let camera = camera_jpeg(4000, 3000, 6);
+    let fixture = tempfile::tempdir().unwrap();
+    let picture = fixture.path().join("IMG_0001.jpg");
+    std::fs::write(&picture, &camera).unwrap();
+
+    let browser = Browser::start_with_size(360, 780).await;
+    sign_in(&browser, &server, "courier", &credentials.courier_password).await;
+    browser.wait_for("input[name=waybill]").await;
+    browser.wait_for_service_worker().await;
+    browser.fill("input[name=waybill]", LOCKER).await;
+    fill_recipient(&browser, PHONE).await;
+    choose_locker(&browser, "3", "12").await;
+    browser.click("input[name=consent_given]").await;
+    browser
+        .select_value("select[name=outcome]", "placed_in_locker")
+        .await;
+    browser.fill("input[name=pickup_code]", "482913").await;
+    // The first sync brought the station's rules.
+    browser
+        .wait_for_text("[data-testid=photo-rule]", "拍照留证 · 必须拍照")
+        .await;
+
+    // At the locker bank, no signal.
+    server.kill();
+    browser.click("[data-testid=save]").await;
+    browser
+        .wait_for_text("[data-testid=photo-error]", "本站要求此种投递拍照留证")
+        .await;
+    let started = std::time::Instant::now();
+    let picker = browser
+        .client
+        .find(fantoccini::Locator::Css("input[name=photo]"))
+        .await
+        .unwrap();
+    picker
+        .send_keys(&picture.display().to_string())
+        .await
+        .unwrap();
+    browser.wait_for("[data-testid=photo] img").await;
+    println!(
+        "a 4000 x 3000 photo from chosen to thumbnail shown and stored: {} ms (through WebDriver)",
+        started.elapsed().as_millis()
+    );
+    browser.wait_for_text("[data-testid=photo-error]", "").await;
+    browser.screenshot("courier-photo-360").await;
+    browser.assert_fits("the parcel screen with a photo").await;
+    browser
+        .assert_accessible("the parcel screen with a photo")
+        .await;
+    browser.click("[data-testid=save]").await;
+    browser
+        .wait_for_text("[data-testid=saved]", "已保存到本机")
+        .await;
+    let row = format!("li[data-waybill={LOCKER}] [data-testid=state]");
+    browser.wait_for_text(&row, "待同步").await;
+    let photo_queued = || async {
+        browser
+            .text("[data-testid=queue]")
+            .await
+            .starts_with("待同步 1 · 待传照片 1 · 最早")
+    };
+    browser
+        .wait_until("a record and its photo queued", photo_queued)
+        .await;
+    let kept = stored(&browser, "photos").await;
+    let photo_id: String = serde_json::from_str::<serde_json::Value>(&kept).unwrap()[0]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("one photo on the device: {kept}"))
+        .to_string();
+
+    // The tab is killed; a new one opens the app from the service worker, still offline.
+    let killed = browser.client.window().await.unwrap();
+    let reopened = browser.client.new_window(true).await.unwrap();
+    browser.client.switch_to_window(killed).await.unwrap();
+    browser.client.close_window().await.unwrap();
+    browser
+        .client
+        .switch_to_window(reopened.handle)
+        .await
+        .unwrap();
+    browser.client.goto(&server.url("/courier")).await.unwrap();
+    browser.wait_for_text(&row, "待同步").await;
+    browser
+        .wait_until("a record and its photo queued", photo_queued)
+        .await;
+
+    // Back online: the record goes up, then its photo, which then leaves the phone.
+    server.restart();
+    browser.click("[data-testid=sync-now]").await;
+    browser.wait_for_text(&row, "已同步").await;
+    browser
+        .wait_until("the photo to leave the device", || async {
+            stored(&browser, "photos").await == "[]"
+        })
+        .await;
+    assert_eq!(stored(&browser, "photo_bytes").await, "[]");
+    browser
+        .wait_for_text("[data-testid=queue]", "待同步 0")
+        .await;
+    // Another round sends nothing again and changes nothing.
+    browser.click("[data-testid=sync-now]").await;
+    browser.wait_for_text(&row, "已同步").await;
+
+    let detail = record_on_server(&server, &credentials, LOCKER).await;
+    assert_eq!(
+        detail["photos"],
+        serde_json::json!([{ "id": photo_id, "state": "stored" }]),
+        "the record names the photo, which is stored: {detail}"
+    );
+    let held = server
+        .api()
+        .get_bytes(&format!("/api/v1/photos/{photo_id}"), &supervisor)
+        .await;
+    assert_eq!(
+        doorstep_core::proof::PhotoId::of(&held).as_str(),
+        photo_id,
+        "the bytes are the ones named"
+    );
+    assert_eq!(
+        jpeg_size(&held),
+        Some((1200, 1600)),
+        "scaled to 1,600 px and turned upright"
+    );
+    assert!(!held.windows(4).any(|w| w == b"Exif"), "no camera metadata");
+    println!(
+        "the stored photo: {} bytes (the camera's: {} bytes)",
+        held.len(),
+        camera.len()
+    );
+    // The device sends it again as if the answer had been lost: still one photo.
+    let courier = server
+        .api()
+        .login("courier", &credentials.courier_password)
+        .await;
+    assert_eq!(server.api().put_photo(&courier, &held).await, 200);
+
+    // Another record names a photo that never came: "photo pending".
+    let mut unsent = synced_record(9, UNSENT, 60_000);
+    unsent.photos = vec![doorstep_core::proof::PhotoId::of(b"still on the phone")];
+    let _: serde_json::Value = server.api().sync(&courier, 0, vec![unsent]).await;
+
+    browser.close().await;
+    let desk = Browser::start_with_size(1280, 900).await;
+    let password = &credentials.supervisor_password;
+    sign_in(&desk, &server, "supervisor", password).await;
+    desk.click("[data-testid=tab-records]").await;
+    desk.wait_for_text(
+        &format!("tr[data-waybill={UNSENT}] [data-testid=photo-pending]"),
+        "照片待上传 1",
+    )
+    .await;
+    desk.click("input[name=photo_pending]").await;
+    desk.click("[data-testid=apply-filters]").await;
+    desk.wait_until("only the record whose photo is pending", || async {
+        desk.client
+            .find_all(fantoccini::Locator::Css(
+                "[data-testid=supervisor-records] tbody tr",
+            ))
+            .await
+            .map(|rows| rows.len() == 1)
+            .unwrap_or(false)
+    })
+    .await;
+    desk.wait_for(&format!("tr[data-waybill={UNSENT}]")).await;
+    desk.screenshot("supervisor-photo-pending-1280").await;
+    desk.assert_fits("the records filtered by a pending photo")
+        .await;
+    desk.click(&format!(
+        "tr[data-waybill={UNSENT}] [data-testid=open-record]"
+    ))
+    .await;
+    desk.wait_for_text("[data-testid=detail-photos] li", "照片待上传")
+        .await;
+    desk.click("[data-testid=close-record]").await;
+
+    desk.click("input[name=photo_pending]").await;
+    desk.click("[data-testid=apply-filters]").await;
+    desk.click(&format!(
+        "tr[data-waybill={LOCKER}] [data-testid=open-record]"
+    ))
+    .await;
+    let thumb = format!("[data-testid=detail-photos] img[src='/api/v1/photos/{photo_id}']");
+    desk.wait_for(&thumb).await;
+    desk.wait_until("the photo to load through the session's cookie", || async {
+        desk.client
+            .execute(
+                "return document.querySelector(arguments[0]).naturalWidth;",
+                vec![thumb.clone().into()],
+            )
+            .await
+            .map(|width| width == 1200)
+            .unwrap_or(false)
+    })
+    .await;
+    desk.screenshot("supervisor-photo-1280").await;
+    desk.assert_accessible("a record with its photo").await;
+    let phone = Browser::start_with_size(360, 780).await;
+    sign_in(&phone, &server, "supervisor", password).await;
+    phone.click("[data-testid=tab-records]").await;
+    phone
+        .click(&format!(
+            "tr[data-waybill={LOCKER}] [data-testid=open-record]"
+        ))
+        .await;
+    phone.wait_for(&thumb).await;
+    phone.click("[data-testid=detail-photos] img").await;
+    phone.screenshot("supervisor-photo-360").await;
+    phone.assert_fits("a record with its photo at 360 px").await;
+    phone.close().await;
+
+    // The photo rules: the station's, and a retention out of range refused beside its field.
+    desk.click("[data-testid=tab-photo-rules]").await;
+    desk.wait_until("the locker's rule", || async {
+        let value = desk
+            .client
+            .execute(
+                "return document.querySelector('select[name=proof_locker]').value;",
+                vec![],
+            )
+            .await
+            .unwrap_or_default();
+        value == "required"
+    })
+    .await;
+    desk.fill("input[name=retention_days]", "0").await;
+    desk.click("[data-testid=save-photo-rules]").await;
+    desk.wait_for_text("#retention-error", "照片保存期为 1 至 3650 天")
+        .await;
+    desk.screenshot("supervisor-photo-rules-1280").await;
+    desk.assert_accessible("the photo rules").await;
+    desk.fill("input[name=retention_days]", "45").await;
+    desk.click("[data-testid=save-photo-rules]").await;
+    desk.wait_for_text("[data-testid=photo-rules] .saved", "规则已保存")
+        .await;
+    let stored_rules: serde_json::Value =
+        server.api().get("/api/v1/proof-rules", &supervisor).await;
+    assert_eq!(stored_rules["retention_days"], 45);
+    assert_eq!(stored_rules["locker"], "required");
+    desk.close().await;
+}

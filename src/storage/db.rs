@@ -9,13 +9,16 @@ use wasm_bindgen::JsValue;
 
 pub const DB_NAME: &str = "doorstep";
 /// v1: records. v2: the preference book. v3: the device key that seals personal fields. v4: the
-/// sealed draft. v5: the day's parcels (the route), sealed.
-const DB_VERSION: u32 = 5;
+/// sealed draft. v5: the day's parcels (the route), sealed. v6: photo proof, what is known of each
+/// photo apart from its sealed bytes, so listing the queue never reads a photo.
+const DB_VERSION: u32 = 6;
 pub const RECORDS: &str = "records";
 pub const PREFERENCES: &str = "preferences";
 pub const KEYS: &str = "keys";
 pub const DRAFTS: &str = "drafts";
 pub const PARCELS: &str = "parcels";
+pub const PHOTOS: &str = "photos";
+pub const PHOTO_BYTES: &str = "photo_bytes";
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("device storage failed: {0}")]
@@ -61,6 +64,10 @@ fn upgrade(db: &Database, old_version: u32) -> Result<(), idb::Error> {
     if old_version < 5 {
         db.create_object_store(PARCELS, keyed_by_id())?;
     }
+    if old_version < 6 {
+        db.create_object_store(PHOTOS, keyed_by_id())?;
+        db.create_object_store(PHOTO_BYTES, keyed_by_id())?;
+    }
     Ok(())
 }
 
@@ -82,7 +89,15 @@ pub async fn open(name: &str) -> Result<Rc<Database>, StorageError> {
 /// Empties every store: the sign-out wipe. The database itself stays, so an open connection in
 /// another tab does not block it.
 pub async fn clear_all(db: &Database) -> Result<(), StorageError> {
-    let stores = [RECORDS, PREFERENCES, KEYS, DRAFTS, PARCELS];
+    let stores = [
+        RECORDS,
+        PREFERENCES,
+        KEYS,
+        DRAFTS,
+        PARCELS,
+        PHOTOS,
+        PHOTO_BYTES,
+    ];
     let tx = db.transaction(&stores, TransactionMode::ReadWrite)?;
     for store in stores {
         tx.object_store(store)?.clear()?.await?;

@@ -20,6 +20,8 @@ pub enum LocalKey {
     KeepDays,
     /// The station's tariff table, cached for quotes offline (JSON).
     Tariffs,
+    /// The station's photo rules, cached so the parcel screen asks for photos offline (JSON).
+    ProofRules,
     /// Consent-link tokens by link id (JSON).
     LinkTokens,
     /// The courier's own order of the route's stops, as each stop's first waybill (JSON).
@@ -35,6 +37,7 @@ impl LocalKey {
             LocalKey::DeviceId => "doorstep.device_id",
             LocalKey::KeepDays => "doorstep.keep_days",
             LocalKey::Tariffs => "doorstep.tariffs",
+            LocalKey::ProofRules => "doorstep.proof_rules",
             LocalKey::LinkTokens => "doorstep.link_tokens",
             LocalKey::RouteOrder => "doorstep.route_order",
         }

@@ -8,13 +8,16 @@ pub mod local;
 mod outbox;
 mod parcels;
 mod persist;
+mod photos;
 mod preferences;
 mod seal;
+pub mod space;
 
 pub use db::{clear_all, open, StorageError, DB_NAME};
 pub use drafts::DraftStore;
-pub use outbox::{Outbox, OutboxEntry, RecordNote};
+pub use outbox::{Outbox, OutboxEntry, PhotoOwner, RecordNote};
 pub use parcels::ParcelStore;
 pub use persist::request_persistence;
+pub use photos::{PhotoEntry, PhotoStore};
 pub use preferences::PreferenceBook;
 pub use seal::Sealer;

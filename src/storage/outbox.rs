@@ -1,6 +1,7 @@
 //! The outbox: every record the courier saved, sealed at rest, queued until the server
 //! acknowledges its revision, then kept as synced until pruned.
 
+use doorstep_core::proof::PhotoId;
 use doorstep_core::sync::{Change, QueueState, RecordAck};
 use doorstep_core::DeliveryRecord;
 use idb::{Database, TransactionMode};
@@ -115,6 +116,15 @@ impl OutboxEntry {
     }
 }
 
+/// A record's photos and whether the server has its current revision: what decides which
+/// photos the device keeps and which go up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhotoOwner {
+    pub record: uuid::Uuid,
+    pub photos: Vec<PhotoId>,
+    pub acknowledged: bool,
+}
+
 /// The record a change is about, if it is about one.
 fn record_of(change: &Change) -> Option<uuid::Uuid> {
     match change {
@@ -207,6 +217,21 @@ impl Outbox {
         values.into_iter().map(from_js::<OutboxEntry>).collect()
     }
 
+    /// The records that name photos, read without opening their personal fields.
+    pub async fn photo_owners(&self) -> Result<Vec<PhotoOwner>, StorageError> {
+        Ok(self
+            .stored()
+            .await?
+            .into_iter()
+            .filter(|e| !e.record.photos.is_empty())
+            .map(|e| PhotoOwner {
+                record: e.record.id,
+                acknowledged: matches!(e.state, QueueState::Synced { .. }),
+                photos: e.record.photos,
+            })
+            .collect())
+    }
+
     /// Records waiting for the server, oldest first, so the queue drains in capture order.
     pub async fn pending(&self) -> Result<Vec<OutboxEntry>, StorageError> {
         let mut entries: Vec<_> = self
@@ -277,13 +302,15 @@ impl Outbox {
         Ok(())
     }
 
-    /// Deletes the records that [`QueueState::may_prune`] allows; returns how many went.
-    pub async fn prune(&self, cutoff: i64) -> Result<usize, StorageError> {
+    /// Deletes the records that [`QueueState::may_prune`] allows, except those naming a photo
+    /// still on the device (`unsent`), which would otherwise lose it; returns how many went.
+    pub async fn prune(&self, cutoff: i64, unsent: &[PhotoId]) -> Result<usize, StorageError> {
         let doomed: Vec<String> = self
             .stored()
             .await?
             .into_iter()
             .filter(|e| e.state.may_prune(e.record.captured_at, cutoff))
+            .filter(|e| !e.record.photos.iter().any(|p| unsent.contains(p)))
             .map(|e| e.id)
             .collect();
         let tx = self

@@ -79,8 +79,9 @@ impl Sealer {
         self.seal_bytes(&plain).await
     }
 
-    /// The encryption itself, not generic, so the wasm holds one copy of it.
-    async fn seal_bytes(&self, plain: &[u8]) -> Result<Sealed, StorageError> {
+    /// The encryption itself, not generic, so the wasm holds one copy of it; photos are sealed
+    /// as the bytes they are.
+    pub(super) async fn seal_bytes(&self, plain: &[u8]) -> Result<Sealed, StorageError> {
         let mut nonce = [0u8; NONCE_BYTES];
         leptos::prelude::window()
             .crypto()
@@ -112,7 +113,7 @@ impl Sealer {
     }
 
     /// The decryption itself, not generic, so the wasm holds one copy of it.
-    async fn open_bytes(&self, sealed: &Sealed) -> Result<Vec<u8>, StorageError> {
+    pub(super) async fn open_bytes(&self, sealed: &Sealed) -> Result<Vec<u8>, StorageError> {
         let params =
             AesGcmParams::new_with_u8_array(ALGORITHM, &Uint8Array::from(&sealed.nonce[..]));
         let promise = self

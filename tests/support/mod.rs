@@ -2,6 +2,7 @@
 //! doorstep-testkit), and Debian's Chromium driven through chromedriver.
 
 mod axe;
+pub mod photo;
 
 use doorstep_testkit::{Launch, Server};
 use fantoccini::{Client, ClientBuilder, Locator};

@@ -31,6 +31,15 @@ fn read(file: web_sys::File, on_file: Callback<ChosenFile>, unreadable: RwSignal
     });
 }
 
+/// The file just chosen in a file input's `change`; the input is emptied, so choosing the same
+/// file again (after fixing it, or a second photo of the same thing) fires `change` again.
+pub fn take_picked(ev: &leptos::ev::Event) -> Option<web_sys::File> {
+    let input = ev.target()?.dyn_into::<web_sys::HtmlInputElement>().ok()?;
+    let file = input.files().and_then(|files| files.get(0));
+    input.set_value("");
+    file
+}
+
 /// Keeps a dropped file from replacing the page anywhere outside the drop zone.
 fn ignore_stray_drops() -> [EventListener; 2] {
     let options = EventListenerOptions::enable_prevent_default();
@@ -57,17 +66,9 @@ pub fn FileDrop(
         on_file.run(file);
     });
     let on_change = move |ev: leptos::ev::Event| {
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        if let Some(file) = input.files().and_then(|files| files.get(0)) {
+        if let Some(file) = take_picked(&ev) {
             read(file, take, unreadable);
         }
-        // Choosing the same file again (after fixing it) fires `change` again.
-        input.set_value("");
     };
     let on_drop = move |ev: leptos::ev::DragEvent| {
         ev.prevent_default();

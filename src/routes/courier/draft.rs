@@ -10,6 +10,7 @@ use doorstep_core::manifest::RouteParcel;
 use doorstep_core::money::parse_yuan;
 use doorstep_core::phone::{parse_mobile, PhoneError};
 use doorstep_core::preference::{recipient_key, StandingPreference, Wish};
+use doorstep_core::proof::{PhotoId, ProofRule, ProofRules, MAX_PHOTOS};
 use doorstep_core::tariff::TariffTable;
 use doorstep_core::{
     Address, CallResult, Carrier, Consent, ConsentChannel, ConsentDecision, DeliveryMethod,
@@ -83,6 +84,8 @@ pub struct Draft {
     pub identity: IdentityDraft,
     /// A pickup's item inspected in the sender's presence (收寄验视).
     pub inspection: InspectionDraft,
+    /// Photo proof of the delivery, stored on the device under these names.
+    pub photos: Vec<PhotoId>,
 }
 
 impl Default for Draft {
@@ -120,6 +123,7 @@ impl Default for Draft {
             step: PickupStep::default(),
             identity: IdentityDraft::default(),
             inspection: InspectionDraft::default(),
+            photos: Vec::new(),
         }
     }
 }
@@ -134,6 +138,8 @@ pub struct DraftErrors {
     pub tariff: TariffErrors,
     pub identity: IdentityProblems,
     pub inspection: InspectionProblems,
+    /// The station's photo rule, shown beside the photos.
+    pub photo: Option<Violation>,
     pub rules: Vec<Violation>,
 }
 
@@ -146,6 +152,7 @@ impl DraftErrors {
             && self.tariff.is_empty()
             && self.identity.is_empty()
             && self.inspection.is_empty()
+            && self.photo.is_none()
             && self.rules.is_empty()
     }
 }
@@ -200,6 +207,28 @@ impl Draft {
         self.is_pickup() || self.flags.cash_on_delivery
     }
 
+    /// Whether the parcel screen takes photos: the station keeps them for this method and the
+    /// parcel was delivered (a failed attempt or a pickup has nothing to show).
+    pub fn takes_photos(&self, rules: &ProofRules) -> bool {
+        let delivered = self
+            .outcome
+            .is_some_and(|o| o.is_handover() && o != OutcomeKind::PickedUp);
+        delivered && rules.for_method(self.method) != ProofRule::Off
+    }
+
+    /// Adds a photo just taken, or puts it in the place of the one at `replacing` (a retake);
+    /// the same picture twice is kept once, and a fifth is not added.
+    pub fn add_photo(&mut self, id: PhotoId, replacing: Option<usize>) {
+        if self.photos.contains(&id) {
+            return;
+        }
+        match replacing.filter(|at| *at < self.photos.len()) {
+            Some(at) => self.photos[at] = id,
+            None if self.photos.len() < MAX_PHOTOS => self.photos.push(id),
+            None => {}
+        }
+    }
+
     /// Whether the courier must call before anything but the door.
     pub fn call_pending(&self) -> bool {
         self.flags.needs_call_first() && self.called_at.is_none()
@@ -245,6 +274,7 @@ impl Draft {
         if let Some(inspection) = &record.inspection {
             draft.inspection = InspectionDraft::from_inspection(inspection);
         }
+        draft.photos = record.photos.clone();
         draft.flags = record.flags;
         draft.called_at = record.called_at;
         draft.call_result = record.call_result;
@@ -501,11 +531,13 @@ impl Draft {
         Some(kind.with_note(self.outcome_note.trim().to_string()))
     }
 
-    /// The record this draft describes, or every reason it cannot be saved yet.
+    /// The record this draft describes, or every reason it cannot be saved yet. The photos go
+    /// with it only where the screen shows them.
     pub fn to_record(
         &self,
         now: i64,
         tariffs: &TariffTable,
+        proof: &ProofRules,
     ) -> Result<DeliveryRecord, DraftErrors> {
         let mut errors = DraftErrors::default();
         let waybill = Waybill::parse(&self.waybill)
@@ -566,11 +598,17 @@ impl Draft {
             inspection: self.inspection.inspection().filter(|_| {
                 self.is_pickup() && self.outcome != Some(OutcomeKind::RefusedCheckDeclined)
             }),
+            photos: if self.takes_photos(proof) {
+                self.photos.clone()
+            } else {
+                Vec::new()
+            },
             failed_attempts: failed_before + failed_now,
             captured_at: self.editing.as_ref().map_or(now, |e| e.captured_at),
             revised_at: now,
         };
         errors.rules = record.violations();
+        errors.photo = record.proof_violation(proof);
         if errors.is_empty() {
             Ok(record)
         } else {
@@ -642,13 +680,18 @@ mod tests {
 
     #[test]
     fn a_door_delivery_needs_waybill_carrier_and_phone() {
-        let record = filled().to_record(1, &sample()).unwrap();
+        let record = filled()
+            .to_record(1, &sample(), &ProofRules::default())
+            .unwrap();
         assert_eq!(record.method, DeliveryMethod::Door);
         assert_eq!(record.recipient.unwrap().phone, "13812345634");
         let mut no_phone = filled();
         no_phone.phone = "123".into();
         assert_eq!(
-            no_phone.to_record(1, &sample()).unwrap_err().phone,
+            no_phone
+                .to_record(1, &sample(), &ProofRules::default())
+                .unwrap_err()
+                .phone,
             Some(PhoneError::Length)
         );
     }
@@ -658,12 +701,17 @@ mod tests {
         let mut draft = filled();
         to_locker(&mut draft);
         assert_eq!(
-            draft.to_record(1, &sample()).unwrap_err().rules,
+            draft
+                .to_record(1, &sample(), &ProofRules::default())
+                .unwrap_err()
+                .rules,
             vec![Violation::NoConsent]
         );
         draft.consent_given = true;
         draft.consent_at = Some(1);
-        assert!(draft.to_record(1, &sample()).is_ok());
+        assert!(draft
+            .to_record(1, &sample(), &ProofRules::default())
+            .is_ok());
     }
 
     #[test]
@@ -671,7 +719,9 @@ mod tests {
         let mut draft = filled();
         draft.refused = Some(MethodKind::Locker);
         draft.consent_at = Some(1);
-        let record = draft.to_record(2, &sample()).unwrap();
+        let record = draft
+            .to_record(2, &sample(), &ProofRules::default())
+            .unwrap();
         assert_eq!(record.method, DeliveryMethod::Door);
         assert_eq!(record.consent.unwrap().decision, ConsentDecision::Refused);
     }
@@ -690,11 +740,16 @@ mod tests {
         draft.consent_given = true;
         draft.consent_at = Some(1);
         assert_eq!(
-            draft.to_record(1, &sample()).unwrap_err().rules,
+            draft
+                .to_record(1, &sample(), &ProofRules::default())
+                .unwrap_err()
+                .rules,
             vec![Violation::NoCallBeforeLocker]
         );
         draft.called_at = Some(1);
-        assert!(draft.to_record(2, &sample()).is_ok());
+        assert!(draft
+            .to_record(2, &sample(), &ProofRules::default())
+            .is_ok());
     }
 
     #[test]
@@ -714,7 +769,9 @@ mod tests {
         assert_eq!(next.recipient_key("salt"), Some(key));
         next.apply_preference(&preference, 6);
         next.locker_compartment = "7".into();
-        let record = next.to_record(7, &sample()).unwrap();
+        let record = next
+            .to_record(7, &sample(), &ProofRules::default())
+            .unwrap();
         let consent = record.consent.unwrap();
         assert_eq!(consent.channel, ConsentChannel::StandingPreference);
         assert_eq!(consent.preference_id, Some(preference.id));
@@ -722,11 +779,15 @@ mod tests {
 
     #[test]
     fn editing_makes_the_next_revision_and_counts_failed_attempts() {
-        let first = filled().to_record(1, &sample()).unwrap();
+        let first = filled()
+            .to_record(1, &sample(), &ProofRules::default())
+            .unwrap();
         let mut draft = Draft::from_record(&first);
         draft.outcome = Some(OutcomeKind::FailedAttempt);
         draft.outcome_note = "无人在家".into();
-        let second = draft.to_record(2, &sample()).unwrap();
+        let second = draft
+            .to_record(2, &sample(), &ProofRules::default())
+            .unwrap();
         assert_eq!(
             (second.id, second.revision, second.failed_attempts),
             (first.id, 2, 1)
@@ -740,7 +801,12 @@ mod tests {
     fn an_unknown_number_asks_for_the_carrier() {
         let mut draft = filled().with_waybill("773123456789012".into());
         draft.carrier = None;
-        assert!(draft.to_record(1, &sample()).unwrap_err().carrier);
+        assert!(
+            draft
+                .to_record(1, &sample(), &ProofRules::default())
+                .unwrap_err()
+                .carrier
+        );
     }
 
     /// SF standard to Shanghai, 1.2 kg, the script shown at `at`.
@@ -761,17 +827,23 @@ mod tests {
         draft.flags.cash_on_delivery = true;
         draft.outcome = Some(OutcomeKind::DeliveredToRecipient);
         assert_eq!(
-            draft.to_record(5, &table).unwrap_err().rules,
+            draft
+                .to_record(5, &table, &ProofRules::default())
+                .unwrap_err()
+                .rules,
             vec![Violation::TariffScriptMissing]
         );
         show_script(&mut draft, &table, 2);
         assert_eq!(
-            draft.to_record(5, &table).unwrap_err().rules,
+            draft
+                .to_record(5, &table, &ProofRules::default())
+                .unwrap_err()
+                .rules,
             vec![Violation::InsuranceUnanswered]
         );
         draft.tariff.insured = Some(false);
         draft.tariff.answered_at = Some(3);
-        let record = draft.to_record(5, &table).unwrap();
+        let record = draft.to_record(5, &table, &ProofRules::default()).unwrap();
         let answer = record.tariff.unwrap().answer.unwrap();
         assert!(!answer.insured);
         assert_eq!(answer.total_fen, 1400, "SF standard in Shanghai: 1.5 kg");
@@ -786,7 +858,10 @@ mod tests {
         assert!(draft.needs_tariff());
         draft.outcome = Some(OutcomeKind::PickedUp);
         assert_eq!(
-            draft.to_record(1, &sample()).unwrap_err().rules,
+            draft
+                .to_record(1, &sample(), &ProofRules::default())
+                .unwrap_err()
+                .rules,
             vec![
                 Violation::TariffScriptMissing,
                 Violation::IdentityMissing,
@@ -816,10 +891,16 @@ mod tests {
         draft.tariff.insured = Some(false);
         draft.tariff.answered_at = Some(1_796_645_003_000);
         draft.outcome = Some(OutcomeKind::PickedUp);
-        let record = draft.to_record(1_796_645_004_000, &table).unwrap();
+        let record = draft
+            .to_record(1_796_645_004_000, &table, &ProofRules::default())
+            .unwrap();
         assert_eq!(record.sender_identity.unwrap().number, "11010519491231002X");
         assert_eq!(record.inspection.unwrap().quantity, 1);
-        let reopened = Draft::from_record(&draft.to_record(1_796_645_004_000, &table).unwrap());
+        let reopened = Draft::from_record(
+            &draft
+                .to_record(1_796_645_004_000, &table, &ProofRules::default())
+                .unwrap(),
+        );
         assert_eq!(reopened.identity, draft.identity);
         assert_eq!(reopened.inspection, draft.inspection);
     }
@@ -829,7 +910,9 @@ mod tests {
         let mut prohibited = checked_pickup();
         prohibited.inspection.prohibited = Some("explosives".into());
         prohibited.outcome = Some(OutcomeKind::RefusedProhibitedItem);
-        let record = prohibited.to_record(1_796_645_004_000, &sample()).unwrap();
+        let record = prohibited
+            .to_record(1_796_645_004_000, &sample(), &ProofRules::default())
+            .unwrap();
         assert_eq!(record.sender_identity, None);
         assert_eq!(record.tariff, None);
         assert_eq!(
@@ -838,7 +921,9 @@ mod tests {
         );
         let mut declined = checked_pickup();
         declined.outcome = Some(OutcomeKind::RefusedCheckDeclined);
-        let record = declined.to_record(1_796_645_004_000, &sample()).unwrap();
+        let record = declined
+            .to_record(1_796_645_004_000, &sample(), &ProofRules::default())
+            .unwrap();
         assert_eq!((record.sender_identity, record.inspection), (None, None));
     }
 
@@ -852,7 +937,9 @@ mod tests {
             MethodKind::Door,
             "the door until the recipient answers"
         );
-        let asked = draft.to_record(6, &sample()).unwrap();
+        let asked = draft
+            .to_record(6, &sample(), &ProofRules::default())
+            .unwrap();
         let link = asked.link.clone().unwrap();
         assert_eq!(link.offers[0].place, "3");
         assert_eq!(link.check(), Ok(()));
@@ -867,7 +954,9 @@ mod tests {
         });
         answered.locker_compartment = "12".into();
         answered.outcome = Some(OutcomeKind::PlacedInLocker);
-        let delivered = answered.to_record(8, &sample()).unwrap();
+        let delivered = answered
+            .to_record(8, &sample(), &ProofRules::default())
+            .unwrap();
         let consent = delivered.consent.unwrap();
         assert_eq!(consent.channel, ConsentChannel::RecipientLink);
         assert_eq!(consent.given_at, 7);
@@ -881,7 +970,9 @@ mod tests {
             note: None,
             decided_at: 7,
         });
-        let at_door = refused.to_record(8, &sample()).unwrap();
+        let at_door = refused
+            .to_record(8, &sample(), &ProofRules::default())
+            .unwrap();
         assert_eq!(at_door.method, DeliveryMethod::Door);
         assert_eq!(at_door.consent.unwrap().decision, ConsentDecision::Refused);
     }
@@ -912,7 +1003,9 @@ mod tests {
         let draft = Draft::from_parcel(&route_parcel("17012345678", Some("1234")), None);
         assert!(draft.planned);
         assert_eq!(draft.tel_uri().as_deref(), Some("tel:17012345678,1234"));
-        let record = draft.to_record(1, &sample()).unwrap();
+        let record = draft
+            .to_record(1, &sample(), &ProofRules::default())
+            .unwrap();
         assert_eq!(record.method, DeliveryMethod::Door);
         assert_eq!(record.outcome, Some(Outcome::DeliveredToRecipient));
         assert_eq!(record.recipient.unwrap().phone, "17012345678");
@@ -932,7 +1025,9 @@ mod tests {
         draft.apply_preference(&preference, 2);
         assert_eq!(draft.outcome, Some(OutcomeKind::PlacedInLocker));
         draft.locker_compartment = "12".into();
-        let record = draft.to_record(3, &sample()).unwrap();
+        let record = draft
+            .to_record(3, &sample(), &ProofRules::default())
+            .unwrap();
         assert_eq!(record.outcome, Some(Outcome::PlacedInLocker));
         // An outcome the courier chose on purpose stays when the method changes.
         let mut failed = Draft::from_parcel(&parcel, None);
@@ -947,13 +1042,91 @@ mod tests {
         let mut first = Draft::from_parcel(&parcel, None);
         first.outcome = Some(OutcomeKind::FailedAttempt);
         first.outcome_note = "无人".into();
-        let record = first.to_record(1, &sample()).unwrap();
+        let record = first
+            .to_record(1, &sample(), &ProofRules::default())
+            .unwrap();
         let mut forgotten = parcel.clone();
         forgotten.parcel.recipient.phone.clear();
         let again = Draft::from_parcel(&forgotten, Some(&record));
         assert_eq!(again.editing.as_ref().map(|e| e.id), Some(record.id));
         assert_eq!(again.phone, "13812345634");
         assert!(again.planned);
+    }
+
+    #[test]
+    fn a_required_photo_blocks_the_save_and_photos_go_with_the_record_both_ways() {
+        let mut rules = ProofRules::default();
+        rules.set(MethodKind::Locker, ProofRule::Required);
+        let mut draft = filled();
+        to_locker(&mut draft);
+        draft.consent_given = true;
+        draft.consent_at = Some(1);
+        draft.outcome = Some(OutcomeKind::PlacedInLocker);
+        assert!(draft.takes_photos(&rules));
+        let errors = draft.to_record(2, &sample(), &rules).unwrap_err();
+        assert_eq!(errors.photo, Some(Violation::PhotoRequired));
+        assert!(
+            errors.rules.is_empty(),
+            "shown beside the photos, not with the rules"
+        );
+
+        let photo = PhotoId::of(b"locker 3, compartment 12");
+        draft.photos = vec![photo.clone()];
+        let record = draft.to_record(2, &sample(), &rules).unwrap();
+        assert_eq!(record.photos, vec![photo.clone()]);
+        assert_eq!(Draft::from_record(&record).photos, vec![photo]);
+    }
+
+    #[test]
+    fn a_retake_keeps_its_place_and_a_record_has_at_most_four_photos() {
+        let photo = |n: u8| PhotoId::of(&[n]);
+        let mut draft = Draft::default();
+        for n in 0..6 {
+            draft.add_photo(photo(n), None);
+        }
+        assert_eq!(draft.photos, (0..4).map(photo).collect::<Vec<_>>());
+        draft.add_photo(photo(9), Some(1));
+        assert_eq!(draft.photos, vec![photo(0), photo(9), photo(2), photo(3)]);
+        draft.add_photo(photo(0), Some(3));
+        assert_eq!(draft.photos[3], photo(3), "the same picture is kept once");
+    }
+
+    #[test]
+    fn photos_the_screen_does_not_show_stay_off_the_record() {
+        let mut draft = filled();
+        draft.photos = vec![PhotoId::of(b"door")];
+        draft.outcome = Some(OutcomeKind::FailedAttempt);
+        draft.outcome_note = "无人在家".into();
+        assert!(
+            !draft.takes_photos(&ProofRules::default()),
+            "a failed attempt"
+        );
+        let record = draft
+            .to_record(1, &sample(), &ProofRules::default())
+            .unwrap();
+        assert!(record.photos.is_empty());
+
+        draft.outcome = Some(OutcomeKind::DeliveredToRecipient);
+        let mut off = ProofRules::default();
+        off.set(MethodKind::Door, ProofRule::Off);
+        assert!(
+            !draft.takes_photos(&off),
+            "the station keeps no photos of door deliveries"
+        );
+        assert!(draft
+            .to_record(1, &sample(), &off)
+            .unwrap()
+            .photos
+            .is_empty());
+        let kept = draft
+            .to_record(1, &sample(), &ProofRules::default())
+            .unwrap();
+        assert_eq!(kept.photos.len(), 1);
+        let pickup = checked_pickup();
+        assert!(
+            !pickup.takes_photos(&ProofRules::default()),
+            "no handover outcome yet"
+        );
     }
 
     /// A draft as the string-typed form stored it before the fields had types.

@@ -8,8 +8,10 @@ use crate::device::{state_key, use_device};
 use crate::i18n::{tr, use_lang, Key};
 use crate::storage::OutboxEntry;
 use doorstep_core::api::method_label;
+use doorstep_core::link::{placed_message, share_message};
 use doorstep_core::masking::{mask_name, mask_phone, waybill_tail};
 use doorstep_core::sync::QueueState;
+use doorstep_core::{DeliveryMethod, DeliveryRecord, Lang, Outcome};
 use leptos::prelude::*;
 
 #[component]
@@ -102,6 +104,16 @@ fn RecordRow(
     let complaints = entry.complaints.clone();
     let synced = matches!(entry.state, QueueState::Synced { .. });
     let link = record.link.clone().filter(|l| l.revoked_at.is_none());
+    // The server's refusal of a photo of this record; the photo stays on the device.
+    let record_id = record.id;
+    let photo_problem = move || {
+        device.photos.with(|photos| {
+            photos
+                .iter()
+                .filter(|p| p.record == Some(record_id))
+                .find_map(|p| p.attention.clone())
+        })
+    };
     view! {
         <li class="records__item" data-waybill=record.waybill.to_string()>
             <span class="records__waybill" title=record.waybill.to_string()>
@@ -113,6 +125,11 @@ fn RecordRow(
             <span>{local_time(record.captured_at)}</span>
             {(attempts > 0).then(|| view! { <span>{move || format!("{attempts} {}", Key::Attempts.text(lang.get()))}</span> })}
             {attention.map(|m| view! { <p class="field__error records__wide">{m}</p> })}
+            {move || photo_problem().map(|m| view! {
+                <p class="field__error records__wide" data-testid="photo-attention">
+                    {format!("{}：{m}", Key::PhotoNeedsAttention.text(lang.get()))}
+                </p>
+            })}
             {entry.notes.iter().map(|n| {
                 let text = n.note.clone();
                 view! {
@@ -172,10 +189,10 @@ fn RecordRow(
 /// revocation.
 #[component]
 fn LinkPanel(
-    record: doorstep_core::DeliveryRecord,
+    record: DeliveryRecord,
     link: doorstep_core::link::LinkRequest,
     synced: bool,
-    lang: RwSignal<doorstep_core::Lang>,
+    lang: RwSignal<Lang>,
 ) -> impl IntoView {
     let device = use_device();
     let open = RwSignal::new(false);
@@ -187,12 +204,10 @@ fn LinkPanel(
         return ().into_any();
     };
     let url = crate::links::url(&token);
-    let carrier = record.carrier;
-    let waybill = record.waybill.to_string();
     let share_url = url.clone();
+    let placed = record.clone();
     let share = move |_| {
-        let message =
-            doorstep_core::link::share_message(carrier, &waybill, &share_url, lang.get_untracked());
+        let message = share_text(&placed, &share_url, lang.get_untracked());
         share_or_sms(&message, &share_url);
     };
     let revoke = move |_| {
@@ -226,6 +241,27 @@ fn LinkPanel(
     .into_any()
 }
 
+/// What the courier sends the recipient with the link: once the parcel is in a locker or at a
+/// station with a pickup code, where it is and the code; before, the request to choose.
+fn share_text(record: &DeliveryRecord, url: &str, lang: Lang) -> String {
+    let place = match (&record.method, &record.outcome) {
+        (DeliveryMethod::Locker { bank, .. }, Some(Outcome::PlacedInLocker)) => {
+            Some(format!("{} {bank}", Key::Locker.text(lang)))
+        }
+        (DeliveryMethod::Station { station }, Some(Outcome::LeftAtStation)) => {
+            Some(station.clone())
+        }
+        _ => None,
+    };
+    let waybill = record.waybill.as_str();
+    match (place, record.pickup_code.as_deref()) {
+        (Some(place), Some(code)) => {
+            placed_message(record.carrier, waybill, &place, code, url, lang)
+        }
+        _ => share_message(record.carrier, waybill, url, lang),
+    }
+}
+
 /// The system share sheet where there is one (Web Share API), otherwise the SMS app with the
 /// message filled in; the recipient's number is chosen there, never put in a URL by us.
 fn share_or_sms(message: &str, url: &str) {
@@ -240,5 +276,30 @@ fn share_or_sms(message: &str, url: &str) {
     } else {
         let body = js_sys::encode_uri_component(message);
         let _ = window().location().set_href(&format!("sms:?&body={body}"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use doorstep_core::testing::{door_delivery, placed_in_locker};
+    use doorstep_core::ConsentChannel;
+
+    #[test]
+    fn a_parcel_in_the_locker_is_shared_with_its_place_and_pickup_code() {
+        let url = "https://x/c/t";
+        let mut placed = placed_in_locker(door_delivery(1), ConsentChannel::InPerson);
+        placed.pickup_code = Some("482913".into());
+        let text = share_text(&placed, url, Lang::Zh);
+        assert!(
+            text.contains("482913") && text.contains("智能快件箱"),
+            "{text}"
+        );
+        placed.pickup_code = None;
+        let asked = share_text(&placed, url, Lang::Zh);
+        assert_eq!(
+            asked,
+            share_message(placed.carrier, placed.waybill.as_str(), url, Lang::Zh)
+        );
     }
 }

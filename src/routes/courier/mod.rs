@@ -50,7 +50,8 @@ pub fn CourierPage() -> impl IntoView {
 
 /// Keeps `draft` on the device, sealed: restores the stored one once storage is open (unless
 /// the courier has started typing meanwhile), then stores every change; a blank draft
-/// removes the stored one.
+/// removes the stored one. The device learns which photos the draft names, so it deletes
+/// the ones nothing names any more (a discarded draft's, a retaken one).
 fn keep_on_device(draft: RwSignal<Draft>, device: Device) {
     let restored = StoredValue::new(false);
     let store = move |current: Draft| {
@@ -83,12 +84,20 @@ fn keep_on_device(draft: RwSignal<Draft>, device: Device) {
             }
             restored.set_value(true);
             store(draft.get_untracked());
+            device.set_draft_photos(draft.with_untracked(|d| d.photos.clone()));
         });
     });
     Effect::new(move || {
         let current = draft.get();
         if restored.get_value() {
             store(current);
+        }
+    });
+    let photos = Memo::new(move |_| draft.with(|d| d.photos.clone()));
+    Effect::new(move || {
+        let named = photos.get();
+        if restored.get_value() {
+            device.set_draft_photos(named);
         }
     });
 }

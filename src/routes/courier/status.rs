@@ -9,8 +9,8 @@ use crate::session::use_session;
 use crate::sw::AppUpdate;
 use leptos::prelude::*;
 
-/// The courier's rows of the top bar: the queue (count and age of the oldest record), sync
-/// state, install offer, and a prompt when a new version is ready.
+/// The courier's rows of the top bar: the queue (count and age of the oldest record, photos
+/// waiting), sync state, install offer, and a prompt when a new version is ready.
 #[component]
 pub fn CourierStatus() -> impl IntoView {
     let session = use_session();
@@ -37,7 +37,17 @@ pub fn CourierStatus() -> impl IntoView {
                 )
             })
             .unwrap_or_default();
-        format!("{} {}{}", Key::QueuedCount.text(lang.get()), count, oldest)
+        // Photos go up after their records, so they can wait when no record does.
+        let photos = match device.photos_waiting() {
+            0 => String::new(),
+            n => format!(" · {} {n}", Key::PhotosWaiting.text(lang.get())),
+        };
+        format!(
+            "{} {}{photos}{}",
+            Key::QueuedCount.text(lang.get()),
+            count,
+            oldest
+        )
     };
     let status_label = move || match device.status.get() {
         SyncStatus::Syncing => Key::Syncing.text(lang.get()).to_string(),

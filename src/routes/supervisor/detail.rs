@@ -2,6 +2,7 @@
 //! flags with their review state, and the notes; a supervisor adds a note or marks a flag
 //! reviewed with a reason. The courier's data is never edited here.
 
+use super::photos::PhotoEvidence;
 use super::pickup_evidence::PickupEvidence;
 use super::{session_token, show_failure};
 use crate::api;
@@ -164,6 +165,7 @@ fn DetailBody(detail: RecordDetail) -> impl IntoView {
                 inspection=detail.inspection.clone()/>
         })}
         {detail.tariff.clone().map(|t| view! { <TariffEvidence tariff=t/> })}
+        {(!detail.photos.is_empty()).then(|| view! { <PhotoEvidence photos=detail.photos.clone()/> })}
         <h3>{tr(Key::Flag)}</h3>
         <ul class="detail__flags" data-testid="flags">
             {detail.flags.is_empty().then(|| view! { <li class="empty">{tr(Key::NoFlags)}</li> })}

@@ -81,6 +81,7 @@ struct FilterFields {
     waybill: RwSignal<String>,
     from: RwSignal<String>,
     to: RwSignal<String>,
+    photo_pending: RwSignal<bool>,
 }
 
 impl FilterFields {
@@ -95,7 +96,15 @@ impl FilterFields {
             waybill: RwSignal::new(String::new()),
             from: RwSignal::new(String::new()),
             to: RwSignal::new(String::new()),
+            photo_pending: RwSignal::new(false),
         }
+    }
+
+    fn clear(self) {
+        for field in self.all() {
+            field.set(String::new());
+        }
+        self.photo_pending.set(false);
     }
 
     fn all(self) -> [RwSignal<String>; 9] {
@@ -128,6 +137,7 @@ impl FilterFields {
             carrier: text(self.carrier),
             flag: text(self.flag).and_then(|code| ComplianceFlag::from_code(&code)),
             waybill: text(self.waybill),
+            photo_pending: self.photo_pending.get_untracked().then_some(true),
             ..Default::default()
         }
     }
@@ -176,9 +186,7 @@ pub fn RecordList(open: RwSignal<Option<Uuid>>) -> impl IntoView {
         load(None);
     };
     let clear = move |_| {
-        for field in fields.all() {
-            field.set(String::new());
-        }
+        fields.clear();
         applied.set_value(RecordFilter::default());
         load(None);
     };
@@ -222,6 +230,11 @@ pub fn RecordList(open: RwSignal<Option<Uuid>>) -> impl IntoView {
                 <FilterInput name="waybill" label=Key::SearchTail value=fields.waybill/>
                 <FilterInput name="captured_from" label=Key::DateFrom kind="date" value=fields.from/>
                 <FilterInput name="captured_to" label=Key::DateTo kind="date" value=fields.to/>
+                <label class="choice filters__check">
+                    <input type="checkbox" name="photo_pending" prop:checked=move || fields.photo_pending.get()
+                        on:change=move |ev| fields.photo_pending.set(event_target_checked(&ev))/>
+                    {tr(Key::PhotoPending)}
+                </label>
                 <div class="filters__actions">
                     <button type="submit" class="button" data-testid="apply-filters">{tr(Key::ApplyFilters)}</button>
                     <button type="button" class="button button--secondary" on:click=clear>{tr(Key::ClearFilters)}</button>
@@ -282,6 +295,7 @@ fn RecordRow(
     let method = row.method.clone();
     let outcome = row.outcome.clone().unwrap_or_default();
     let flags = row.flags.clone();
+    let photos_pending = row.photos_pending;
     let id = row.id;
     view! {
         <tr data-waybill=row.waybill.clone()>
@@ -297,6 +311,11 @@ fn RecordRow(
                         {move || flag.label(lang.get())}
                     </span>
                 }).collect_view()}
+                {(photos_pending > 0).then(|| view! {
+                    <span class="badge badge--queued flag" data-testid="photo-pending">
+                        {move || format!("{} {photos_pending}", Key::PhotoPending.text(lang.get()))}
+                    </span>
+                })}
             </td>
             <td>{move || carrier.name(lang.get())}</td>
             <td>{move || method_label(&method, lang.get())}</td>

@@ -1,6 +1,7 @@
 //! The supervisor's page: first every parcel of the day accounted for, then the day's manifest
-//! import, the review of synced records (a filtered list, one record's evidence with notes and
-//! reviews), a dashboard and the station's settings. Personal data stays masked.
+//! import, the review of synced records (a filtered list, one record's evidence with its photos,
+//! notes and reviews), a dashboard and the station's settings (tariffs, area rules, photo
+//! rules). Personal data stays masked.
 
 mod area_rules;
 mod complaints;
@@ -12,8 +13,10 @@ mod devices;
 mod import;
 mod list;
 mod parcels;
+mod photos;
 mod pickup_evidence;
 mod preview;
+mod proof_rules;
 mod tariffs;
 
 use crate::i18n::{tr, Key};
@@ -67,6 +70,7 @@ enum Tab {
     Complaints,
     Devices,
     AreaRules,
+    PhotoRules,
 }
 
 /// The tabs, coverage first; the list stays mounted under an open record so its filter and pages
@@ -93,6 +97,7 @@ fn Review() -> impl IntoView {
             {tab_button(Tab::Devices, Key::Devices, "tab-devices")}
             {tab_button(Tab::Tariffs, Key::TariffTables, "tab-tariffs")}
             {tab_button(Tab::AreaRules, Key::AreaRules, "tab-area-rules")}
+            {tab_button(Tab::PhotoRules, Key::PhotoRules, "tab-photo-rules")}
         </nav>
         <Show when=move || tab.get() == Tab::Records fallback=move || {
             if tab.get() == Tab::Coverage {
@@ -101,6 +106,8 @@ fn Review() -> impl IntoView {
                 view! { <import::ManifestImport day=day/> }.into_any()
             } else if tab.get() == Tab::AreaRules {
                 view! { <area_rules::AreaRules/> }.into_any()
+            } else if tab.get() == Tab::PhotoRules {
+                view! { <proof_rules::ProofRulesForm/> }.into_any()
             } else if tab.get() == Tab::Tariffs {
                 view! { <tariffs::TariffTables/> }.into_any()
             } else if tab.get() == Tab::Complaints {

@@ -9,6 +9,7 @@ mod inspection;
 mod kind;
 mod method;
 mod outcome;
+mod photos;
 mod pickup_steps;
 mod preference;
 mod recipient;
@@ -18,6 +19,7 @@ mod waybill;
 use crate::clock::now_ms;
 use crate::device::use_device;
 use crate::i18n::{tr, use_lang, Key};
+use crate::proof_rules::use_proof_rules;
 use crate::routes::courier::draft::{Draft, DraftErrors};
 use crate::routes::courier::safety::PickupStep;
 use crate::session::use_session;
@@ -31,6 +33,7 @@ use kind::KindChoice;
 use leptos::prelude::*;
 use method::MethodFields;
 use outcome::OutcomeSection;
+use photos::PhotoSection;
 use pickup_steps::{PickupNav, StepList};
 use preference::PreferenceNotice;
 use recipient::RecipientFields;
@@ -47,6 +50,7 @@ pub fn ParcelForm(
     let has_route = move || !device.parcels.with(Vec::is_empty);
     let session = use_session();
     let tariffs = use_tariffs();
+    let proof = use_proof_rules();
     let lang = use_lang();
     let errors = RwSignal::new(DraftErrors::default());
     let saved = RwSignal::new(false);
@@ -75,10 +79,11 @@ pub fn ParcelForm(
     let persist = move |current: Draft, then: Box<dyn FnOnce()>| {
         save_error.set(None);
         let now = now_ms();
-        let record = match tariffs
-            .table
-            .with_untracked(|table| current.to_record(now, table))
-        {
+        let record = match tariffs.table.with_untracked(|table| {
+            proof
+                .rules
+                .with_untracked(|rules| current.to_record(now, table, rules))
+        }) {
             Ok(record) => record,
             Err(found) => {
                 errors.set(found);
@@ -192,6 +197,7 @@ pub fn ParcelForm(
             </Show>
             <Show when=move || !pickup() || on(PickupStep::Handover)>
                 <OutcomeSection draft=draft/>
+                <PhotoSection draft=draft errors=errors/>
             </Show>
             <Show when=pickup>
                 <PickupNav draft=draft errors=errors/>
