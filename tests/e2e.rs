@@ -6,7 +6,7 @@
 mod support;
 
 use doorstep_testkit::{Credentials, Server};
-use support::{start_server, Browser};
+use support::{sign_in, start_server, Browser};
 
 const WAYBILL: &str = "SF1234567890123";
 const PHONE: &str = "13812345634";
@@ -37,13 +37,6 @@ async fn fill_recipient(browser: &Browser, phone: &str) {
     browser.fill("input[name=building]", "5").await;
     browser.fill("input[name=unit]", "2").await;
     browser.fill("input[name=room]", "1203").await;
-}
-
-async fn sign_in(browser: &Browser, server: &Server, username: &str, password: &str) {
-    browser.client.goto(&server.url("/login")).await.unwrap();
-    browser.fill("input[name=username]", username).await;
-    browser.fill("input[name=password]", password).await;
-    browser.click("button[type=submit]").await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

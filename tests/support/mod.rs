@@ -39,6 +39,14 @@ pub fn now_ms() -> i64 {
 
 /// The server under test, started from the binary and serving the built app that
 /// `cargo xtask test` (or `bench`) names.
+/// Signs in on the login page, as a person would.
+pub async fn sign_in(browser: &Browser, server: &Server, username: &str, password: &str) {
+    browser.client.goto(&server.url("/login")).await.unwrap();
+    browser.fill("input[name=username]", username).await;
+    browser.fill("input[name=password]", password).await;
+    browser.click("button[type=submit]").await;
+}
+
 pub fn start_server() -> Server {
     Launch::new(required_env("DOORSTEP_SERVER_BIN"))
         .dist(required_env("DOORSTEP_DIST"))

@@ -355,6 +355,12 @@ impl OutcomeKind {
                 | OutcomeKind::RefusedCheckDeclined
         )
     }
+
+    /// Whether a parcel reached its recipient, their proxy, a locker or a station: what a photo
+    /// can prove.
+    pub fn is_delivery(self) -> bool {
+        self.is_handover() && self != OutcomeKind::PickedUp
+    }
 }
 
 /// One parcel at one doorstep, as the courier's device recorded it. Each edit is a new revision
@@ -650,15 +656,10 @@ impl DeliveryRecord {
     /// method the station wants photographed names at least one photo. Failed attempts and
     /// refusals need none.
     pub fn proof_violation(&self, rules: &ProofRules) -> Option<Violation> {
-        let delivered = matches!(
-            self.outcome,
-            Some(
-                Outcome::DeliveredToRecipient
-                    | Outcome::DeliveredToProxy { .. }
-                    | Outcome::PlacedInLocker
-                    | Outcome::LeftAtStation
-            )
-        );
+        let delivered = self
+            .outcome
+            .as_ref()
+            .is_some_and(|o| o.kind().is_delivery());
         let required = rules.for_method(self.method.kind()) == ProofRule::Required;
         (delivered && required && self.photos.is_empty()).then_some(Violation::PhotoRequired)
     }

@@ -7,7 +7,7 @@ mod common;
 
 use axum::http::{header, Method, StatusCode};
 use common::{record, with_link, TestServer};
-use doorstep_core::api::{PhotoArrival, RecordDetail, RecordPage};
+use doorstep_core::api::PhotoArrival;
 use doorstep_core::proof::{PhotoId, ProofRule, ProofRules, MAX_PHOTO_BYTES};
 use doorstep_core::sync::Ack;
 use doorstep_core::testing::{placed_in_locker, CAPTURED_AT};
@@ -28,32 +28,6 @@ fn photographed(n: u128, photos: &[&[u8]]) -> DeliveryRecord {
         photos: photos.iter().map(|b| PhotoId::of(b)).collect(),
         ..placed_in_locker(record(n), ConsentChannel::InPerson)
     }
-}
-
-async fn detail(server: &TestServer, record: &DeliveryRecord) -> RecordDetail {
-    let (status, body) = server
-        .send(
-            Method::GET,
-            &format!("/api/v1/records/{}", record.id),
-            Some(&server.supervisor),
-            None,
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    serde_json::from_value(body).unwrap()
-}
-
-async fn page(server: &TestServer, query: &str) -> RecordPage {
-    let (status, body) = server
-        .send(
-            Method::GET,
-            &format!("/api/v1/records?{query}"),
-            Some(&server.supervisor),
-            None,
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    serde_json::from_value(body).unwrap()
 }
 
 /// A second courier of the demo station, signed in.
@@ -87,7 +61,7 @@ async fn a_photo_is_stored_once_and_only_after_its_record() {
 
     let acks = server.sync(vec![record.clone()]).await.acks;
     assert_eq!(acks[0].ack, Ack::Stored);
-    let before = detail(&server, &record).await;
+    let before = server.record_detail(record.id).await;
     assert_eq!(before.photos[0].state, PhotoArrival::Pending);
     assert_eq!(before.summary.photos_pending, 1);
 
@@ -107,7 +81,7 @@ async fn a_photo_is_stored_once_and_only_after_its_record() {
         .unwrap();
     assert_eq!(count, 1);
     assert_eq!(server.photos.get(&id).await.unwrap().unwrap(), bytes);
-    let after = detail(&server, &record).await;
+    let after = server.record_detail(record.id).await;
     assert_eq!(after.photos[0].state, PhotoArrival::Stored);
     assert_eq!(after.summary.photos_pending, 0);
 
@@ -145,7 +119,7 @@ async fn pending_photos_are_counted_and_filtered() {
     let id = PhotoId::of(&sent);
     server.put_photo(&server.courier, id.as_str(), sent).await;
 
-    let all = page(&server, "limit=50").await;
+    let all = server.records_page("limit=50").await;
     let pending_of = |r: &DeliveryRecord| {
         all.records
             .iter()
@@ -154,7 +128,7 @@ async fn pending_photos_are_counted_and_filtered() {
     };
     assert_eq!(pending_of(&arrived), Some((1, 0)));
     assert_eq!(pending_of(&waiting), Some((1, 1)));
-    let filtered = page(&server, "photo_pending=true").await;
+    let filtered = server.records_page("photo_pending=true").await;
     let ids: Vec<_> = filtered.records.iter().map(|s| s.id).collect();
     assert_eq!(ids, vec![waiting.id]);
 
@@ -163,7 +137,11 @@ async fn pending_photos_are_counted_and_filtered() {
     retaken.revision = 2;
     retaken.photos.clear();
     server.sync(vec![retaken]).await;
-    assert!(page(&server, "photo_pending=true").await.records.is_empty());
+    assert!(server
+        .records_page("photo_pending=true")
+        .await
+        .records
+        .is_empty());
 }
 
 #[tokio::test]
@@ -401,7 +379,7 @@ async fn retention_deletes_photos_but_keeps_those_under_an_open_complaint() {
         .unwrap()
         .is_some());
     assert_eq!(
-        detail(&server, &plain).await.photos[0].state,
+        server.record_detail(plain.id).await.photos[0].state,
         PhotoArrival::Deleted
     );
     let (status, _) = server

@@ -225,17 +225,9 @@ async fn identities_are_deleted_after_the_stations_retention_default_three_years
     for (payload,) in payloads {
         assert!(!payload.contains(MASKED), "the masked number goes too");
     }
-    let (status, body) = server
-        .send(
-            Method::GET,
-            &format!("/api/v1/records/{}", record.id),
-            Some(&server.supervisor),
-            None,
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    let identity = serde_json::from_value::<RecordDetail>(body)
-        .unwrap()
+    let identity = server
+        .record_detail(record.id)
+        .await
         .sender_identity
         .unwrap();
     assert_eq!((identity.number.as_str(), identity.name.as_str()), ("", ""));

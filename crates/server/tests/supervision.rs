@@ -33,19 +33,6 @@ fn fresh_record(n: u128) -> DeliveryRecord {
     record
 }
 
-async fn list(server: &TestServer, query: &str) -> RecordPage {
-    let (status, body) = server
-        .send(
-            Method::GET,
-            &format!("/api/v1/records?{query}"),
-            Some(&server.supervisor),
-            None,
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{query}: {body}");
-    serde_json::from_value(body).unwrap()
-}
-
 fn waybills(page: &RecordPage) -> Vec<String> {
     page.records.iter().map(|r| r.waybill.clone()).collect()
 }
@@ -77,27 +64,42 @@ async fn flags_are_stored_at_sync_and_every_filter_narrows_the_list() {
         .sync(vec![late_record(1), fresh_record(2), many_attempts])
         .await;
 
-    let flagged = list(&server, "flag=late_sync").await;
+    let flagged = server.records_page("flag=late_sync").await;
     assert_eq!(waybills(&flagged), vec!["SF0000000000001"]);
     assert_eq!(flagged.records[0].flags, vec![ComplianceFlag::LateSync]);
     assert_eq!(
-        waybills(&list(&server, "flag=too_many_attempts").await),
+        waybills(&server.records_page("flag=too_many_attempts").await),
         vec!["SF0000000000003"]
     );
     assert_eq!(
-        list(&server, "outcome=failed_attempt").await.records.len(),
+        server
+            .records_page("outcome=failed_attempt")
+            .await
+            .records
+            .len(),
         1
     );
     assert_eq!(
-        list(&server, "method=door&carrier=sf").await.records.len(),
+        server
+            .records_page("method=door&carrier=sf")
+            .await
+            .records
+            .len(),
         3
     );
-    assert_eq!(list(&server, "method=locker").await.records.len(), 0);
-    assert_eq!(list(&server, "courier=courier").await.records.len(), 3);
-    assert_eq!(list(&server, "courier=SH-0217").await.records.len(), 3);
-    assert_eq!(list(&server, "courier=nobody").await.records.len(), 0);
+    assert_eq!(server.records_page("method=locker").await.records.len(), 0);
     assert_eq!(
-        list(&server, "consent_channel=in_person")
+        server.records_page("courier=courier").await.records.len(),
+        3
+    );
+    assert_eq!(
+        server.records_page("courier=SH-0217").await.records.len(),
+        3
+    );
+    assert_eq!(server.records_page("courier=nobody").await.records.len(), 0);
+    assert_eq!(
+        server
+            .records_page("consent_channel=in_person")
             .await
             .records
             .len(),
@@ -105,25 +107,27 @@ async fn flags_are_stored_at_sync_and_every_filter_narrows_the_list() {
     );
     let since = now_ms() - DAY;
     assert_eq!(
-        list(&server, &format!("captured_from={since}"))
+        server
+            .records_page(&format!("captured_from={since}"))
             .await
             .records
             .len(),
         2
     );
     assert_eq!(
-        list(&server, &format!("received_to={since}"))
+        server
+            .records_page(&format!("received_to={since}"))
             .await
             .records
             .len(),
         0
     );
     assert_eq!(
-        waybills(&list(&server, "waybill=0002").await),
+        waybills(&server.records_page("waybill=0002").await),
         vec!["SF0000000000002"]
     );
     assert_eq!(
-        waybills(&list(&server, "waybill=sf0000000000003").await),
+        waybills(&server.records_page("waybill=sf0000000000003").await),
         vec!["SF0000000000003"],
         "an exact number, in any case"
     );
@@ -139,9 +143,11 @@ async fn flags_are_stored_at_sync_and_every_filter_narrows_the_list() {
     assert_eq!(body["error"]["code"], "invalid_waybill");
 
     // Keyset pages keep the filter.
-    let first = list(&server, "method=door&limit=2").await;
+    let first = server.records_page("method=door&limit=2").await;
     let next = first.next.clone().expect("a second page");
-    let second = list(&server, &format!("method=door&limit=2&before={next}")).await;
+    let second = server
+        .records_page(&format!("method=door&limit=2&before={next}"))
+        .await;
     assert_eq!(first.records.len() + second.records.len(), 3);
     assert!(second.next.is_none());
 }
@@ -153,13 +159,18 @@ async fn a_newer_revision_replaces_the_flags() {
     attempts.failed_attempts = 5;
     server.sync(vec![attempts.clone()]).await;
     assert_eq!(
-        list(&server, "flag=too_many_attempts").await.records.len(),
+        server
+            .records_page("flag=too_many_attempts")
+            .await
+            .records
+            .len(),
         1
     );
     attempts.revision = 2;
     attempts.failed_attempts = 0;
     server.sync(vec![attempts]).await;
-    assert!(list(&server, "flag=too_many_attempts")
+    assert!(server
+        .records_page("flag=too_many_attempts")
         .await
         .records
         .is_empty());

@@ -210,9 +210,7 @@ impl Draft {
     /// Whether the parcel screen takes photos: the station keeps them for this method and the
     /// parcel was delivered (a failed attempt or a pickup has nothing to show).
     pub fn takes_photos(&self, rules: &ProofRules) -> bool {
-        let delivered = self
-            .outcome
-            .is_some_and(|o| o.is_handover() && o != OutcomeKind::PickedUp);
+        let delivered = self.outcome.is_some_and(OutcomeKind::is_delivery);
         delivered && rules.for_method(self.method) != ProofRule::Off
     }
 

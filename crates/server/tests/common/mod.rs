@@ -7,7 +7,7 @@
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use axum::Router;
-use doorstep_core::api::{LoginResponse, RecordPage};
+use doorstep_core::api::{LoginResponse, RecordDetail, RecordPage};
 use doorstep_core::sync::{SyncRequest, SyncResponse};
 use doorstep_core::DeliveryRecord;
 use doorstep_server::auth::AuthPolicy;
@@ -209,6 +209,26 @@ impl TestServer {
         .await
         .unwrap();
         self.login("other-supervisor", "other station pass").await
+    }
+
+    /// The supervisor's records list for this query string.
+    pub async fn records_page(&self, query: &str) -> RecordPage {
+        let uri = format!("/api/v1/records?{query}");
+        let (status, body) = self
+            .send(Method::GET, &uri, Some(&self.supervisor), None)
+            .await;
+        assert_eq!(status, StatusCode::OK, "{query}: {body}");
+        serde_json::from_value(body).unwrap()
+    }
+
+    /// The supervisor's view of one record.
+    pub async fn record_detail(&self, id: Uuid) -> RecordDetail {
+        let uri = format!("/api/v1/records/{id}");
+        let (status, body) = self
+            .send(Method::GET, &uri, Some(&self.supervisor), None)
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        serde_json::from_value(body).unwrap()
     }
 
     pub async fn page(&self) -> RecordPage {
