@@ -1144,6 +1144,19 @@ async fn the_recipient_confirms_a_locker_by_link_and_complains_about_another_par
         .select_value("select[name=outcome]", "placed_in_locker")
         .await;
     courier.fill("input[name=pickup_code]", "6-2-1234").await;
+    // A photo of the closed compartment, for the recipient's page.
+    let fixture = tempfile::tempdir().unwrap();
+    let picture = fixture.path().join("locker.jpg");
+    std::fs::write(&picture, support::photo::camera_jpeg(1600, 1200, 1)).unwrap();
+    courier
+        .client
+        .find(fantoccini::Locator::Css("input[name=photo]"))
+        .await
+        .unwrap()
+        .send_keys(&picture.display().to_string())
+        .await
+        .unwrap();
+    courier.wait_for("[data-testid=photo] img").await;
     courier.click("[data-testid=save]").await;
     courier
         .wait_for_text("[data-testid=saved]", "已保存到本机")
@@ -1167,6 +1180,29 @@ async fn the_recipient_confirms_a_locker_by_link_and_complains_about_another_par
     recipient.client.goto(&link).await.unwrap();
     recipient.wait_for("[data-testid=delivered]").await;
     assert!(recipient.page_text().await.contains("6-2-1234"));
+    // The photo follows its record in the same round; the page shows it beside the code.
+    recipient
+        .wait_until("the photo on the recipient's page", || async {
+            let shown = recipient
+                .client
+                .execute(
+                    "const p = document.querySelector('[data-testid=proof-photo]');\
+                     return !!p && p.complete && p.naturalWidth > 0;",
+                    vec![],
+                )
+                .await
+                .unwrap()
+                == serde_json::json!(true);
+            if !shown {
+                recipient.client.goto(&link).await.unwrap();
+            }
+            shown
+        })
+        .await;
+    recipient
+        .assert_accessible("the recipient's page with the photo")
+        .await;
+    recipient.screenshot("recipient-photo").await;
     // The courier's own phone, where the app's service worker runs, gets the server's page for
     // the link too, not the app shell.
     courier.client.goto(&link).await.unwrap();

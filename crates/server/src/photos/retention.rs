@@ -33,11 +33,17 @@ pub async fn purge_expired(db: &Db, bucket: &Bucket, now: i64) -> Result<u64, Pu
         // bucket's delete of a missing object succeeds.
         bucket.delete(&photo).await?;
         let mut tx = db.begin_write().await?;
-        sqlx::query("UPDATE photos SET deleted_at = $1 WHERE id = $2 AND deleted_at IS NULL")
-            .bind(now)
-            .bind(photo.as_str())
-            .execute(&mut **tx)
-            .await?;
+        let marked =
+            sqlx::query("UPDATE photos SET deleted_at = $1 WHERE id = $2 AND deleted_at IS NULL")
+                .bind(now)
+                .bind(photo.as_str())
+                .execute(&mut **tx)
+                .await?
+                .rows_affected();
+        // Another instance's daily run got there first: its entry is the one in the chain.
+        if marked == 0 {
+            continue;
+        }
         audit::append(
             &mut tx,
             &Event {
