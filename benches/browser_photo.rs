@@ -52,15 +52,7 @@ mod bench {
 
     async fn take(browser: &Browser, picture: &std::path::Path) -> f64 {
         browser.client.execute(HOOK_SCRIPT, vec![]).await.unwrap();
-        let picker = browser
-            .client
-            .find(Locator::Css("input[name=photo]"))
-            .await
-            .unwrap();
-        picker
-            .send_keys(&picture.display().to_string())
-            .await
-            .unwrap();
+        browser.choose_file("input[name=photo]", picture).await;
         let shown = browser
             .client
             .execute_async(SHOWN_SCRIPT, vec![])

@@ -1148,14 +1148,7 @@ async fn the_recipient_confirms_a_locker_by_link_and_complains_about_another_par
     let fixture = tempfile::tempdir().unwrap();
     let picture = fixture.path().join("locker.jpg");
     std::fs::write(&picture, support::photo::camera_jpeg(1600, 1200, 1)).unwrap();
-    courier
-        .client
-        .find(fantoccini::Locator::Css("input[name=photo]"))
-        .await
-        .unwrap()
-        .send_keys(&picture.display().to_string())
-        .await
-        .unwrap();
+    courier.choose_file("input[name=photo]", &picture).await;
     courier.wait_for("[data-testid=photo] img").await;
     courier.click("[data-testid=save]").await;
     courier
@@ -1568,15 +1561,8 @@ async fn preview_manifest(browser: &Browser, file: &std::path::Path) {
         .wait_for("[data-testid=file-drop] input[type=file]")
         .await;
     browser
-        .client
-        .find(fantoccini::Locator::Css(
-            "[data-testid=file-drop] input[type=file]",
-        ))
-        .await
-        .unwrap()
-        .send_keys(&file.to_string_lossy())
-        .await
-        .unwrap();
+        .choose_file("[data-testid=file-drop] input[type=file]", file)
+        .await;
     browser
         .wait_for("[data-testid=import-preview][data-stored=false] [data-testid=bad-rows] tr[data-line=\"4\"]")
         .await;
@@ -1750,15 +1736,7 @@ async fn a_photo_taken_offline_reaches_the_server_once_after_the_tab_is_killed_a
         .wait_for_text("[data-testid=photo-error]", "本站要求此种投递拍照留证")
         .await;
     let started = std::time::Instant::now();
-    let picker = browser
-        .client
-        .find(fantoccini::Locator::Css("input[name=photo]"))
-        .await
-        .unwrap();
-    picker
-        .send_keys(&picture.display().to_string())
-        .await
-        .unwrap();
+    browser.choose_file("input[name=photo]", &picture).await;
     browser.wait_for("[data-testid=photo] img").await;
     println!(
         "a 4000 x 3000 photo from chosen to thumbnail shown and stored: {} ms (through WebDriver)",

@@ -149,6 +149,16 @@ impl Browser {
             .unwrap_or_else(|e| panic!("{css}: {e}"));
     }
 
+    /// Gives a file input this file, as picking it (or taking a photo) would.
+    pub async fn choose_file(&self, css: &str, file: &std::path::Path) {
+        self.wait_for(css).await;
+        let input = self.client.find(Locator::Css(css)).await.unwrap();
+        input
+            .send_keys(&file.to_string_lossy())
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"));
+    }
+
     /// Chooses an option of a `<select>` by value, as a tap on it would.
     pub async fn select_value(&self, css: &str, value: &str) {
         self.wait_for(css).await;

@@ -51,16 +51,12 @@ pub async fn write(
     }
     let rows: Vec<&Named> = rows.into_values().collect();
     for chunk in rows.chunks(rows_per_statement(5)) {
+        // A revision that is not current never clears a current name.
         let sql = format!(
             "INSERT INTO record_photos (record_id, photo_id, station_id, courier_id, is_current) \
-             VALUES {} ON CONFLICT (record_id, photo_id) \
-             DO UPDATE SET is_current = MAX_CURRENT",
+             VALUES {} ON CONFLICT (record_id, photo_id) DO UPDATE SET is_current = \
+             CASE WHEN excluded.is_current = 1 THEN 1 ELSE record_photos.is_current END",
             Placeholders::of(tx).rows(chunk.len(), 5)
-        )
-        // A revision that is not current never clears a current name.
-        .replace(
-            "MAX_CURRENT",
-            "CASE WHEN excluded.is_current = 1 THEN 1 ELSE record_photos.is_current END",
         );
         let mut query = sqlx::query(&sql);
         for name in chunk {

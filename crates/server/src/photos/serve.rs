@@ -7,7 +7,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use doorstep_core::proof::{ImageKind, PhotoId};
+use doorstep_core::proof::PhotoId;
 
 pub async fn photo(
     state: &AppState,
@@ -17,25 +17,24 @@ pub async fn photo(
     if !names::may_see(&state.db, viewer, id).await? {
         return Err(ApiError::NotFound);
     }
-    let stored: Option<(Option<i64>,)> =
-        sqlx::query_as("SELECT deleted_at FROM photos WHERE id = $1")
+    // The type was sniffed from the bytes when they arrived, never taken from the uploader.
+    let stored: Option<(String, Option<i64>)> =
+        sqlx::query_as("SELECT content_type, deleted_at FROM photos WHERE id = $1")
             .bind(id.as_str())
             .fetch_optional(&state.db.pool)
             .await?;
-    if !matches!(stored, Some((None,))) {
+    let Some((content_type, None)) = stored else {
         return Err(ApiError::NotFound);
-    }
+    };
     let bytes = state
         .photos
         .get(id)
         .await
         .map_err(|e| ApiError::Internal(Box::new(e)))?
         .ok_or(ApiError::NotFound)?;
-    // The type comes from the bytes, never from what the uploader said.
-    let kind = ImageKind::sniff(&bytes).ok_or(ApiError::NotFound)?;
     Ok((
         [
-            (header::CONTENT_TYPE, kind.content_type()),
+            (header::CONTENT_TYPE, content_type.as_str()),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
             // Named by their hash, a photo never changes; only the viewer's own browser keeps it.
             (header::CACHE_CONTROL, "private, max-age=86400, immutable"),
