@@ -2,7 +2,8 @@
 //! transaction), read by the sync exchange after the device's cursor.
 
 use crate::clock::now_ms;
-use crate::db::{lock_for_transaction, rows_per_statement, LockKey, Placeholders};
+use crate::db::{lock_for_transaction, rows_per_statement, LockKey, Placeholders, WriteTx};
+use crate::live::hub::{Topic, Wake};
 use doorstep_core::sync::Change;
 use sqlx::{Any, AnyConnection, Executor};
 use std::collections::BTreeSet;
@@ -10,25 +11,23 @@ use std::collections::BTreeSet;
 /// Most changes returned in one sync answer; the device asks again with the new cursor.
 const PAGE: i64 = 500;
 
-/// Queues a change for one courier's devices, inside the caller's transaction.
+/// Queues a change for one courier's devices, inside the caller's transaction; their live
+/// streams are woken when it commits.
 ///
 /// A device's cursor is the last id it saw, so a smaller id must never become visible after a
 /// larger one. With several writers on PostgreSQL (pool connections, server instances) ids are
 /// drawn in one order and committed in another; the courier's lock, held until commit, makes
 /// writers for one courier draw and commit in turn.
-pub async fn notify(
-    conn: &mut AnyConnection,
-    courier_id: i64,
-    change: &Change,
-) -> Result<(), sqlx::Error> {
+pub async fn notify(tx: &mut WriteTx, courier_id: i64, change: &Change) -> Result<(), sqlx::Error> {
     let body = serde_json::to_string(change).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-    lock_for_transaction(conn, LockKey::CourierChanges(courier_id)).await?;
+    lock_for_transaction(tx, LockKey::CourierChanges(courier_id)).await?;
     sqlx::query("INSERT INTO device_changes (courier_id, body, created_at) VALUES ($1, $2, $3)")
         .bind(courier_id)
         .bind(body)
         .bind(now_ms())
-        .execute(conn)
+        .execute(&mut ***tx)
         .await?;
+    tx.wake(Wake::Topic(Topic::Courier(courier_id)));
     Ok(())
 }
 
@@ -46,20 +45,18 @@ pub async fn lock_feeds(
 
 /// Queues many changes, each for its courier, inside the caller's transaction: their couriers'
 /// locks (see [`lock_feeds`]), then multi-row inserts.
-pub async fn notify_many(
-    conn: &mut AnyConnection,
-    changes: &[(i64, Change)],
-) -> Result<(), sqlx::Error> {
-    lock_feeds(conn, changes.iter().map(|(courier_id, _)| *courier_id)).await?;
-    queue_locked(conn, changes).await
+pub async fn notify_many(tx: &mut WriteTx, changes: &[(i64, Change)]) -> Result<(), sqlx::Error> {
+    lock_feeds(tx, changes.iter().map(|(courier_id, _)| *courier_id)).await?;
+    queue_locked(tx, changes).await
 }
 
 /// [`notify_many`] for a caller that already holds every feed lock the changes need: a manifest
 /// import locks the station's feeds once, then queues one change per parcel a chunk at a time.
-pub async fn queue_locked(
-    conn: &mut AnyConnection,
-    changes: &[(i64, Change)],
-) -> Result<(), sqlx::Error> {
+pub async fn queue_locked(tx: &mut WriteTx, changes: &[(i64, Change)]) -> Result<(), sqlx::Error> {
+    for (courier_id, _) in changes {
+        tx.wake(Wake::Topic(Topic::Courier(*courier_id)));
+    }
+    let conn: &mut AnyConnection = tx;
     let now = now_ms();
     for chunk in changes.chunks(rows_per_statement(3)) {
         let bodies = chunk
@@ -114,4 +111,18 @@ where
         cursor: next,
         more,
     })
+}
+
+/// The id of the courier's newest change (0 without any): where a device's cursor stands once
+/// it has every change.
+pub async fn latest<'e, E>(executor: E, courier_id: i64) -> Result<i64, sqlx::Error>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let (latest,): (i64,) =
+        sqlx::query_as("SELECT COALESCE(MAX(id), 0) FROM device_changes WHERE courier_id = $1")
+            .bind(courier_id)
+            .fetch_one(executor)
+            .await?;
+    Ok(latest)
 }

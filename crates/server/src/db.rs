@@ -2,6 +2,7 @@
 //! the data directory) and PostgreSQL (`DATABASE_URL=postgres://…`) through sqlx's `Any` driver;
 //! each backend has its own numbered migrations for its dialect.
 
+use crate::live::hub::{Hub, Wake};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::SqliteConnectOptions;
@@ -36,17 +37,45 @@ pub struct Db {
     sqlite_writer: Arc<tokio::sync::Mutex<()>>,
     /// Where write transactions begin: SQLite's one writer connection, or PostgreSQL's pool.
     writer: AnyPool,
+    /// This instance's live streams, woken by committed write transactions.
+    pub live: Hub,
+    /// On PostgreSQL, the address the listener for other instances' wakes connects to, and
+    /// whether it listens yet: it starts with the first stream.
+    listener: Option<(Arc<str>, Arc<tokio::sync::OnceCell<()>>)>,
 }
 
 /// A write transaction; on SQLite it also holds this process's writer turn until it ends.
 pub struct WriteTx {
     tx: Transaction<'static, Any>,
     _turn: Option<OwnedMutexGuard<()>>,
+    /// Live streams to wake once (and only if) this transaction commits.
+    wakes: Vec<Wake>,
+    hub: Hub,
 }
 
 impl WriteTx {
-    pub async fn commit(self) -> Result<(), sqlx::Error> {
-        self.tx.commit().await
+    /// Wakes the live streams of `wake` after a successful commit, on every server instance.
+    pub fn wake(&mut self, wake: Wake) {
+        self.wakes.push(wake);
+    }
+
+    pub async fn commit(mut self) -> Result<(), sqlx::Error> {
+        self.wakes.sort_unstable();
+        self.wakes.dedup();
+        if self.tx.backend_name() == "PostgreSQL" {
+            // PostgreSQL delivers these at commit, to every instance's listener, this one's too.
+            for payload in crate::live::listen::payloads(&self.wakes) {
+                sqlx::query("SELECT pg_notify($1, $2)")
+                    .bind(crate::live::listen::CHANNEL)
+                    .bind(payload)
+                    .execute(&mut *self.tx)
+                    .await?;
+            }
+            return self.tx.commit().await;
+        }
+        self.tx.commit().await?;
+        self.wakes.iter().for_each(|wake| self.hub.send(*wake));
+        Ok(())
     }
 }
 
@@ -228,6 +257,8 @@ impl Db {
             sqlite_file,
             sqlite_writer: Arc::default(),
             writer,
+            live: Hub::default(),
+            listener: (backend == Backend::Postgres).then(|| (url.into(), Arc::default())),
         };
         db.migrate().await?;
         Ok(db)
@@ -244,13 +275,30 @@ impl Db {
                 Ok(WriteTx {
                     tx,
                     _turn: Some(turn),
+                    wakes: Vec::new(),
+                    hub: self.live.clone(),
                 })
             }
             Backend::Postgres => Ok(WriteTx {
                 tx: self.writer.begin().await?,
                 _turn: None,
+                wakes: Vec::new(),
+                hub: self.live.clone(),
             }),
         }
+    }
+
+    /// Makes sure wakes committed through other instances reach this one's streams: on
+    /// PostgreSQL the first call starts listening and returns once it listens. SQLite has one
+    /// instance, which wakes its streams itself.
+    pub async fn hear_other_instances(&self) -> Result<(), sqlx::Error> {
+        let Some((url, listening)) = &self.listener else {
+            return Ok(());
+        };
+        listening
+            .get_or_try_init(|| crate::live::listen::start(url, self.live.clone()))
+            .await?;
+        Ok(())
     }
 
     async fn migrate(&self) -> Result<(), sqlx::Error> {

@@ -14,6 +14,7 @@ pub mod extract;
 pub mod id_vault;
 pub mod lang;
 pub mod links;
+pub mod live;
 pub mod login_limit;
 pub mod manifest;
 pub mod photos;
@@ -58,6 +59,7 @@ pub fn app(state: AppState) -> Router {
         .routes(routes!(routes::identity::reveal))
         .routes(routes!(routes::records::export_csv))
         .routes(routes!(routes::dashboard::dashboard))
+        .routes(routes!(routes::live::follow))
         .routes(routes!(
             routes::tariffs::current_table,
             routes::tariffs::upload

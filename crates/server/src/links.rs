@@ -4,6 +4,7 @@
 
 use crate::clock::now_ms;
 use crate::db::{rows_per_statement, Db, Placeholders};
+use crate::live::hub::{Topic, Wake};
 use doorstep_core::api::PhotoArrival;
 use doorstep_core::link::{token_digest, ComplaintKind, LinkDecision, LinkRequest};
 use doorstep_core::preference::{recipient_key, StandingPreference, Wish};
@@ -328,6 +329,7 @@ pub async fn decide(db: &Db, link: &OpenLink, answer: Answer) -> Result<(), sqlx
         decision,
     };
     crate::changes::notify(&mut tx, link.courier_id, &change).await?;
+    tx.wake(Wake::Topic(Topic::Station(link.station_id)));
     if answer.remember {
         if let Some(preference) = standing_preference(&mut tx, link, &answer, decided_at).await? {
             let couriers: Vec<(i64,)> = sqlx::query_as(
@@ -416,5 +418,6 @@ pub async fn complain(
         at,
     };
     crate::changes::notify(&mut tx, link.courier_id, &change).await?;
+    tx.wake(Wake::Topic(Topic::Station(link.station_id)));
     tx.commit().await
 }

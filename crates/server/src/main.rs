@@ -396,6 +396,7 @@ async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
     println!("  courier app:    http://{addr}/courier");
     println!("  supervisor:     http://{addr}/supervisor");
     println!("  API document:   http://{addr}/api/v1/openapi.json");
+    let live = db.live.clone();
     let mut state = AppState::new(db, args.dist, vault);
     state.policy.tls = args.tls;
     state.cutoff_minute = args.cutoff;
@@ -405,7 +406,11 @@ async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
         listener,
         app(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_requested())
+    .with_graceful_shutdown(async move {
+        shutdown_requested().await;
+        // Open live streams would hold the shutdown forever; the apps reconnect elsewhere.
+        live.close();
+    })
     .await?;
     Ok(())
 }

@@ -14,6 +14,8 @@ pub struct Caller {
     pub account_id: i64,
     pub station_id: i64,
     pub role: Role,
+    /// The session's key, by which a long request (a live stream) checks it is still open.
+    pub token_hash: String,
 }
 
 impl FromRequestParts<AppState> for Caller {
@@ -65,8 +67,29 @@ impl FromRequestParts<AppState> for Caller {
             account_id,
             station_id,
             role,
+            token_hash,
         })
     }
+}
+
+/// Whether the session is still open: not signed out, not expired. Asking does not count as the
+/// account's activity, so an open stream never keeps an idle session alive.
+pub async fn still_open(state: &AppState, token_hash: &str) -> Result<bool, sqlx::Error> {
+    let row: Option<(String, i64, i64)> = sqlx::query_as(
+        "SELECT a.role, s.created_at, s.last_seen_at \
+         FROM sessions s JOIN accounts a ON a.id = s.account_id \
+         WHERE s.token_hash = $1 AND s.revoked_at IS NULL",
+    )
+    .bind(token_hash)
+    .fetch_optional(&state.db.pool)
+    .await?;
+    Ok(row.is_some_and(|(role, created_at, last_seen_at)| {
+        Role::from_code(&role).is_some_and(|role| {
+            !state
+                .policy
+                .session_expired(role, created_at, last_seen_at, now_ms())
+        })
+    }))
 }
 
 /// A caller who must be a courier.

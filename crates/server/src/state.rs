@@ -3,6 +3,7 @@
 use crate::auth::{self, AuthPolicy};
 use crate::db::Db;
 use crate::id_vault::IdVault;
+use crate::live::slots::Slots;
 use crate::photos::Bucket;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -23,6 +24,8 @@ pub struct AppState {
     pub id_vault: Arc<IdVault>,
     /// Where photo bytes are kept; in memory until `main` sets the configured directory or bucket.
     pub photos: Bucket,
+    /// The open live streams and their limits; a field so tests can shorten the timings.
+    pub live: Slots,
 }
 
 impl AppState {
@@ -35,6 +38,7 @@ impl AppState {
             cutoff_minute: doorstep_core::coverage::DEFAULT_CUTOFF_MINUTE,
             id_vault: Arc::new(id_vault),
             photos: Bucket::in_memory(),
+            live: Slots::default(),
         }
     }
 }

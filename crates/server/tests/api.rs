@@ -317,10 +317,11 @@ async fn changes_for_the_device_come_back_once_after_its_cursor() {
             at: 5,
             reviewed_flag: None,
         };
-        let mut conn = server.db.pool.acquire().await.unwrap();
-        doorstep_server::changes::notify(&mut conn, courier_id, &change)
+        let mut tx = server.db.begin_write().await.unwrap();
+        doorstep_server::changes::notify(&mut tx, courier_id, &change)
             .await
             .unwrap();
+        tx.commit().await.unwrap();
     }
     let pulled = server.sync_from(first.cursor, vec![]).await;
     assert_eq!(pulled.changes.len(), 2);

@@ -9,7 +9,7 @@ use doorstep_core::sync::{Ack, Change, SyncResponse};
 use doorstep_core::DeliveryRecord;
 use doorstep_server::db::Db;
 use doorstep_server::{audit, seed};
-use doorstep_testkit::{Launch, Server};
+use doorstep_testkit::{Launch, LiveFeed, Server};
 
 /// One sync, read as the device reads it.
 async fn sync(
@@ -31,6 +31,42 @@ fn second_revision(n: u64) -> DeliveryRecord {
         revised_at: doorstep_core::testing::CAPTURED_AT + 60_000,
         ..doorstep_core::testing::door_delivery(n)
     }
+}
+
+/// Two instances on one fresh PostgreSQL database with the demo station.
+struct Pair {
+    db: Db,
+    a: Server,
+    b: Server,
+    accounts: Vec<seed::DemoAccount>,
+    _dir: tempfile::TempDir,
+}
+
+impl Pair {
+    async fn start() -> Pair {
+        let dir = tempfile::tempdir().unwrap();
+        let url = common::test_database_url(dir.path()).await;
+        let db = Db::connect(&url).await.unwrap();
+        let accounts = seed::seed_demo(&db).await.unwrap();
+        let instance = || {
+            Launch::new(env!("CARGO_BIN_EXE_doorstep-server"))
+                .database_url(&url)
+                .start()
+        };
+        Pair {
+            a: instance(),
+            b: instance(),
+            db,
+            accounts,
+            _dir: dir,
+        }
+    }
+}
+
+/// A demo account's password, as the seed printed it.
+fn password_of(accounts: &[seed::DemoAccount], username: &str) -> String {
+    let account = accounts.iter().find(|a| a.username == username);
+    account.unwrap().password.clone()
 }
 
 fn acks_are(response: &SyncResponse, expected: &Ack) -> bool {
@@ -55,24 +91,14 @@ async fn two_instances_share_one_postgresql() {
         eprintln!("two_instances_share_one_postgresql: needs TEST_DATABASE_URL (PostgreSQL)");
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let url = common::test_database_url(dir.path()).await;
-    let db = Db::connect(&url).await.unwrap();
-    let accounts = seed::seed_demo(&db).await.unwrap();
-    let password = |username: &str| {
-        accounts
-            .iter()
-            .find(|a| a.username == username)
-            .unwrap()
-            .password
-            .clone()
-    };
-    let instance = || {
-        Launch::new(env!("CARGO_BIN_EXE_doorstep-server"))
-            .database_url(&url)
-            .start()
-    };
-    let (a, b) = (instance(), instance());
+    let Pair {
+        db,
+        a,
+        b,
+        accounts,
+        _dir,
+    } = Pair::start().await;
+    let password = |username: &str| password_of(&accounts, username);
 
     // One device token, signed in on A, syncs through both.
     let courier = a.api().login("courier", &password("courier")).await;
@@ -178,4 +204,55 @@ async fn two_instances_share_one_postgresql() {
         .unwrap()
         .status();
     assert_eq!(status, reqwest::StatusCode::UNAUTHORIZED);
+}
+
+/// A recipient's answer through one instance wakes the courier's stream held by the other, and a
+/// courier's sync through one wakes the supervisor's stream held by the other (PostgreSQL
+/// `NOTIFY`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_through_one_instance_wakes_the_streams_held_by_the_other() {
+    if std::env::var("TEST_DATABASE_URL").is_err() {
+        eprintln!("a_change_through_one_instance…: needs TEST_DATABASE_URL (PostgreSQL)");
+        return;
+    }
+    const TOKEN: &str = "Zq3kLm9Pw2Xv8Rt5Yb7NcA";
+    let Pair {
+        a,
+        b,
+        accounts,
+        _dir,
+        ..
+    } = Pair::start().await;
+    let password = |username: &str| password_of(&accounts, username);
+    let courier = a.api().login("courier", &password("courier")).await;
+    let supervisor = a.api().login("supervisor", &password("supervisor")).await;
+    let stored = sync(&a, &courier, 0, vec![common::with_link(1, TOKEN)]).await;
+
+    let mut courier_feed = LiveFeed::open(&b.url(""), &courier).await;
+    assert_eq!(
+        courier_feed.next_event().await.id,
+        Some(stored.cursor.to_string())
+    );
+    let status = reqwest::Client::new()
+        .post(a.url(&format!("/c/{TOKEN}")))
+        .form(&[("choice", "locker")])
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert!(status.is_success() || status.is_redirection(), "{status}");
+    let woken = courier_feed.next_event().await;
+    let latest = sync(&b, &courier, stored.cursor, Vec::new()).await;
+    assert!(matches!(
+        latest.changes.as_slice(),
+        [Change::RecipientDecision { .. }]
+    ));
+    assert_eq!(woken.id, Some(latest.cursor.to_string()));
+
+    let mut station_feed = LiveFeed::open(&a.url(""), &supervisor).await;
+    sync(&b, &courier, latest.cursor, records(10..20)).await;
+    assert_eq!(
+        station_feed.next_event().await.event.as_deref(),
+        Some("station")
+    );
 }

@@ -312,6 +312,14 @@ async fn every_endpoint_answers_each_role_as_it_should() {
             [S::OK, S::OK, S::OK, S::OK, S::OK, S::OK],
         ),
     ];
+    let token_of = |who: Who| match who {
+        Anonymous => None,
+        Courier => Some(server.courier.as_str()),
+        SupervisorA => Some(server.supervisor.as_str()),
+        SupervisorB => Some(supervisor_b.as_str()),
+        Admin => Some(admin_token.as_str()),
+        LinkToken => Some(LINK_TOKEN),
+    };
     for (method, path, body, expected) in matrix {
         for (who, want) in [
             Anonymous,
@@ -324,19 +332,29 @@ async fn every_endpoint_answers_each_role_as_it_should() {
         .into_iter()
         .zip(expected)
         {
-            let token = match who {
-                Anonymous => None,
-                Courier => Some(server.courier.as_str()),
-                SupervisorA => Some(server.supervisor.as_str()),
-                SupervisorB => Some(supervisor_b.as_str()),
-                Admin => Some(admin_token.as_str()),
-                LinkToken => Some(LINK_TOKEN),
-            };
+            let token = token_of(who);
             let (status, answer) = server
                 .send(method.clone(), &path, token, body.map(String::from))
                 .await;
             assert_eq!(status, want, "{method} {path} as {who:?}: {answer}");
         }
+    }
+
+    // The live stream never ends, so it is opened rather than read to its end: every signed-in
+    // account has one (its own topic), no one else.
+    for (who, want) in [
+        (Anonymous, S::UNAUTHORIZED),
+        (Courier, S::OK),
+        (SupervisorA, S::OK),
+        (SupervisorB, S::OK),
+        (Admin, S::OK),
+        (LinkToken, S::UNAUTHORIZED),
+    ] {
+        let status = match server.live(token_of(who), None).await {
+            Ok(_) => S::OK,
+            Err((status, _)) => status,
+        };
+        assert_eq!(status, want, "GET /api/v1/live as {who:?}");
     }
 
     // Station B's supervisor sees none of station A's records, complaints or devices.

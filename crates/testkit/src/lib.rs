@@ -5,7 +5,9 @@
 mod client;
 mod credentials;
 mod process;
+mod sse;
 
 pub use client::Api;
 pub use credentials::Credentials;
 pub use process::{Launch, Server};
+pub use sse::{LiveFeed, SseBlock, SseReader};

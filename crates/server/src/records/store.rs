@@ -5,6 +5,7 @@ use crate::clock::now_ms;
 use crate::db::{rows_per_statement, Db, Placeholders};
 use crate::error::ApiError;
 use crate::id_vault::IdVault;
+use crate::live::hub::{Topic, Wake};
 use crate::photos::names::{self, Named};
 use crate::records::identities::{self, IdentityRow, SealedIdentity};
 use crate::records::query::reversed;
@@ -44,6 +45,8 @@ pub async fn store_batch(
         )
         .await?;
     }
+    // The station's dashboard and device list change with every batch.
+    tx.wake(Wake::Topic(Topic::Station(caller.station_id)));
     tx.commit().await?;
     Ok(request
         .records

@@ -8,6 +8,7 @@ pub mod dashboard;
 pub mod devices;
 pub mod health;
 pub mod identity;
+pub mod live;
 pub mod manifests;
 pub mod parcels;
 pub mod photos;

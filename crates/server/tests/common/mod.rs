@@ -14,6 +14,7 @@ use doorstep_server::auth::AuthPolicy;
 use doorstep_server::id_vault::{random_base64, IdKey, IdVault};
 use doorstep_server::state::AppState;
 use doorstep_server::{app, db::Db, seed};
+use doorstep_testkit::{SseBlock, SseReader};
 use http_body_util::BodyExt;
 use serde_json::Value;
 use tower::ServiceExt;
@@ -45,6 +46,11 @@ impl TestServer {
 
     /// A server whose session lifetimes and sign-in limits are `policy`.
     pub async fn start_with(policy: AuthPolicy) -> TestServer {
+        TestServer::start_configured(|state| state.policy = policy).await
+    }
+
+    /// A server whose state `configure` changed before the router was built.
+    pub async fn start_configured(configure: impl FnOnce(&mut AppState)) -> TestServer {
         let dir = tempfile::tempdir().unwrap();
         let db = Db::connect(&test_database_url(dir.path()).await)
             .await
@@ -52,11 +58,12 @@ impl TestServer {
         let accounts = seed::seed_demo(&db).await.unwrap();
         let vault = test_vault();
         let photos = doorstep_server::photos::Bucket::in_memory();
-        let router = app(AppState {
-            policy,
+        let mut state = AppState {
             photos: photos.clone(),
             ..AppState::new(db.clone(), None, vault.clone())
-        });
+        };
+        configure(&mut state);
+        let router = app(state);
         let mut server = TestServer {
             router,
             db,
@@ -123,6 +130,35 @@ impl TestServer {
         let status = response.status();
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
         (status, bytes.to_vec())
+    }
+
+    /// Opens `GET /api/v1/live` as `token`: the stream, or the refusal's status and JSON.
+    pub async fn live(
+        &self,
+        token: Option<&str>,
+        last_event_id: Option<&str>,
+    ) -> Result<LiveStream, (StatusCode, Value)> {
+        let mut request = Request::builder().uri("/api/v1/live");
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        if let Some(id) = last_event_id {
+            request = request.header("last-event-id", id);
+        }
+        let request = request.body(Body::empty()).unwrap();
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        if status != StatusCode::OK {
+            let bytes = response.into_body().collect().await.unwrap().to_bytes();
+            return Err((
+                status,
+                serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+            ));
+        }
+        Ok(LiveStream {
+            body: response.into_body(),
+            reader: SseReader::default(),
+        })
     }
 
     /// `PUT /api/v1/photos/{id}` with these bytes as a JPEG; the status and the JSON answer.
@@ -290,4 +326,44 @@ pub fn with_link(n: u128, token: &str) -> DeliveryRecord {
         record.captured_at,
     ));
     record
+}
+
+/// An open live stream, read as the app reads it.
+pub struct LiveStream {
+    body: Body,
+    reader: SseReader,
+}
+
+impl LiveStream {
+    /// The next block (event or heartbeat), `None` once the server ended the stream. Panics after
+    /// 10 s without one.
+    pub async fn next_block(&mut self) -> Option<SseBlock> {
+        let wait = std::time::Duration::from_secs(10);
+        loop {
+            if let Some(block) = self.reader.next_block() {
+                return Some(block);
+            }
+            let frame = tokio::time::timeout(wait, self.body.frame())
+                .await
+                .expect("the live stream says something within 10 s");
+            match frame {
+                None => return None,
+                Some(frame) => {
+                    if let Ok(data) = frame.unwrap().into_data() {
+                        self.reader.push(&data);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The next event, past heartbeats; panics if the stream ends first.
+    pub async fn next_event(&mut self) -> SseBlock {
+        loop {
+            let block = self.next_block().await.expect("the stream is open");
+            if !block.comment {
+                return block;
+            }
+        }
+    }
 }
