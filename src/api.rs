@@ -109,20 +109,7 @@ async fn send(
     for (name, value) in extra_headers {
         request = request.header(name, value);
     }
-    // A supervisor's browser session is an HttpOnly cookie (empty token here); its state
-    // changes carry the CSRF token from the readable cookie.
-    match token {
-        Some(token) if !token.is_empty() => {
-            request = request.header("Authorization", &format!("Bearer {token}"));
-        }
-        _ if method != Method::GET => {
-            if let Some(csrf) = csrf_cookie() {
-                request = request.header("X-CSRF-Token", &csrf);
-            }
-        }
-        _ => {}
-    }
-    let request = request.method(method);
+    let request = signed(request, &method, token).method(method);
     let request = match body {
         Some(Body::Json(body)) => request
             .header("Content-Type", "application/json")
@@ -158,6 +145,49 @@ async fn send(
         message,
         details,
     })
+}
+
+/// The request as the signed-in account's: a courier's bearer token; a supervisor's browser
+/// session is an HttpOnly cookie (empty token here), whose state changes carry the CSRF token
+/// from the readable cookie.
+fn signed(request: RequestBuilder, method: &Method, token: Option<&str>) -> RequestBuilder {
+    match token {
+        Some(token) if !token.is_empty() => {
+            request.header("Authorization", &format!("Bearer {token}"))
+        }
+        _ if *method != Method::GET => match csrf_cookie() {
+            Some(csrf) => request.header("X-CSRF-Token", &csrf),
+            None => request,
+        },
+        _ => request,
+    }
+}
+
+/// Opens the live feed (`GET /live`) and gives its body as it arrives; `last_event_id`
+/// resumes it after a drop. A refusal is its status only: the feed has no message to show.
+pub async fn live(
+    token: &str,
+    last_event_id: Option<&str>,
+) -> Result<web_sys::ReadableStream, ApiFailure> {
+    let mut request = RequestBuilder::new("/api/v1/live").header("Accept", "text/event-stream");
+    if let Some(id) = last_event_id {
+        request = request.header("Last-Event-ID", id);
+    }
+    let response = signed(request, &Method::GET, Some(token))
+        .build()
+        .map_err(|_| ApiFailure::Network)?
+        .send()
+        .await
+        .map_err(|_| ApiFailure::Network)?;
+    if !response.ok() {
+        return Err(ApiFailure::Http {
+            status: response.status(),
+            code: "live".into(),
+            message: String::new(),
+            details: Vec::new(),
+        });
+    }
+    response.body().ok_or(ApiFailure::Network)
 }
 
 /// A successful answer whose JSON is not what the app expects.

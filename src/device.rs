@@ -57,6 +57,10 @@ pub struct Device {
     failures: StoredValue<u32>,
     /// Bumped per scheduled retry so an older timer does nothing.
     retry_generation: StoredValue<u64>,
+    /// Something asked for a round while one ran: one more follows it.
+    again: StoredValue<bool>,
+    /// The live feed is followed (while a courier is signed in).
+    following: StoredValue<bool>,
     session: CurrentSession,
     lang: RwSignal<Lang>,
     tariffs: crate::tariffs::Tariffs,
@@ -87,6 +91,8 @@ impl Device {
             storage_error: RwSignal::new(None),
             failures: StoredValue::new(0),
             retry_generation: StoredValue::new(0),
+            again: StoredValue::new(false),
+            following: StoredValue::new(false),
             session,
             lang,
             tariffs,
@@ -131,6 +137,7 @@ impl Device {
                 .with(|s| s.as_ref().is_some_and(|s| s.is_courier()));
             if courier {
                 self.sync_now();
+                self.follow_live();
             }
         });
         let online = window_event_listener(leptos::ev::online, move |_| self.sync_now());
@@ -334,16 +341,45 @@ impl Device {
         Ok(())
     }
 
-    /// Starts a sync round unless one is running.
-    pub fn sync_now(self) {
-        if self.status.get_untracked() == SyncStatus::Syncing {
-            return;
-        }
-        let Some(token) = self.session.0.with_untracked(|s| {
+    /// The signed-in courier's token.
+    fn courier_token(self) -> Option<String> {
+        self.session.0.with_untracked(|s| {
             s.as_ref()
                 .filter(|s| s.is_courier())
                 .map(|s| s.token.clone())
-        }) else {
+        })
+    }
+
+    /// Follows the server's live feed while the courier is signed in: a change past the
+    /// device's cursor (a recipient's answer, a supervisor's note, an assignment) starts a sync
+    /// round, which applies it as every round does.
+    fn follow_live(self) {
+        if self.following.get_value() {
+            return;
+        }
+        self.following.set_value(true);
+        spawn_local(async move {
+            crate::live::follow(
+                move || self.courier_token(),
+                move |event| {
+                    let id = event.id.and_then(|id| id.parse::<i64>().ok());
+                    if event.name == "changes" && id > Some(crate::storage::cursor::load()) {
+                        self.sync_now();
+                    }
+                },
+            )
+            .await;
+            self.following.set_value(false);
+        });
+    }
+
+    /// Starts a sync round, or asks for one more after the round that is running.
+    pub fn sync_now(self) {
+        if self.status.get_untracked() == SyncStatus::Syncing {
+            self.again.set_value(true);
+            return;
+        }
+        let Some(token) = self.courier_token() else {
             return;
         };
         let (Some(outbox), Some(route), Some(photos)) = (
@@ -384,6 +420,11 @@ impl Device {
                     self.session.sign_out();
                 }
                 SyncOutcome::Storage(message) => self.status.set(SyncStatus::Failed(message)),
+            }
+            let again = self.again.get_value();
+            self.again.set_value(false);
+            if again && self.status.get_untracked() == SyncStatus::Idle {
+                self.sync_now();
             }
         });
     }

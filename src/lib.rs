@@ -10,6 +10,7 @@ pub mod dial;
 pub mod i18n;
 pub mod install;
 pub mod links;
+pub mod live;
 pub mod nav;
 pub mod photo;
 pub mod proof_rules;

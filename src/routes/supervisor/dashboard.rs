@@ -21,22 +21,26 @@ fn day_label(day: i64) -> String {
 }
 
 #[component]
-pub fn DashboardView() -> impl IntoView {
+pub fn DashboardView(
+    /// Changes when the live feed says the station changed: load again.
+    live: ReadSignal<u32>,
+) -> impl IntoView {
     let session = use_session();
     let lang = use_lang();
     let dashboard = RwSignal::new(None::<Dashboard>);
     let error = RwSignal::new(None::<String>);
-    if let Some(token) = session
-        .0
-        .with_untracked(|s| s.as_ref().map(|s| s.token.clone()))
-    {
+    Effect::new(move |_| {
+        live.track();
+        let Some(token) = super::session_token(session) else {
+            return;
+        };
         leptos::task::spawn_local(async move {
             match api::dashboard(&token, lang.get_untracked()).await {
                 Ok(loaded) => dashboard.set(Some(loaded)),
                 Err(failure) => show_failure(failure, session, error, lang),
             }
         });
-    }
+    });
     view! {
         <p class="field__error" role="alert">{move || error.get()}</p>
         {move || dashboard.get().map(|d| view! { <DashboardBody dashboard=d/> })}

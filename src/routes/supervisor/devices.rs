@@ -10,22 +10,26 @@ use doorstep_core::api::DeviceView;
 use leptos::prelude::*;
 
 #[component]
-pub fn DeviceList() -> impl IntoView {
+pub fn DeviceList(
+    /// Changes when the live feed says the station changed: load again.
+    live: ReadSignal<u32>,
+) -> impl IntoView {
     let session = use_session();
     let lang = use_lang();
     let devices = RwSignal::new(None::<Vec<DeviceView>>);
     let error = RwSignal::new(None::<String>);
-    if let Some(token) = session
-        .0
-        .with_untracked(|s| s.as_ref().map(|s| s.token.clone()))
-    {
+    Effect::new(move |_| {
+        live.track();
+        let Some(token) = super::session_token(session) else {
+            return;
+        };
         leptos::task::spawn_local(async move {
             match api::devices(&token, lang.get_untracked()).await {
                 Ok(list) => devices.set(Some(list)),
                 Err(failure) => show_failure(failure, session, error, lang),
             }
         });
-    }
+    });
     view! {
         <section class="card" data-testid="devices">
             <h1>{tr(Key::Devices)}</h1>

@@ -80,6 +80,21 @@ fn Review() -> impl IntoView {
     let tab = RwSignal::new(Tab::Coverage);
     let day = RwSignal::new(day::today());
     let open = RwSignal::new(None::<Uuid>);
+    // Bumped by each `station` event of the live feed: the dashboard and the device list load
+    // again. The feed ends once this view is gone (the signal with it) or the session ends.
+    let live = RwSignal::new(0u32);
+    let session = use_session();
+    leptos::task::spawn_local(crate::live::follow(
+        move || {
+            live.try_get_untracked()
+                .and_then(|_| session_token(session))
+        },
+        move |event| {
+            if event.name == "station" {
+                live.try_update(|n| *n += 1);
+            }
+        },
+    ));
     let tab_button = move |which: Tab, key: Key, test_id: &'static str| {
         view! {
             <button type="button" class="tabs__tab" data-testid=test_id
@@ -113,9 +128,9 @@ fn Review() -> impl IntoView {
             } else if tab.get() == Tab::Complaints {
                 view! { <complaints::ComplaintQueue/> }.into_any()
             } else if tab.get() == Tab::Devices {
-                view! { <devices::DeviceList/> }.into_any()
+                view! { <devices::DeviceList live=live.read_only()/> }.into_any()
             } else {
-                view! { <dashboard::DashboardView/> }.into_any()
+                view! { <dashboard::DashboardView live=live.read_only()/> }.into_any()
             }
         }>
             {move || open.get().map(|id| view! { <detail::RecordDetailPanel id=id open=open/> })}
