@@ -26,7 +26,13 @@ const SILENCE: Duration = Duration::from_secs(40);
 pub async fn follow(token: impl Fn() -> Option<String>, on_event: impl Fn(LiveEvent)) {
     let mut last_id = None;
     let mut failures = 0u32;
+    let mut signed_in_as = None;
     while let Some(current) = token() {
+        // Another session (signed out and in again): its feed has ids of its own.
+        if signed_in_as.as_ref() != Some(&current) {
+            last_id = None;
+            signed_in_as = Some(current.clone());
+        }
         if let Ok(body) = api::live(&current, last_id.as_deref()).await {
             if read(body, &token, &mut last_id, &on_event).await {
                 failures = 0;

@@ -1072,21 +1072,17 @@ async fn href(browser: &Browser, css: &str) -> String {
         .expect("a link")
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn the_recipient_confirms_a_locker_by_link_and_complains_about_another_parcel() {
-    const LINKED: &str = "SF8234567890123";
-    let (server, credentials, courier) = courier_signed_in(Browser::start().await).await;
-
-    // The courier offers locker bank 3 by link; the record goes to the server with the link's
-    // digest only, and the QR code appears once it has synced.
-    courier.fill("input[name=waybill]", LINKED).await;
-    fill_recipient(&courier, PHONE).await;
-    choose_locker(&courier, "3", "").await;
+/// The courier offers locker bank 3 by link for `waybill`; once the record has synced, its row
+/// shows the QR code. Returns the row's selector.
+async fn show_consent_link(courier: &Browser, waybill: &str) -> String {
+    courier.fill("input[name=waybill]", waybill).await;
+    fill_recipient(courier, PHONE).await;
+    choose_locker(courier, "3", "").await;
     courier.click("[data-testid=ask-by-link]").await;
     courier
         .wait_for_text("[data-testid=saved]", "已保存到本机")
         .await;
-    let row = format!("li[data-waybill={LINKED}]");
+    let row = format!("li[data-waybill={waybill}]");
     courier
         .wait_for_text(&format!("{row} [data-testid=state]"), "已同步")
         .await;
@@ -1094,6 +1090,17 @@ async fn the_recipient_confirms_a_locker_by_link_and_complains_about_another_par
         .click(&format!("{row} [data-testid=show-link]"))
         .await;
     courier.wait_for(&format!("{row} [data-testid=qr]")).await;
+    row
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_recipient_confirms_a_locker_by_link_and_complains_about_another_parcel() {
+    const LINKED: &str = "SF8234567890123";
+    let (server, credentials, courier) = courier_signed_in(Browser::start().await).await;
+
+    // The courier offers locker bank 3 by link; the record goes to the server with the link's
+    // digest only, and the QR code appears once it has synced.
+    let row = show_consent_link(&courier, LINKED).await;
     courier
         .assert_accessible("the courier's screen with a consent QR code")
         .await;
@@ -1281,6 +1288,54 @@ async fn the_recipient_confirms_a_locker_by_link_and_complains_about_another_par
 }
 
 /// A delivery record as the courier app would sync it, captured `age_ms` ago.
+/// The recipient, on the link page in their own browser, answers with `choice`.
+async fn recipient_answers(recipient: &Browser, link: &str, choice: &str) {
+    recipient.client.goto(link).await.unwrap();
+    let option = format!("input[name=choice][value={choice}]");
+    recipient.click(&option).await;
+    recipient.click("button[type=submit]").await;
+    recipient.wait_for("[data-testid=current-choice]").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_recipients_answer_reaches_the_courier_screen_live_and_again_after_the_server_was_gone()
+{
+    const LINKED: &str = "SF8234567890124";
+    let (mut server, _, courier) = courier_signed_in(Browser::start().await).await;
+    let row = show_consent_link(&courier, LINKED).await;
+    let link = href(&courier, &format!("{row} [data-testid=link-url] a")).await;
+
+    // The recipient chooses the locker in a browser of their own; the courier taps nothing.
+    let recipient = Browser::start().await;
+    recipient_answers(&recipient, &link, "locker").await;
+    let answered = std::time::Instant::now();
+    let decision = format!("{row} [data-testid=link-decision]");
+    courier.wait_for(&decision).await;
+    eprintln!(
+        "live: the courier's screen showed the answer {} ms after the recipient's page did",
+        answered.elapsed().as_millis()
+    );
+    assert!(courier
+        .text(&decision)
+        .await
+        .contains("收件人已通过链接确认"));
+    courier.screenshot("courier-live-answer").await;
+
+    // The phone loses the server (the stream drops) and gets it back; the recipient then changes
+    // their mind, and the courier's screen follows without a tap or a reload.
+    server.kill();
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    server.restart();
+    recipient_answers(&recipient, &link, "door").await;
+    courier
+        .wait_until("the changed answer on the courier's screen", || async {
+            courier.text(&decision).await.contains("收件人要求送货上门")
+        })
+        .await;
+    courier.close().await;
+    recipient.close().await;
+}
+
 fn synced_record(n: u128, waybill: &str, age_ms: i64) -> doorstep_core::DeliveryRecord {
     let captured_at = support::now_ms() - age_ms;
     doorstep_core::DeliveryRecord {

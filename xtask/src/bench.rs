@@ -81,7 +81,7 @@ fn app_and_server() -> Result<Vec<Figure>, String> {
         }
     };
     let wrk = ensure_wrk();
-    for bench in ["ingest", "supervisor", "manifest", "photos"] {
+    for bench in ["ingest", "supervisor", "manifest", "photos", "live"] {
         let mut cargo = command("cargo");
         cargo.args(["bench", "--package", "doorstep-server", "--bench", bench]);
         if let Some(cluster) = &cluster {

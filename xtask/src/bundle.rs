@@ -8,8 +8,8 @@ use std::path::Path;
 
 /// Brotli bytes each page may weigh: the figure reached when the budget was set, plus 10 %
 /// (README, "Bundle budget"). Raise one only with the reason written there.
-pub const COURIER_BUDGET: usize = 369 * 1024;
-pub const SUPERVISOR_BUDGET: usize = 275 * 1024;
+pub const COURIER_BUDGET: usize = 372 * 1024;
+pub const SUPERVISOR_BUDGET: usize = 278 * 1024;
 
 /// The bytes of one page's code and styles.
 pub struct Sizes {

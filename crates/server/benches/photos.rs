@@ -9,7 +9,7 @@
 use doorstep_core::proof::PhotoId;
 use doorstep_core::testing::{door_delivery, placed_in_locker};
 use doorstep_core::{ConsentChannel, DeliveryRecord};
-use doorstep_testkit::{Api, Launch};
+use doorstep_testkit::Api;
 use rand::{RngCore, SeedableRng};
 use std::time::Instant;
 
@@ -55,14 +55,7 @@ async fn send_all(api: &Api, token: &str, photos: &[Vec<u8>]) {
 }
 
 async fn bench(label: &str, database_url: Option<&str>) {
-    let mut launch = Launch::new(env!("CARGO_BIN_EXE_doorstep-server"));
-    if let Some(url) = database_url {
-        launch = launch.database_url(url);
-    }
-    let server = launch.start();
-    let api = server.api().clone();
-    let password = server.credentials().courier_password;
-    let token = api.login("courier", &password).await;
+    let (_server, api, token) = common::start_signed_in(database_url).await;
 
     let (queued, records) = photos(1, QUEUED);
     for batch in records.chunks(50) {

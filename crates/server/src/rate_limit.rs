@@ -7,7 +7,9 @@ use axum::http::request::Parts;
 use std::convert::Infallible;
 use std::net::SocketAddr;
 
-/// Counts a hit in `bucket` and says whether it is within `limit` hits per `window_ms`.
+/// Counts a hit in `bucket` and says whether it is within `limit` hits per `window_ms`. A write
+/// like any other: on SQLite it queues for the writer's turn instead of polling for the lock
+/// behind sync batches.
 pub async fn allow(
     db: &Db,
     bucket: &str,
@@ -16,6 +18,7 @@ pub async fn allow(
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     let window_start = now - now.rem_euclid(window_ms);
+    let mut tx = db.begin_write().await?;
     let (hits,): (i64,) = sqlx::query_as(
         "INSERT INTO rate_counters (bucket, window_start, hits) VALUES ($1, $2, 1) \
          ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_counters.hits + 1 \
@@ -23,15 +26,16 @@ pub async fn allow(
     )
     .bind(bucket)
     .bind(window_start)
-    .fetch_one(&db.pool)
+    .fetch_one(&mut **tx)
     .await?;
     if hits == 1 {
         // The first hit of a window clears the windows that are over, so the table stays small.
         sqlx::query("DELETE FROM rate_counters WHERE window_start < $1")
             .bind(window_start - window_ms)
-            .execute(&db.pool)
+            .execute(&mut **tx)
             .await?;
     }
+    tx.commit().await?;
     Ok(hits <= limit)
 }
 

@@ -57,11 +57,14 @@ impl FromRequestParts<AppState> for Caller {
             return Err(ApiError::SessionExpired);
         }
         if now - last_seen_at >= millis(state.policy.last_seen_every) {
+            // Through the writer's turn, as every write (see `Db::begin_write`).
+            let mut tx = state.db.begin_write().await?;
             sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
                 .bind(now)
                 .bind(&token_hash)
-                .execute(&state.db.pool)
+                .execute(&mut **tx)
                 .await?;
+            tx.commit().await?;
         }
         Ok(Caller {
             account_id,
@@ -138,12 +141,14 @@ pub async fn open_session(
     let token = new_token();
     let csrf = browser.then(new_token);
     let now = now_ms();
+    let mut tx = state.db.begin_write().await?;
     sqlx::query("INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at, csrf_hash) VALUES ($1, $2, $3, $3, $4)")
         .bind(token_hash(&token))
         .bind(account_id)
         .bind(now)
         .bind(csrf.as_deref().map(token_hash))
-        .execute(&state.db.pool)
+        .execute(&mut **tx)
         .await?;
+    tx.commit().await?;
     Ok((token, csrf))
 }

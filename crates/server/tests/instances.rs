@@ -233,14 +233,7 @@ async fn a_change_through_one_instance_wakes_the_streams_held_by_the_other() {
         courier_feed.next_event().await.id,
         Some(stored.cursor.to_string())
     );
-    let status = reqwest::Client::new()
-        .post(a.url(&format!("/c/{TOKEN}")))
-        .form(&[("choice", "locker")])
-        .send()
-        .await
-        .unwrap()
-        .status();
-    assert!(status.is_success() || status.is_redirection(), "{status}");
+    a.api().answer_link(TOKEN, "locker").await;
     let woken = courier_feed.next_event().await;
     let latest = sync(&b, &courier, stored.cursor, Vec::new()).await;
     assert!(matches!(

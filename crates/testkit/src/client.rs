@@ -29,6 +29,37 @@ impl Api {
         }
     }
 
+    /// The same server, called from another loopback address (`127.x.y.z`): as from another
+    /// client, for limits kept per address.
+    pub fn from_address(&self, address: std::net::Ipv4Addr) -> Api {
+        let http = reqwest::Client::builder()
+            .pool_max_idle_per_host(0)
+            .local_address(std::net::IpAddr::V4(address))
+            .build()
+            .unwrap();
+        Api {
+            base: self.base.clone(),
+            http,
+        }
+    }
+
+    /// A recipient's answer on a consent link's page (`choice=locker`, …), as its form posts it;
+    /// panics unless the page takes it.
+    pub async fn answer_link(&self, link_token: &str, choice: &str) {
+        let status = self
+            .http
+            .post(self.url(&format!("/c/{link_token}")))
+            .form(&[("choice", choice)])
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("answer on /c/…: {e}"))
+            .status();
+        assert!(
+            status.is_success() || status.is_redirection(),
+            "answer on /c/…: {status}"
+        );
+    }
+
     /// The full URL of a path (`/api/v1/records` → `http://127.0.0.1:<port>/api/v1/records`).
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)

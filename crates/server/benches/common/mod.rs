@@ -1,4 +1,6 @@
-//! What both server benchmarks need.
+//! What the server benchmarks share.
+// Each benchmark compiles this module on its own and uses only part of it.
+#![allow(dead_code)]
 
 /// The URL of a new, empty database `name` on the PostgreSQL server of `server_url`
 /// (`…/postgres`). One an earlier run left there (a hand run against a lasting cluster) is
@@ -16,4 +18,19 @@ pub async fn fresh_postgres_url(server_url: &str, name: &str) -> String {
         .rsplit_once('/')
         .expect("a URL ending in /<database>");
     format!("{base}/{name}")
+}
+
+/// The real server binary on SQLite, or on `database_url`; its API and the courier's token.
+pub async fn start_signed_in(
+    database_url: Option<&str>,
+) -> (doorstep_testkit::Server, doorstep_testkit::Api, String) {
+    let mut launch = doorstep_testkit::Launch::new(env!("CARGO_BIN_EXE_doorstep-server"));
+    if let Some(url) = database_url {
+        launch = launch.database_url(url);
+    }
+    let server = launch.start();
+    let api = server.api().clone();
+    let password = server.credentials().courier_password;
+    let courier = api.login("courier", &password).await;
+    (server, api, courier)
 }

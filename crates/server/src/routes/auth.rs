@@ -112,11 +112,13 @@ pub async fn logout(
     _caller: Caller,
     SessionToken(token): SessionToken,
 ) -> Result<Response, ApiError> {
+    let mut tx = state.db.begin_write().await?;
     sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE token_hash = $2")
         .bind(crate::clock::now_ms())
         .bind(token_hash(&token))
-        .execute(&state.db.pool)
+        .execute(&mut **tx)
         .await?;
+    tx.commit().await?;
     let mut response = StatusCode::NO_CONTENT.into_response();
     for cookie in cleared_cookies(state.policy.tls) {
         if let Ok(value) = HeaderValue::from_str(&cookie) {
