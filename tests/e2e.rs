@@ -1464,6 +1464,44 @@ async fn a_supervisor_filters_by_flag_opens_a_record_and_marks_it_reviewed() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn the_supervisors_device_list_follows_a_couriers_sync_without_a_reload() {
+    let server = start_server();
+    let credentials = server.credentials();
+    let browser = Browser::start_with_size(1280, 900).await;
+    sign_in(
+        &browser,
+        &server,
+        "supervisor",
+        &credentials.supervisor_password,
+    )
+    .await;
+    browser.click("[data-testid=tab-devices]").await;
+    browser.wait_for("[data-testid=devices] .empty").await;
+
+    // A courier's phone syncs, reporting three records still queued.
+    let courier = server
+        .api()
+        .login("courier", &credentials.courier_password)
+        .await;
+    let report = doorstep_core::sync::SyncRequest {
+        cursor: 0,
+        records: vec![],
+        device: Some(doorstep_core::sync::DeviceReport {
+            device_id: uuid::Uuid::from_u128(7),
+            app_version: "0.1.0".into(),
+            queued: 3,
+            oldest_queued_at: Some(support::now_ms() - 60_000),
+        }),
+    };
+    let _: serde_json::Value = server.api().post("/api/v1/sync", &courier, &report).await;
+    browser
+        .wait_for_text("[data-testid=devices] tbody tr td:nth-child(3)", "3")
+        .await;
+    browser.screenshot("supervisor-devices-live").await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_supervisor_note_reaches_the_courier_list_once() {
     const NOTED: &str = "SF7234567890123";
     let server = start_server();

@@ -223,10 +223,12 @@ pub fn run() -> Result<(), String> {
                 "^/(sync|me|tariffs|photos|proof-rules)",
             ],
         ),
+        // `/live` never ends: each of its cases would last the whole request timeout. Its
+        // refusals and events are checked by crates/server/tests/live.rs and the access matrix.
         (
             "supervisor",
             supervisor,
-            &["--exclude-path", "/auth/logout"],
+            &["--exclude-path", "/auth/logout", "--exclude-path", "/live"],
         ),
         ("sign-out", signing_out, &["--include-path", "/auth/logout"]),
     ];

@@ -19,6 +19,8 @@ use std::time::{Duration, Instant};
 
 mod common;
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 const BATCH: usize = 200;
 const RECORDS_PER_LEVEL: usize = 20_000;
 
@@ -57,30 +59,7 @@ async fn http_ingest(base: &str, token: &str, clients: usize, first: u64) -> (f6
                 let records = (batch_start..(batch_start + BATCH).min(per_client))
                     .map(|i| record(start + i as u64))
                     .collect();
-                let body = serde_json::to_vec(&SyncRequest {
-                    cursor: 0,
-                    records,
-                    device: None,
-                })
-                .unwrap();
-                let sent = Instant::now();
-                let response = client
-                    .post(format!("{base}/api/v1/sync"))
-                    .bearer_auth(&token)
-                    .header("content-type", "application/json")
-                    .body(body)
-                    .send()
-                    .await
-                    .unwrap();
-                assert!(
-                    response.status().is_success(),
-                    "{}: {}",
-                    response.status(),
-                    response.text().await.unwrap_or_default()
-                );
-                let acks: SyncResponse = response.json().await.unwrap();
-                assert_eq!(acks.acks.len(), BATCH.min(per_client - batch_start));
-                latencies.push(sent.elapsed());
+                latencies.push(post_sync(&client, &base, &token, records).await);
             }
             latencies
         }));
@@ -92,6 +71,54 @@ async fn http_ingest(base: &str, token: &str, clients: usize, first: u64) -> (f6
     let rate = (per_client * clients) as f64 / started.elapsed().as_secs_f64();
     latencies.sort();
     (rate, latencies)
+}
+
+/// One sync of `records`, checked for an ack per record; how long it took.
+async fn post_sync(
+    client: &reqwest::Client,
+    base: &str,
+    token: &str,
+    records: Vec<DeliveryRecord>,
+) -> Duration {
+    let count = records.len();
+    let body = serde_json::to_vec(&SyncRequest {
+        cursor: 0,
+        records,
+        device: None,
+    })
+    .unwrap();
+    let sent = Instant::now();
+    let response = client
+        .post(format!("{base}/api/v1/sync"))
+        .bearer_auth(token)
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        response.status().is_success(),
+        "{}: {}",
+        response.status(),
+        response.text().await.unwrap_or_default()
+    );
+    let acks: SyncResponse = response.json().await.unwrap();
+    assert_eq!(acks.acks.len(), count);
+    sent.elapsed()
+}
+
+/// A courier's small syncs of 5 records, one after another until `done`: their latencies.
+async fn small_syncs(base: &str, token: &str, first: u64, done: &AtomicBool) -> Vec<Duration> {
+    let client = reqwest::Client::new();
+    let mut latencies = Vec::new();
+    let mut next = first;
+    while !done.load(Ordering::Relaxed) {
+        let records = (next..next + 5).map(record).collect();
+        latencies.push(post_sync(&client, base, token, records).await);
+        next += 5;
+    }
+    latencies.sort();
+    latencies
 }
 
 /// Rows/s for the same rows written directly, one transaction per batch of the same size.
@@ -248,6 +275,29 @@ async fn ingest(label: &str, http_db: Db, raw_db: Db, wrk: Option<(&str, &std::p
             "x",
         );
     }
+    // A courier at the door syncs a few records while 16 devices push 200-record batches.
+    let done = AtomicBool::new(false);
+    let ((rate, _), small) = tokio::join!(
+        async {
+            let loaded = http_ingest(&base, &token, 16, 4_000_000).await;
+            done.store(true, Ordering::Relaxed);
+            loaded
+        },
+        small_syncs(&base, &token, 5_000_000, &done)
+    );
+    let name =
+        |what: &str| format!("ingest {label}: small syncs (5 records) beside 16 clients{what}");
+    figure(
+        &name(", p50"),
+        percentile(&small, 0.5).as_secs_f64() * 1000.0,
+        "ms",
+    );
+    figure(
+        &name(", p99"),
+        percentile(&small, 0.99).as_secs_f64() * 1000.0,
+        "ms",
+    );
+    figure(&name(", the 16 clients' rate"), rate, "rec/s");
     let Some((wrk, template)) = wrk else {
         return;
     };

@@ -3,6 +3,7 @@
 //! each backend has its own numbered migrations for its dialect.
 
 use crate::live::hub::{Hub, Wake};
+use crate::turns::{Lane, Turn, Turns};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::SqliteConnectOptions;
@@ -11,7 +12,6 @@ use std::ops::{Deref, DerefMut};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::Arc;
-use tokio::sync::OwnedMutexGuard;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -29,12 +29,13 @@ pub struct Db {
     /// The SQLite database file, for the export's own reads ([`crate::records::export`]); `None` on
     /// PostgreSQL.
     pub sqlite_file: Option<PathBuf>,
-    /// SQLite has one writer at a time; queueing writers here, first come first served, beats
-    /// SQLite's busy-wait polling (which starves some writers for seconds under load). The
-    /// turn comes with the one connection every write transaction uses: in WAL mode a connection
-    /// drops its page cache whenever another connection wrote since its last transaction, so
-    /// writers taking turns over the shared pool each started cold and read every page again.
-    sqlite_writer: Arc<tokio::sync::Mutex<()>>,
+    /// SQLite has one writer at a time; queueing writers here ([`Turns`]: first come first
+    /// served, small writes before waiting batches) beats SQLite's busy-wait polling (which
+    /// starves some writers for seconds under load). The turn comes with the one connection
+    /// every write transaction uses: in WAL mode a connection drops its page cache whenever
+    /// another connection wrote since its last transaction, so writers taking turns over the
+    /// shared pool each started cold and read every page again.
+    sqlite_writer: Arc<Turns>,
     /// Where write transactions begin: SQLite's one writer connection, or PostgreSQL's pool.
     writer: AnyPool,
     /// This instance's live streams, woken by committed write transactions.
@@ -47,7 +48,7 @@ pub struct Db {
 /// A write transaction; on SQLite it also holds this process's writer turn until it ends.
 pub struct WriteTx {
     tx: Transaction<'static, Any>,
-    _turn: Option<OwnedMutexGuard<()>>,
+    _turn: Option<Turn>,
     /// Live streams to wake once (and only if) this transaction commits.
     wakes: Vec<Wake>,
     hub: Hub,
@@ -268,9 +269,15 @@ impl Db {
     /// concurrent writers queue on the busy timeout instead of failing with "database is locked"
     /// when a read lock cannot be upgraded.
     pub async fn begin_write(&self) -> Result<WriteTx, sqlx::Error> {
+        self.begin_write_in(Lane::Small).await
+    }
+
+    /// [`Db::begin_write`] for a write that waits in `lane`: a big one ([`Lane::Batch`]) lets
+    /// small ones that arrive while it waits go first.
+    pub async fn begin_write_in(&self, lane: Lane) -> Result<WriteTx, sqlx::Error> {
         match self.backend {
             Backend::Sqlite => {
-                let turn = self.sqlite_writer.clone().lock_owned().await;
+                let turn = self.sqlite_writer.take(lane).await;
                 let tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
                 Ok(WriteTx {
                     tx,

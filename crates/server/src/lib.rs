@@ -25,6 +25,7 @@ pub mod security;
 pub mod seed;
 pub mod session;
 pub mod state;
+pub mod turns;
 
 use crate::extract::MAX_BODY_BYTES;
 use crate::state::AppState;

@@ -10,6 +10,35 @@ use std::convert::Infallible;
 use tokio::sync::watch;
 use tokio::time::{interval_at, Instant, Interval, MissedTickBehavior};
 
+/// One event of the stream, as its lines frame it; the OpenAPI document's schema of an event.
+#[derive(utoipa::ToSchema)]
+pub struct LiveEvent {
+    /// `changes` (a courier's) or `station` (a supervisor's).
+    event: &'static str,
+    /// A courier's newest change id, or the server time of a station's event: sent back as
+    /// `Last-Event-ID` when reconnecting.
+    id: String,
+    /// The same as `id`.
+    data: String,
+}
+
+impl LiveEvent {
+    fn new(event: &'static str, id: i64) -> LiveEvent {
+        LiveEvent {
+            event,
+            id: id.to_string(),
+            data: id.to_string(),
+        }
+    }
+
+    fn into_sse(self) -> Event {
+        Event::default()
+            .event(self.event)
+            .id(self.id)
+            .data(self.data)
+    }
+}
+
 pub struct Follower {
     state: AppState,
     topic: Topic,
@@ -112,17 +141,9 @@ impl Follower {
                     return Ok(None);
                 }
                 self.told = Some(latest);
-                Ok(Some(
-                    Event::default()
-                        .event("changes")
-                        .id(latest.to_string())
-                        .data(latest.to_string()),
-                ))
+                Ok(Some(LiveEvent::new("changes", latest).into_sse()))
             }
-            Topic::Station(_) => {
-                let at = now_ms().to_string();
-                Ok(Some(Event::default().event("station").id(&at).data(at)))
-            }
+            Topic::Station(_) => Ok(Some(LiveEvent::new("station", now_ms()).into_sse())),
         }
     }
 }

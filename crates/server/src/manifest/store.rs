@@ -90,7 +90,7 @@ pub async fn confirm(
     mut chunks: Chunks,
     fingerprint: &str,
 ) -> Result<ManifestPreview, ApiError> {
-    let mut tx = db.begin_write().await?;
+    let mut tx = db.begin_write_in(crate::turns::Lane::Batch).await?;
     lock_for_transaction(&mut tx, LockKey::StationParcels(import.station_id)).await?;
     let mut plan = Plan::start(&mut tx, import).await?;
     // Every feed the file may write to, up front and in one order: the chunks name couriers in

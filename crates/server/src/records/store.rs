@@ -10,6 +10,7 @@ use crate::photos::names::{self, Named};
 use crate::records::identities::{self, IdentityRow, SealedIdentity};
 use crate::records::query::reversed;
 use crate::session::Caller;
+use crate::turns::Lane;
 use doorstep_core::compliance::{self, ComplianceFlag, CompliancePolicy};
 use doorstep_core::proof::ProofRules;
 use doorstep_core::sync::{self, canonical, Ack, RecordAck, StoredRevision, SyncRequest};
@@ -17,6 +18,9 @@ use doorstep_core::{ConsentChannel, DeliveryRecord, Lang};
 use indexmap::IndexMap;
 use sqlx::{Any, Transaction};
 use std::collections::{HashMap, HashSet};
+
+/// Most records of a sync that waits in the small writes' lane: a courier's round at the door.
+pub const SMALL_BATCH: usize = 10;
 
 /// Applies a batch in one transaction and returns its acks once it has committed.
 pub async fn store_batch(
@@ -27,7 +31,12 @@ pub async fn store_batch(
     lang: Lang,
 ) -> Result<Vec<RecordAck>, ApiError> {
     let received_at = now_ms();
-    let mut tx = db.begin_write().await?;
+    let lane = if request.records.len() > SMALL_BATCH {
+        Lane::Batch
+    } else {
+        Lane::Small
+    };
+    let mut tx = db.begin_write_in(lane).await?;
     let sender = Sender {
         courier_id: caller.account_id,
         station_id: caller.station_id,

@@ -3,7 +3,7 @@
 //! `station` (reload the dashboard and device list).
 
 use crate::error::{ApiError, ErrorBody, Text};
-use crate::live::follower::Follower;
+use crate::live::follower::{Follower, LiveEvent};
 use crate::live::hub::Topic;
 use crate::session::Caller;
 use crate::state::AppState;
@@ -17,7 +17,7 @@ use doorstep_core::Role;
 /// told at once if changes came while they were away.
 #[utoipa::path(get, path = "/live", tag = "live",
     params(("Last-Event-ID" = Option<i64>, Header, description = "The id of the last event seen, when reconnecting")),
-    responses((status = 200, content_type = "text/event-stream", body = String),
+    responses((status = 200, content_type = "text/event-stream", body = LiveEvent),
               (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
               (status = 429, body = ErrorBody)))]
 pub async fn follow(
