@@ -20,6 +20,14 @@ async fn courier_signed_in(browser: Browser) -> (Server, Credentials, Browser) {
     (server, credentials, browser)
 }
 
+/// A new browser at a desk's size (1,280 × 900) with the supervisor signed in.
+async fn supervisor_at_desk(server: &Server, credentials: &Credentials) -> Browser {
+    let desk = Browser::start_with_size(1280, 900).await;
+    let password = &credentials.supervisor_password;
+    sign_in(&desk, server, "supervisor", password).await;
+    desk
+}
+
 /// Chooses a locker and names its bank and compartment.
 async fn choose_locker(browser: &Browser, bank: &str, compartment: &str) {
     browser.click("input[name=method][value=locker]").await;
@@ -1467,14 +1475,7 @@ async fn a_supervisor_filters_by_flag_opens_a_record_and_marks_it_reviewed() {
 async fn the_supervisors_device_list_follows_a_couriers_sync_without_a_reload() {
     let server = start_server();
     let credentials = server.credentials();
-    let browser = Browser::start_with_size(1280, 900).await;
-    sign_in(
-        &browser,
-        &server,
-        "supervisor",
-        &credentials.supervisor_password,
-    )
-    .await;
+    let browser = supervisor_at_desk(&server, &credentials).await;
     browser.click("[data-testid=tab-devices]").await;
     browser.wait_for("[data-testid=devices] .empty").await;
 
@@ -1672,14 +1673,7 @@ async fn a_supervisor_imports_the_days_manifest_and_sees_every_parcel_without_an
     let file = dir.path().join("manifest.csv");
     std::fs::write(&file, MANIFEST_CSV).unwrap();
 
-    let desk = Browser::start_with_size(1280, 900).await;
-    sign_in(
-        &desk,
-        &server,
-        "supervisor",
-        &credentials.supervisor_password,
-    )
-    .await;
+    let desk = supervisor_at_desk(&server, &credentials).await;
     desk.wait_for("[data-testid=coverage-table]").await;
     preview_manifest(&desk, &file).await;
     desk.wait_for_text("[data-count=added] strong", "2").await;
@@ -1934,9 +1928,7 @@ async fn a_photo_taken_offline_reaches_the_server_once_after_the_tab_is_killed_a
     let _: serde_json::Value = server.api().sync(&courier, 0, vec![unsent]).await;
 
     browser.close().await;
-    let desk = Browser::start_with_size(1280, 900).await;
-    let password = &credentials.supervisor_password;
-    sign_in(&desk, &server, "supervisor", password).await;
+    let desk = supervisor_at_desk(&server, &credentials).await;
     desk.click("[data-testid=tab-records]").await;
     desk.wait_for_text(
         &format!("tr[data-waybill={UNSENT}] [data-testid=photo-pending]"),
@@ -1989,7 +1981,13 @@ async fn a_photo_taken_offline_reaches_the_server_once_after_the_tab_is_killed_a
     desk.screenshot("supervisor-photo-1280").await;
     desk.assert_accessible("a record with its photo").await;
     let phone = Browser::start_with_size(360, 780).await;
-    sign_in(&phone, &server, "supervisor", password).await;
+    sign_in(
+        &phone,
+        &server,
+        "supervisor",
+        &credentials.supervisor_password,
+    )
+    .await;
     phone.click("[data-testid=tab-records]").await;
     phone
         .click(&format!(

@@ -28,16 +28,16 @@ impl FromRequestParts<AppState> for Caller {
         let (token, from_cookie) =
             session_token(parts, state.policy.tls).ok_or(ApiError::Unauthorized)?;
         let token_hash = token_hash(token);
-        let row: Option<(i64, i64, String, i64, i64, Option<String>)> = sqlx::query_as(
-            "SELECT a.id, a.station_id, a.role, s.created_at, s.last_seen_at, s.csrf_hash \
-             FROM sessions s JOIN accounts a ON a.id = s.account_id \
-             WHERE s.token_hash = $1 AND s.revoked_at IS NULL",
-        )
-        .bind(&token_hash)
-        .fetch_optional(&state.db.pool)
-        .await?;
-        let (account_id, station_id, role, created_at, last_seen_at, csrf_hash) =
-            row.ok_or(ApiError::Unauthorized)?;
+        let OpenSession {
+            account_id,
+            station_id,
+            role,
+            created_at,
+            last_seen_at,
+            csrf_hash,
+        } = OpenSession::load(state, &token_hash)
+            .await?
+            .ok_or(ApiError::Unauthorized)?;
         if from_cookie && !parts.method.is_safe() {
             let sent = parts
                 .headers
@@ -48,7 +48,6 @@ impl FromRequestParts<AppState> for Caller {
                 return Err(ApiError::CsrfRejected);
             }
         }
-        let role = Role::from_code(&role).ok_or(ApiError::Unauthorized)?;
         let now = now_ms();
         if state
             .policy
@@ -75,23 +74,49 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
+/// A session not signed out, with its account.
+struct OpenSession {
+    account_id: i64,
+    station_id: i64,
+    role: Role,
+    created_at: i64,
+    last_seen_at: i64,
+    csrf_hash: Option<String>,
+}
+
+impl OpenSession {
+    async fn load(state: &AppState, token_hash: &str) -> Result<Option<OpenSession>, sqlx::Error> {
+        let row: Option<(i64, i64, String, i64, i64, Option<String>)> = sqlx::query_as(
+            "SELECT a.id, a.station_id, a.role, s.created_at, s.last_seen_at, s.csrf_hash \
+             FROM sessions s JOIN accounts a ON a.id = s.account_id \
+             WHERE s.token_hash = $1 AND s.revoked_at IS NULL",
+        )
+        .bind(token_hash)
+        .fetch_optional(&state.db.pool)
+        .await?;
+        Ok(row.and_then(
+            |(account_id, station_id, role, created_at, last_seen_at, csrf_hash)| {
+                Some(OpenSession {
+                    account_id,
+                    station_id,
+                    role: Role::from_code(&role)?,
+                    created_at,
+                    last_seen_at,
+                    csrf_hash,
+                })
+            },
+        ))
+    }
+}
+
 /// Whether the session is still open: not signed out, not expired. Asking does not count as the
 /// account's activity, so an open stream never keeps an idle session alive.
 pub async fn still_open(state: &AppState, token_hash: &str) -> Result<bool, sqlx::Error> {
-    let row: Option<(String, i64, i64)> = sqlx::query_as(
-        "SELECT a.role, s.created_at, s.last_seen_at \
-         FROM sessions s JOIN accounts a ON a.id = s.account_id \
-         WHERE s.token_hash = $1 AND s.revoked_at IS NULL",
-    )
-    .bind(token_hash)
-    .fetch_optional(&state.db.pool)
-    .await?;
-    Ok(row.is_some_and(|(role, created_at, last_seen_at)| {
-        Role::from_code(&role).is_some_and(|role| {
-            !state
-                .policy
-                .session_expired(role, created_at, last_seen_at, now_ms())
-        })
+    let open = OpenSession::load(state, token_hash).await?;
+    Ok(open.is_some_and(|s| {
+        !state
+            .policy
+            .session_expired(s.role, s.created_at, s.last_seen_at, now_ms())
     }))
 }
 
