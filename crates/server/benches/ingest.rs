@@ -121,8 +121,10 @@ async fn small_syncs(base: &str, token: &str, first: u64, done: &AtomicBool) -> 
     latencies
 }
 
-/// Rows/s for the same rows written directly, one transaction per batch of the same size.
-async fn raw_insert(db: &Db, first: u64) -> f64 {
+/// Rows/s for the same rows written directly, batches of the same size, `batches_per_commit` of
+/// them per transaction: 1 as the server writes them, 16 for what group commit (16 concurrent
+/// batches sharing one transaction) could reach at most.
+async fn raw_insert(db: &Db, first: u64, batches_per_commit: usize) -> f64 {
     let rows: Vec<(DeliveryRecord, String, String)> = (0..RECORDS_PER_LEVEL as u64)
         .map(|i| {
             let r = record(first + i);
@@ -131,21 +133,23 @@ async fn raw_insert(db: &Db, first: u64) -> f64 {
         })
         .collect();
     let started = Instant::now();
-    for chunk in rows.chunks(BATCH) {
-        let stored: Vec<StoredRecord> = chunk
-            .iter()
-            .map(|(record, payload, fingerprint)| StoredRecord {
-                courier_id: 1,
-                station_id: 1,
-                record,
-                payload,
-                fingerprint,
-                received_at: 1,
-                new_to_server: true,
-            })
-            .collect();
+    for commit in rows.chunks(BATCH * batches_per_commit) {
         let mut tx = db.begin_write().await.unwrap();
-        insert_revisions(&mut tx, &stored).await.unwrap();
+        for chunk in commit.chunks(BATCH) {
+            let stored: Vec<StoredRecord> = chunk
+                .iter()
+                .map(|(record, payload, fingerprint)| StoredRecord {
+                    courier_id: 1,
+                    station_id: 1,
+                    record,
+                    payload,
+                    fingerprint,
+                    received_at: 1,
+                    new_to_server: true,
+                })
+                .collect();
+            insert_revisions(&mut tx, &stored).await.unwrap();
+        }
         tx.commit().await.unwrap();
     }
     RECORDS_PER_LEVEL as f64 / started.elapsed().as_secs_f64()
@@ -231,7 +235,12 @@ async fn fresh_postgres(server_url: &str, name: &str) -> Db {
 
 /// The raw insert into `raw_db`, then HTTP ingest into `http_db` at each concurrency level, by
 /// this process's client and, given `wrk`, by wrk.
-async fn ingest(label: &str, http_db: Db, raw_db: Db, wrk: Option<(&str, &std::path::Path)>) {
+async fn ingest(
+    label: &str,
+    http_db: Db,
+    [raw_db, grouped_db]: [Db; 2],
+    wrk: Option<(&str, &std::path::Path)>,
+) {
     let accounts = seed::seed_demo(&http_db).await.unwrap();
     let courier = accounts.iter().find(|a| a.username == "courier").unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -248,10 +257,16 @@ async fn ingest(label: &str, http_db: Db, raw_db: Db, wrk: Option<(&str, &std::p
     let token = Api::new(&base).login("courier", &courier.password).await;
 
     seed::seed_demo(&raw_db).await.unwrap();
-    let raw = raw_insert(&raw_db, 0).await;
+    let raw = raw_insert(&raw_db, 0, 1).await;
     figure(
         &format!("ingest {label}: raw bulk insert (batches of 200)"),
         raw,
+        "rec/s",
+    );
+    seed::seed_demo(&grouped_db).await.unwrap();
+    figure(
+        &format!("ingest {label}: raw bulk insert, 16 batches of 200 per commit"),
+        raw_insert(&grouped_db, 0, 16).await,
         "rec/s",
     );
     for (level, clients) in [1usize, 4, 16].into_iter().enumerate() {
@@ -325,7 +340,10 @@ async fn main() {
     ingest(
         "sqlite",
         fresh_db(&dir, "http").await,
-        fresh_db(&dir, "raw").await,
+        [
+            fresh_db(&dir, "raw").await,
+            fresh_db(&dir, "raw-grouped").await,
+        ],
         wrk,
     )
     .await;
@@ -333,7 +351,10 @@ async fn main() {
         ingest(
             "postgres",
             fresh_postgres(&server, "bench_ingest_http").await,
-            fresh_postgres(&server, "bench_ingest_raw").await,
+            [
+                fresh_postgres(&server, "bench_ingest_raw").await,
+                fresh_postgres(&server, "bench_ingest_raw_grouped").await,
+            ],
             wrk,
         )
         .await;

@@ -18,17 +18,6 @@ fn figure(name: &str, value: f64, unit: &str) {
     println!("{}", doorstep_core::testing::bench_line(name, value, unit));
 }
 
-/// A `kB` line of the server process's `/proc/<pid>/status`, in MiB.
-fn status_mib(server: &Server, key: &str) -> f64 {
-    let status = std::fs::read_to_string(format!("/proc/{}/status", server.pid())).unwrap();
-    let kb: f64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix(key))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap();
-    kb / 1024.0
-}
-
 /// `rows` manifest rows in Chinese headers, as a station's system exports them: waybills from
 /// `first`, the demo courier, a spread of compounds, flags and amounts.
 fn manifest(first: u64, rows: u64) -> Vec<u8> {
@@ -88,10 +77,10 @@ async fn bench(label: &str, database_url: Option<&str>) {
         let name = |what: &str| format!("manifest {label}: {rows} rows, {what}");
         figure(
             &name("server RSS before"),
-            status_mib(&server, "VmRSS:"),
+            server.status_mib("VmRSS:"),
             "MiB",
         );
-        std::fs::write(format!("/proc/{}/clear_refs", server.pid()), "5").unwrap();
+        server.reset_peak();
         let started = Instant::now();
         let preview = upload(&client, &server, &token, &format!("day={day}"), &file).await;
         let previewed = started.elapsed().as_secs_f64();
@@ -104,11 +93,7 @@ async fn bench(label: &str, database_url: Option<&str>) {
         figure(&name("preview, time"), previewed, "s");
         figure(&name("confirm, time"), total - previewed, "s");
         figure(&name("preview + confirm, time"), total, "s");
-        figure(
-            &name("server peak RSS"),
-            status_mib(&server, "VmHWM:"),
-            "MiB",
-        );
+        figure(&name("server peak RSS"), server.status_mib("VmHWM:"), "MiB");
     }
 }
 

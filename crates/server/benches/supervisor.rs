@@ -325,22 +325,6 @@ async fn load(db: &Db, records: u64, station: i64, couriers: &[i64]) -> f64 {
     records as f64 / started.elapsed().as_secs_f64()
 }
 
-/// A `kB` line of the server process's `/proc/<pid>/status`, in MiB.
-fn status_mib(server: &Server, key: &str) -> f64 {
-    let status = std::fs::read_to_string(format!("/proc/{}/status", server.pid())).unwrap();
-    let kb: f64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix(key))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap();
-    kb / 1024.0
-}
-
-/// Starts a new peak-RSS measurement of the server process (`VmHWM` back to the current RSS).
-fn reset_peak(server: &Server) {
-    std::fs::write(format!("/proc/{}/clear_refs", server.pid()), "5").unwrap();
-}
-
 /// One list page: the answer's `next` and how many rows it had.
 async fn page(
     client: &reqwest::Client,
@@ -479,8 +463,8 @@ async fn bench(label: &str, database_url: &str, records: u64) {
     )
     .await;
 
-    let rss_before = status_mib(&server, "VmRSS:");
-    reset_peak(&server);
+    let rss_before = server.status_mib("VmRSS:");
+    server.reset_peak();
     let started = Instant::now();
     let mut response = client
         .get(server.url("/api/v1/records/export.csv"))
@@ -495,7 +479,7 @@ async fn bench(label: &str, database_url: &str, records: u64) {
     }
     let seconds = started.elapsed().as_secs_f64();
     assert_eq!(lines, records + 1, "every record and the header");
-    let peak = status_mib(&server, "VmHWM:");
+    let peak = server.status_mib("VmHWM:");
     figure(&name("export all rows, time"), seconds, "s");
     figure(&name("export, server RSS before"), rss_before, "MiB");
     figure(&name("export, server peak RSS"), peak, "MiB");

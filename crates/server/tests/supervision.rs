@@ -14,6 +14,8 @@ use doorstep_core::testing::placed_in_locker;
 use doorstep_core::{Carrier, ConsentChannel, DeliveryRecord, Outcome};
 use doorstep_server::audit;
 use doorstep_server::clock::now_ms;
+use doorstep_server::db::Backend;
+use doorstep_server::records::store;
 use uuid::Uuid;
 
 const DAY: i64 = 24 * 60 * 60 * 1000;
@@ -174,6 +176,89 @@ async fn a_newer_revision_replaces_the_flags() {
         .await
         .records
         .is_empty());
+}
+
+/// The plan `db` would run `query` with, one line per step, with sequential scans ruled out on
+/// PostgreSQL (it prefers one on a table this small), so only a usable index keeps them out.
+async fn plan(db: &doorstep_server::db::Db, query: &str) -> String {
+    let mut tx = db.pool.begin().await.unwrap();
+    if db.backend == Backend::Postgres {
+        sqlx::query("SET LOCAL enable_seqscan = off")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        let rows: Vec<(String,)> = sqlx::query_as(&format!("EXPLAIN {query}"))
+            .fetch_all(&mut *tx)
+            .await
+            .unwrap();
+        return rows
+            .into_iter()
+            .map(|(line,)| line)
+            .collect::<Vec<_>>()
+            .join("\n");
+    }
+    let rows: Vec<(i64, i64, i64, String)> = sqlx::query_as(&format!("EXPLAIN QUERY PLAN {query}"))
+        .fetch_all(&mut *tx)
+        .await
+        .unwrap();
+    rows.into_iter()
+        .map(|(.., line)| line)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Rows stored before the review columns (migration 0004) and the outcome time (0011) existed get
+/// them at startup, found through partial indexes (0015): a start must not read every record,
+/// or a restart after a crash takes longer the more records a station has.
+#[tokio::test]
+async fn the_startup_backfills_fill_old_rows_through_their_indexes() {
+    let server = TestServer::start().await;
+    let mut old = fresh_record(1);
+    old.failed_attempts = 5;
+    old.outcome = Some(Outcome::DeliveredToRecipient);
+    old.outcome_at = Some(old.revised_at + 1_000);
+    server.sync(vec![old.clone(), fresh_record(2)]).await;
+    let id = Uuid::from_u128(1).to_string();
+    sqlx::query(
+        "UPDATE records SET waybill_reversed = '', flags = '', outcome_at = NULL WHERE id = $1",
+    )
+    .bind(&id)
+    .execute(&server.db.pool)
+    .await
+    .unwrap();
+    sqlx::query("DELETE FROM record_flags WHERE record_id = $1")
+        .bind(&id)
+        .execute(&server.db.pool)
+        .await
+        .unwrap();
+    assert!(server
+        .records_page("flag=too_many_attempts")
+        .await
+        .records
+        .is_empty());
+
+    for (query, index) in [
+        (store::UNREVIEWED_ROWS, "records_unreviewed"),
+        (store::ROWS_WITHOUT_OUTCOME_AT, "records_outcome_at_missing"),
+    ] {
+        let plan = plan(&server.db, query).await;
+        assert!(plan.contains(index), "{query}: {plan}");
+    }
+    store::backfill_review_columns(&server.db).await.unwrap();
+    store::backfill_outcome_at(&server.db).await.unwrap();
+
+    let flagged = server.records_page("flag=too_many_attempts").await;
+    assert_eq!(waybills(&flagged), vec![old.waybill.as_str().to_string()]);
+    let suffix = &old.waybill.as_str()[old.waybill.as_str().len() - 5..];
+    let found = server.records_page(&format!("waybill={suffix}")).await;
+    assert_eq!(waybills(&found), vec![old.waybill.as_str().to_string()]);
+    let (outcome_at,): (Option<i64>,) =
+        sqlx::query_as("SELECT outcome_at FROM records WHERE id = $1")
+            .bind(&id)
+            .fetch_one(&server.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(outcome_at, old.outcome_at);
 }
 
 #[tokio::test]

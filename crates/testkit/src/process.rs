@@ -99,6 +99,27 @@ impl Server {
         self.child.as_ref().expect("the server is running").id()
     }
 
+    /// A `kB` line of the process's `/proc/<pid>/status` (`"VmRSS:"`, `"VmHWM:"`), in MiB.
+    pub fn status_mib(&self, key: &str) -> f64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap();
+        let kb: f64 = status
+            .lines()
+            .find_map(|l| l.strip_prefix(key))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap_or_else(|| panic!("{key} in /proc/<pid>/status"));
+        kb / 1024.0
+    }
+
+    /// Starts a new peak-RSS measurement (`VmHWM` back to the current RSS).
+    pub fn reset_peak(&self) {
+        std::fs::write(format!("/proc/{}/clear_refs", self.pid()), "5").unwrap();
+    }
+
+    /// The data directory, where the SQLite database is, to read it after the server stopped.
+    pub fn data_dir(&self) -> &std::path::Path {
+        self.data_dir.path()
+    }
+
     /// Starts the binary again on the same port and data, after [`Server::kill`].
     pub fn restart(&mut self) {
         assert!(self.child.is_none(), "the server is already running");
