@@ -20,11 +20,16 @@ async fn courier_signed_in(browser: Browser) -> (Server, Credentials, Browser) {
     (server, credentials, browser)
 }
 
+/// Signs the station's supervisor in on `browser`.
+async fn supervisor_signs_in(browser: &Browser, server: &Server, credentials: &Credentials) {
+    let password = &credentials.supervisor_password;
+    sign_in(browser, server, "supervisor", password).await;
+}
+
 /// A new browser at a desk's size (1,280 × 900) with the supervisor signed in.
 async fn supervisor_at_desk(server: &Server, credentials: &Credentials) -> Browser {
     let desk = Browser::start_with_size(1280, 900).await;
-    let password = &credentials.supervisor_password;
-    sign_in(&desk, server, "supervisor", password).await;
+    supervisor_signs_in(&desk, server, credentials).await;
     desk
 }
 
@@ -98,13 +103,7 @@ async fn a_record_made_offline_survives_a_reload_and_syncs_exactly_once() {
 
     // The supervisor sees it in the list.
     browser.click("[data-testid=sign-out]").await;
-    sign_in(
-        &browser,
-        &server,
-        "supervisor",
-        &credentials.supervisor_password,
-    )
-    .await;
+    supervisor_signs_in(&browser, &server, &credentials).await;
     browser.click("[data-testid=tab-records]").await;
     browser
         .wait_for(&format!("tr[data-waybill={WAYBILL}]"))
@@ -327,13 +326,7 @@ async fn the_day_starts_from_the_manifest_and_a_door_delivery_takes_two_taps_off
 
     // The supervisor's first screen: every parcel of the day accounted for.
     let desk = Browser::start_with_width(1280).await;
-    sign_in(
-        &desk,
-        &server,
-        "supervisor",
-        &credentials.supervisor_password,
-    )
-    .await;
+    supervisor_signs_in(&desk, &server, &credentials).await;
     let station = "[data-testid=coverage-table] tr[data-courier=\"\"]";
     for (bucket, count) in [
         ("door", "1"),
@@ -883,13 +876,7 @@ async fn a_pickup_offline_checks_the_sender_inspects_the_item_reads_the_script_a
 
     // On the supervisor's page: the rates, the masked number, and a reveal only with a reason.
     browser.click("[data-testid=sign-out]").await;
-    sign_in(
-        &browser,
-        &server,
-        "supervisor",
-        &credentials.supervisor_password,
-    )
-    .await;
+    supervisor_signs_in(&browser, &server, &credentials).await;
     browser.click("[data-testid=tab-dashboard]").await;
     browser
         .wait_for_text(
@@ -1276,13 +1263,7 @@ async fn the_recipient_confirms_a_locker_by_link_and_complains_about_another_par
     recipient.wait_for("[data-complaint=did_not_agree]").await;
 
     let supervisor = Browser::start().await;
-    sign_in(
-        &supervisor,
-        &server,
-        "supervisor",
-        &credentials.supervisor_password,
-    )
-    .await;
+    supervisor_signs_in(&supervisor, &server, &credentials).await;
     supervisor.click("[data-testid=tab-complaints]").await;
     supervisor
         .wait_for("[data-testid=complaints] li[data-complaint=did_not_agree][data-waybill=SF9234567890123]")
@@ -1373,13 +1354,7 @@ async fn a_supervisor_filters_by_flag_opens_a_record_and_marks_it_reviewed() {
     assert!(pulled["changes"].as_array().unwrap().is_empty());
 
     let browser = Browser::start().await;
-    sign_in(
-        &browser,
-        &server,
-        "supervisor",
-        &credentials.supervisor_password,
-    )
-    .await;
+    supervisor_signs_in(&browser, &server, &credentials).await;
     browser.click("[data-testid=tab-records]").await;
     browser.wait_for(&format!("tr[data-waybill={FRESH}]")).await;
     // Signed in on the courier page, the supervisor lands on a page of their own bundle.
@@ -1600,13 +1575,7 @@ async fn every_screen_passes_the_accessibility_rules() {
     browser.close().await;
 
     let browser = Browser::start_with_width(1280).await;
-    sign_in(
-        &browser,
-        &server,
-        "supervisor",
-        &credentials.supervisor_password,
-    )
-    .await;
+    supervisor_signs_in(&browser, &server, &credentials).await;
     // The day's coverage comes first; the import screen and the area rules beside it.
     browser.wait_for("[data-testid=coverage]").await;
     browser.assert_accessible("the day's coverage").await;
@@ -1736,13 +1705,7 @@ async fn a_supervisor_imports_the_days_manifest_and_sees_every_parcel_without_an
 
     // The same screens on a 360 px phone; the same file again changes nothing.
     let phone = Browser::start_with_size(360, 780).await;
-    sign_in(
-        &phone,
-        &server,
-        "supervisor",
-        &credentials.supervisor_password,
-    )
-    .await;
+    supervisor_signs_in(&phone, &server, &credentials).await;
     phone
         .wait_for_text(
             "[data-testid=coverage-table] tr[data-courier=courier] td[data-bucket=no_outcome]",
@@ -1981,13 +1944,7 @@ async fn a_photo_taken_offline_reaches_the_server_once_after_the_tab_is_killed_a
     desk.screenshot("supervisor-photo-1280").await;
     desk.assert_accessible("a record with its photo").await;
     let phone = Browser::start_with_size(360, 780).await;
-    sign_in(
-        &phone,
-        &server,
-        "supervisor",
-        &credentials.supervisor_password,
-    )
-    .await;
+    supervisor_signs_in(&phone, &server, &credentials).await;
     phone.click("[data-testid=tab-records]").await;
     phone
         .click(&format!(

@@ -160,8 +160,9 @@ fn target_for(name: &str) -> Option<String> {
     } else if name.starts_with("ingest ") && name.contains(": small syncs") && name.ends_with("p99")
     {
         "<= 50 ms"
-    } else if name.starts_with("soak ") && name.ends_with("acknowledged records lost")
-        || name.ends_with("records stored twice or unacknowledged")
+    } else if name.starts_with("soak ")
+        && (name.ends_with("acknowledged records lost")
+            || name.ends_with("records stored twice or unacknowledged"))
     {
         "= 0"
     } else if name.contains("batch p99") {

@@ -19,22 +19,12 @@ use std::time::{Duration, Instant};
 
 mod common;
 
+use common::{figure, record};
+
 use std::sync::atomic::{AtomicBool, Ordering};
 
 const BATCH: usize = 200;
 const RECORDS_PER_LEVEL: usize = 20_000;
-
-fn record(n: u64) -> DeliveryRecord {
-    DeliveryRecord {
-        outcome: Some(doorstep_core::Outcome::DeliveredToRecipient),
-        outcome_at: Some(doorstep_core::testing::CAPTURED_AT + 500),
-        ..doorstep_core::testing::door_delivery(n)
-    }
-}
-
-fn figure(name: &str, value: f64, unit: &str) {
-    println!("{}", doorstep_core::testing::bench_line(name, value, unit));
-}
 
 async fn fresh_db(dir: &tempfile::TempDir, name: &str) -> Db {
     let path = dir.path().join(name);

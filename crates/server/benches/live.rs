@@ -15,12 +15,10 @@ use std::time::{Duration, Instant};
 
 mod common;
 
+use common::figure;
+
 const ANSWERS: usize = 100;
 const LOADERS: usize = 8;
-
-fn figure(name: &str, value: f64, unit: &str) {
-    println!("{}", doorstep_core::testing::bench_line(name, value, unit));
-}
 
 fn token(n: usize) -> String {
     format!("Zq3kLm9Pw2Xv8Rt5Yb{n:04}")

@@ -10,13 +10,11 @@ use std::time::Instant;
 
 mod common;
 
+use common::figure;
+
 const SIZES: [u64; 2] = [10_000, 100_000];
 /// Shanghai days the two files are for, one each.
 const DAYS: [&str; 2] = ["2026-12-07", "2026-12-08"];
-
-fn figure(name: &str, value: f64, unit: &str) {
-    println!("{}", doorstep_core::testing::bench_line(name, value, unit));
-}
 
 /// `rows` manifest rows in Chinese headers, as a station's system exports them: waybills from
 /// `first`, the demo courier, a spread of compounds, flags and amounts.

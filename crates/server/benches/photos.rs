@@ -15,13 +15,11 @@ use std::time::Instant;
 
 mod common;
 
+use common::figure;
+
 const PHOTO_BYTES: usize = 200_000;
 const QUEUED: usize = 100;
 const DEVICES: usize = 8;
-
-fn figure(name: &str, value: f64, unit: &str) {
-    println!("{}", doorstep_core::testing::bench_line(name, value, unit));
-}
 
 /// `count` distinct photos from `seed`, and the records that name them.
 fn photos(seed: u64, count: usize) -> (Vec<Vec<u8>>, Vec<DeliveryRecord>) {

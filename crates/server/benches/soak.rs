@@ -12,7 +12,6 @@
 
 use doorstep_core::sync::{SyncRequest, SyncResponse};
 use doorstep_core::testing::percentile;
-use doorstep_core::DeliveryRecord;
 use doorstep_server::db::{Db, Placeholders};
 use doorstep_testkit::{Launch, Server};
 use rand::{Rng, SeedableRng};
@@ -21,6 +20,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 mod common;
+
+use common::{figure, record};
 
 const DEVICES: usize = 16;
 const BATCH: u64 = 200;
@@ -31,18 +32,6 @@ const LIFE_SECONDS: std::ops::Range<u64> = 20..90;
 /// Each device's records are numbered from a multiple of this, so its range is known.
 const SPAN: u64 = 1_000_000_000;
 const RSS_EVERY: Duration = Duration::from_secs(5);
-
-fn figure(name: &str, value: f64, unit: &str) {
-    println!("{}", doorstep_core::testing::bench_line(name, value, unit));
-}
-
-fn record(n: u64) -> DeliveryRecord {
-    DeliveryRecord {
-        outcome: Some(doorstep_core::Outcome::DeliveredToRecipient),
-        outcome_at: Some(doorstep_core::testing::CAPTURED_AT + 500),
-        ..doorstep_core::testing::door_delivery(n)
-    }
-}
 
 /// One acknowledged batch: when its acknowledgement came (from the phase's start) and how long
 /// it took from the first send.
@@ -169,33 +158,31 @@ struct Life {
     rss: Vec<(f64, f64)>,
 }
 
-/// Samples the RSS until `until`, then (unless the soak is over) SIGKILLs and restarts the
-/// server, again and again; returns each life's samples and the number of kills.
+/// Samples the RSS until `until`, SIGKILLing and restarting the server at random moments on the
+/// way; returns each process life, one more than the kills.
 async fn kill_at_random(
     server: &mut Server,
     started: Instant,
     until: Instant,
     seed: u64,
-) -> (Vec<Life>, usize) {
+) -> Vec<Life> {
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
     let mut lives = vec![Life::default()];
-    let mut kills = 0;
     loop {
-        let gap = Duration::from_millis(
-            rng.gen_range(LIFE_SECONDS.start * 1000..LIFE_SECONDS.end * 1000),
-        );
-        let kill_at = Instant::now() + gap;
-        while Instant::now() < kill_at.min(until) {
-            let life = lives.last_mut().unwrap();
-            life.rss
-                .push((started.elapsed().as_secs_f64(), server.status_mib("VmRSS:")));
-            tokio::time::sleep(RSS_EVERY.min(kill_at.min(until) - Instant::now())).await;
-        }
+        let gap = rng.gen_range(LIFE_SECONDS.start * 1000..LIFE_SECONDS.end * 1000);
+        let end = (Instant::now() + Duration::from_millis(gap)).min(until);
         let life = lives.last_mut().unwrap();
-        life.rss
-            .push((started.elapsed().as_secs_f64(), server.status_mib("VmRSS:")));
-        if Instant::now() >= until {
-            return (lives, kills);
+        loop {
+            let sample = server.status_mib("VmRSS:");
+            life.rss.push((started.elapsed().as_secs_f64(), sample));
+            let now = Instant::now();
+            if now >= end {
+                break;
+            }
+            tokio::time::sleep(RSS_EVERY.min(end - now)).await;
+        }
+        if end >= until {
+            return lives;
         }
         let restart = tokio::task::block_in_place(|| {
             server.kill();
@@ -203,7 +190,6 @@ async fn kill_at_random(
             server.restart();
             restarted.elapsed()
         });
-        kills += 1;
         lives.push(Life {
             restart: Some(restart),
             rss: Vec::new(),
@@ -275,17 +261,15 @@ async fn soak(label: &str, database_url: Option<&str>, seconds: u64, seed: u64) 
 
     let started = Instant::now();
     let until = started + Duration::from_secs(seconds);
-    let mut kills = None;
+    let mut lives = Vec::new();
     let devices = load(&url, &token, DEVICES as u64, Some(every), async {
-        kills = Some(kill_at_random(&mut server, started, until, seed).await);
+        lives = kill_at_random(&mut server, started, until, seed).await;
     })
     .await;
-    let (lives, kills) = kills.unwrap();
     let rss_end = server.status_mib("VmRSS:");
     server.kill();
 
-    let mut batches: Vec<&Acked> = devices.iter().flat_map(|d| &d.batches).collect();
-    batches.sort_by_key(|b| b.at);
+    let batches: Vec<&Acked> = devices.iter().flat_map(|d| &d.batches).collect();
     for minute in 0..seconds.div_ceil(60) {
         let mut took: Vec<Duration> = batches
             .iter()
@@ -309,7 +293,7 @@ async fn soak(label: &str, database_url: Option<&str>, seconds: u64, seed: u64) 
             "ms",
         );
     }
-    figure(&name("SIGKILLs"), kills as f64, "count");
+    figure(&name("SIGKILLs"), (lives.len() - 1) as f64, "count");
     figure(
         &name("requests resent (no answer)"),
         devices.iter().map(|d| d.resent).sum::<u64>() as f64,

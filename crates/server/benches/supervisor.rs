@@ -22,6 +22,8 @@ use std::time::{Duration, Instant};
 
 mod common;
 
+use common::figure;
+
 const RECORDS: u64 = 1_000_000;
 const COURIERS: u64 = 8;
 /// Rows per INSERT statement (15 parameters each, under both backends' limits).
@@ -35,10 +37,6 @@ const DEEP_PAGES: usize = 200;
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 /// The loaded records span this many days up to the load's start.
 const SPAN_DAYS: i64 = 180;
-
-fn figure(name: &str, value: f64, unit: &str) {
-    println!("{}", doorstep_core::testing::bench_line(name, value, unit));
-}
 
 /// A deterministic pseudo-random stream per record (SplitMix64), so every run loads the same data.
 struct Dice(u64);

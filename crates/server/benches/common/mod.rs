@@ -2,6 +2,20 @@
 // Each benchmark compiles this module on its own and uses only part of it.
 #![allow(dead_code)]
 
+/// Prints one figure as the `BENCH {json}` line `cargo xtask bench` collects.
+pub fn figure(name: &str, value: f64, unit: &str) {
+    println!("{}", doorstep_core::testing::bench_line(name, value, unit));
+}
+
+/// Door delivery `n`, handed to the recipient: the record the load benchmarks send.
+pub fn record(n: u64) -> doorstep_core::DeliveryRecord {
+    doorstep_core::DeliveryRecord {
+        outcome: Some(doorstep_core::Outcome::DeliveredToRecipient),
+        outcome_at: Some(doorstep_core::testing::CAPTURED_AT + 500),
+        ..doorstep_core::testing::door_delivery(n)
+    }
+}
+
 /// The URL of a new, empty database `name` on the PostgreSQL server of `server_url`
 /// (`…/postgres`). One an earlier run left there (a hand run against a lasting cluster) is
 /// dropped first.
